@@ -1,0 +1,23 @@
+// Atomic file replacement: write a temporary file next to the target, fsync,
+// rename over it. A reader sees the old file or the new one, never half.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+namespace sdme {
+
+bool write_file_atomically(const std::string& path, std::string_view content, mode_t mode,
+                           std::string* err);
+
+// Creates (or replaces) a symlink atomically: link to a temporary name, rename.
+bool symlink_atomically(const std::string& target, const std::string& link_path, std::string* err);
+
+// mkdir -p with `mode` for the directories it creates.
+bool make_directories(const std::string& path, mode_t mode, std::string* err);
+
+// Reads a whole file. Fails if it is larger than `max_size` bytes.
+bool read_file(const std::string& path, size_t max_size, std::string* content, std::string* err);
+
+}  // namespace sdme

@@ -1,0 +1,98 @@
+// Logging for sdme programs: stderr, /dev/kmsg or the journal.
+#include "common/log.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <systemd/sd-journal.h>
+
+namespace sdme {
+namespace {
+
+std::string g_program = "sdme";
+std::string g_container;
+LogTarget g_target = LogTarget::kStderr;
+
+// $JOURNAL_STREAM is "DEVICE:INODE" of the stream systemd connected stderr to;
+// it only counts if stderr is still that stream.
+bool stderr_is_journal_stream() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (!stream) return false;
+  unsigned long long device = 0, inode = 0;
+  if (std::sscanf(stream, "%llu:%llu", &device, &inode) != 2) return false;
+  struct stat st;
+  if (::fstat(STDERR_FILENO, &st) != 0) return false;
+  return st.st_dev == device && st.st_ino == inode;
+}
+
+void write_kmsg(int priority, std::string_view message) {
+  int fd = ::open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    std::fprintf(stderr, "%s: %.*s\n", g_program.c_str(), static_cast<int>(message.size()),
+                 message.data());
+    return;
+  }
+  std::string line = "<" + std::to_string(priority) + ">" + g_program + "[" +
+                     std::to_string(::getpid()) + "]: " + std::string(message) + "\n";
+  ssize_t ignored = ::write(fd, line.data(), line.size());
+  (void)ignored;
+  ::close(fd);
+}
+
+void log_at(int priority, std::string_view message) {
+  switch (g_target) {
+    case LogTarget::kKmsg:
+      write_kmsg(priority, message);
+      return;
+    case LogTarget::kJournal: {
+      std::string text(message);
+      int r;
+      if (g_container.empty())
+        r = sd_journal_send("MESSAGE=%s", text.c_str(), "PRIORITY=%i", priority,
+                            "SYSLOG_IDENTIFIER=%s", g_program.c_str(), nullptr);
+      else
+        r = sd_journal_send("MESSAGE=%s: %s", g_container.c_str(), text.c_str(), "PRIORITY=%i",
+                            priority, "SYSLOG_IDENTIFIER=%s", g_program.c_str(),
+                            "SDME_CONTAINER=%s", g_container.c_str(), nullptr);
+      if (r >= 0) return;
+      break;  // journal unreachable: fall back to stderr
+    }
+    case LogTarget::kStderr:
+      break;
+  }
+  std::fprintf(stderr, "%s: %.*s\n", g_program.c_str(), static_cast<int>(message.size()),
+               message.data());
+}
+
+}  // namespace
+
+void log_open(std::string_view program_name) {
+  g_program = std::string(program_name);
+  const char* requested = std::getenv("SDME_LOG_TARGET");
+  if (requested && std::strcmp(requested, "stderr") == 0)
+    g_target = LogTarget::kStderr;
+  else if (requested && std::strcmp(requested, "kmsg") == 0)
+    g_target = LogTarget::kKmsg;
+  else if (requested && std::strcmp(requested, "journal") == 0)
+    g_target = LogTarget::kJournal;
+  else if (stderr_is_journal_stream())
+    g_target = LogTarget::kJournal;
+  else if (std::getenv("SYSTEMD_SCOPE"))
+    g_target = LogTarget::kKmsg;
+  else
+    g_target = LogTarget::kStderr;
+}
+
+void log_set_target(LogTarget target) { g_target = target; }
+void log_set_container(std::string_view container_name) { g_container = container_name; }
+void log_error(std::string_view message) { log_at(LOG_ERR, message); }
+void log_warning(std::string_view message) { log_at(LOG_WARNING, message); }
+void log_info(std::string_view message) { log_at(LOG_INFO, message); }
+
+}  // namespace sdme

@@ -1,0 +1,110 @@
+// Validation of the names that become unit names, machine names and paths.
+#include "common/name.h"
+
+#include <cctype>
+
+namespace sdme {
+namespace {
+
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+}
+
+bool validate_name(std::string_view name, std::string_view what, std::string* err) {
+  if (name.empty()) {
+    *err = std::string(what) + " name is empty";
+    return false;
+  }
+  if (name.size() > kMaxNameLength) {
+    *err = std::string(what) + " name '" + std::string(name) + "' is longer than 64 characters";
+    return false;
+  }
+  if (!std::isalnum(static_cast<unsigned char>(name[0]))) {
+    *err = std::string(what) + " name '" + std::string(name) +
+           "' must start with a letter or digit";
+    return false;
+  }
+  for (char c : name) {
+    if (!is_name_char(c)) {
+      *err = std::string(what) + " name '" + std::string(name) +
+             "' may contain only letters, digits, '-' and '.'";
+      return false;
+    }
+  }
+  if (name.find("..") != std::string_view::npos) {
+    *err = std::string(what) + " name '" + std::string(name) + "' must not contain '..'";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool validate_container_name(std::string_view name, std::string* err) {
+  return validate_name(name, "container", err);
+}
+
+bool validate_rootfs_name(std::string_view name, std::string* err) {
+  return validate_name(name, "rootfs", err);
+}
+
+bool validate_hostname(std::string_view name, std::string* err) {
+  auto fail = [&](const char* why) {
+    *err = "invalid host name '" + std::string(name) + "': " + why;
+    return false;
+  };
+  if (name.empty()) return fail("it is empty");
+  if (name.size() > 64) return fail("longer than 64 characters");
+  size_t label_length = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (label_length == 0) return fail("empty label");
+      label_length = 0;
+      continue;
+    }
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
+      return fail("only letters, digits, '-' and '.' are allowed");
+    if (++label_length > 63) return fail("a label is longer than 63 characters");
+  }
+  if (label_length == 0) return fail("empty label");
+  return true;
+}
+
+bool validate_absolute_path(std::string_view path, std::string_view what, std::string* err) {
+  if (path.empty() || path[0] != '/') {
+    *err = std::string(what) + " path '" + std::string(path) + "' is not absolute";
+    return false;
+  }
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view component = path.substr(start, end - start);
+    if (component == "." || component == "..") {
+      *err = std::string(what) + " path '" + std::string(path) + "' must not contain '" +
+             std::string(component) + "' components";
+      return false;
+    }
+    start = end + 1;
+  }
+  for (char c : path) {
+    if (c == '\0' || c == '\n') {
+      *err = std::string(what) + " path contains a control character";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string normalize_path(std::string_view path) {
+  std::string normalized;
+  normalized.reserve(path.size());
+  for (char c : path) {
+    if (c == '/' && !normalized.empty() && normalized.back() == '/') continue;
+    normalized += c;
+  }
+  if (normalized.size() > 1 && normalized.back() == '/') normalized.pop_back();
+  return normalized;
+}
+
+}  // namespace sdme

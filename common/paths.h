@@ -1,0 +1,34 @@
+// Every location sdme reads or writes, each overridable from the environment
+// so tests never touch the real /etc, /run or /var.
+//
+//   SDME_ROOT         prefix for every default below (default: empty)
+//   SDME_UNIT_PATH    colon-separated .sdme search path, highest priority first
+//   SDME_PRESET_PATH  colon-separated systemd.preset(5) directories
+//   SDME_STATE_DIR    container and rootfs storage (default /var/lib/sdme)
+//   SDME_HELPER_DIR   where generated units find sdme-overlay and sdme-dns
+//   SDME_NSPAWN       the systemd-nspawn binary generated units run
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sdme {
+
+struct SearchDirectory {
+  std::string path;
+  // Vendor directories (under /usr) are enabled by preset policy; admin
+  // directories (/etc, /run) by their own [Install] section.
+  bool is_vendor = false;
+};
+
+std::string root_prefix();
+std::vector<SearchDirectory> unit_search_path();
+std::vector<std::string> preset_search_path();
+std::string state_dir();
+std::string helper_dir();
+std::string nspawn_path();
+// Where systemd's own units live; the target of links we write for
+// units that are not ours (machines.target).
+std::string systemd_unit_dir();
+
+}  // namespace sdme

@@ -1,0 +1,28 @@
+// Small string helpers shared by every sdme program.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sdme {
+
+// Splits on every occurrence of `separator`; empty fields are kept.
+std::vector<std::string> split(std::string_view text, char separator);
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// Removes systemd's WHITESPACE (" \t\n\r") from both ends.
+std::string_view strip(std::string_view text);
+
+// Case-insensitive ASCII comparison.
+bool equals_ignore_case(std::string_view a, std::string_view b);
+
+// Parses a systemd boolean (1/yes/y/true/t/on and 0/no/n/false/f/off,
+// case-insensitive). Returns false if `text` is none of them.
+bool parse_boolean(std::string_view text, bool* value);
+
+// Levenshtein distance, used for did-you-mean suggestions.
+size_t edit_distance(std::string_view a, std::string_view b);
+
+}  // namespace sdme

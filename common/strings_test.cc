@@ -1,0 +1,111 @@
+// Tests for the small string helpers: split, join, strip, case-insensitive
+// comparison, systemd booleans and the edit distance behind did-you-mean.
+#include "common/strings.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace sdme {
+namespace {
+
+using Parts = std::vector<std::string>;
+
+TEST(SplitTest, SplitsOnEverySeparator) {
+  EXPECT_EQ(split("a:b:c", ':'), (Parts{"a", "b", "c"}));
+  EXPECT_EQ(split("abc", ':'), Parts{"abc"});
+}
+
+TEST(SplitTest, KeepsEmptyFields) {
+  EXPECT_EQ(split("", ':'), Parts{""});
+  EXPECT_EQ(split(":", ':'), (Parts{"", ""}));
+  EXPECT_EQ(split("a::b", ':'), (Parts{"a", "", "b"}));
+  EXPECT_EQ(split(":a:", ':'), (Parts{"", "a", ""}));
+}
+
+TEST(SplitTest, OtherCharactersAreNotSeparators) {
+  EXPECT_EQ(split("a b,c", ','), (Parts{"a b", "c"}));
+}
+
+TEST(JoinTest, JoinsWithSeparatorBetweenParts) {
+  EXPECT_EQ(join({}, ","), "");
+  EXPECT_EQ(join({"a"}, ","), "a");
+  EXPECT_EQ(join({"a", "b", "c"}, ", "), "a, b, c");
+  EXPECT_EQ(join({"", ""}, ":"), ":");
+}
+
+TEST(JoinTest, IsTheInverseOfSplit) {
+  for (const char* text : {"", ":", "a::b", "/etc/sdme:/run/sdme"})
+    EXPECT_EQ(join(split(text, ':'), ":"), text);
+}
+
+TEST(StripTest, RemovesSystemdWhitespaceFromBothEnds) {
+  EXPECT_EQ(strip(""), "");
+  EXPECT_EQ(strip(" \t\r\n"), "");
+  EXPECT_EQ(strip("  a b \t"), "a b");
+  EXPECT_EQ(strip("\n\rvalue\r\n"), "value");
+  EXPECT_EQ(strip("x"), "x");
+}
+
+TEST(StripTest, KeepsOtherCharacters) {
+  EXPECT_EQ(strip("\va\v"), "\va\v");
+  EXPECT_EQ(strip("\fa"), "\fa");
+}
+
+TEST(EqualsIgnoreCaseTest, ComparesAsciiLettersWithoutCase) {
+  EXPECT_TRUE(equals_ignore_case("", ""));
+  EXPECT_TRUE(equals_ignore_case("Bind", "bind"));
+  EXPECT_TRUE(equals_ignore_case("CAP_NET_ADMIN", "cap_net_admin"));
+  EXPECT_FALSE(equals_ignore_case("Bind", "Binds"));
+  EXPECT_FALSE(equals_ignore_case("Bind", "Bond"));
+  EXPECT_FALSE(equals_ignore_case("a", ""));
+}
+
+TEST(ParseBooleanTest, AcceptsEveryTrueWord) {
+  for (const char* word : {"1", "yes", "y", "true", "t", "on", "YES", "Yes", "TRUE", "On", "Y"}) {
+    bool value = false;
+    EXPECT_TRUE(parse_boolean(word, &value)) << word;
+    EXPECT_TRUE(value) << word;
+  }
+}
+
+TEST(ParseBooleanTest, AcceptsEveryFalseWord) {
+  for (const char* word : {"0", "no", "n", "false", "f", "off", "NO", "No", "FALSE", "Off", "N"}) {
+    bool value = true;
+    EXPECT_TRUE(parse_boolean(word, &value)) << word;
+    EXPECT_FALSE(value) << word;
+  }
+}
+
+TEST(ParseBooleanTest, RefusesOtherWordsAndLeavesValueAlone) {
+  for (const char* word : {"", "2", "yess", "enable", " yes", "yes ", "ok", "nope", "-1"}) {
+    bool value = true;
+    EXPECT_FALSE(parse_boolean(word, &value)) << "'" << word << "'";
+    EXPECT_TRUE(value) << word;
+    value = false;
+    EXPECT_FALSE(parse_boolean(word, &value)) << "'" << word << "'";
+    EXPECT_FALSE(value) << word;
+  }
+}
+
+TEST(EditDistanceTest, CountsInsertionsDeletionsAndSubstitutions) {
+  EXPECT_EQ(edit_distance("", ""), 0u);
+  EXPECT_EQ(edit_distance("Bind", "Bind"), 0u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("abc", ""), 3u);
+  EXPECT_EQ(edit_distance("Bind", "Bnd"), 1u);    // deletion
+  EXPECT_EQ(edit_distance("Bind", "Binds"), 1u);  // insertion
+  EXPECT_EQ(edit_distance("Bind", "Bond"), 1u);   // substitution
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("flaw", "lawn"), 2u);
+}
+
+TEST(EditDistanceTest, IsSymmetricAndCaseSensitive) {
+  EXPECT_EQ(edit_distance("Hostname", "hostnme"), edit_distance("hostnme", "Hostname"));
+  EXPECT_EQ(edit_distance("Hostname", "hostnme"), 2u);
+  EXPECT_EQ(edit_distance("BIND", "bind"), 4u);
+}
+
+}  // namespace
+}  // namespace sdme

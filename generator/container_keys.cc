@@ -1,0 +1,660 @@
+// The [Container] key table and one parse/emit function per kind of value,
+// in the manner of nspawn's own settings table (nspawn-gperf.gperf).
+#include "generator/container_keys.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+
+#include "common/name.h"
+#include "common/strings.h"
+#include "generator/capabilities.h"
+#include "generator/syscall_filter.h"
+#include "generator/words.h"
+
+namespace sdme {
+namespace {
+
+// Values may carry unit specifiers (%i, %n, ...) that systemd expands when it
+// loads the unit. Validation looks at a stand-in where each specifier is one
+// ordinary character, so "Hostname=web-%i" is checked as "web-a".
+std::string with_specifiers_as_placeholders(std::string_view value) {
+  std::string placeholder;
+  placeholder.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '%' && i + 1 < value.size()) {
+      placeholder += 'a';
+      ++i;
+    } else {
+      placeholder += value[i];
+    }
+  }
+  return placeholder;
+}
+
+bool parse_words(std::string_view value, std::vector<std::string>* words, std::string* err) {
+  words->clear();
+  return split_words(value, words, err);
+}
+
+bool parse_boolean_value(std::string_view value, std::string_view key, bool* result,
+                         std::string* err) {
+  if (parse_boolean(value, result)) return true;
+  if (value.empty()) {
+    *err = std::string(key) + "= needs a value, use yes or no";
+    return false;
+  }
+  *err = std::string(key) + "=" + std::string(value) +
+         " is not a boolean, use yes or no";
+  return false;
+}
+
+// overlayfs mount options separate layers with ':' and options with ',',
+// and cannot carry either inside a path.
+bool validate_overlay_path(std::string_view path, std::string_view key, std::string* err) {
+  if (path.find_first_of(",:\\ \t") == std::string_view::npos) return true;
+  *err = std::string(key) + "=" + std::string(path) +
+         " contains ',', ':', '\\' or whitespace, which overlayfs cannot use in a layer path; "
+         "move or link the directory to a plain path";
+  return false;
+}
+
+// --- Rootfs= ---------------------------------------------------------------
+
+bool is_host_clone(const ContainerSettings& settings) {
+  return settings.rootfs.empty() || settings.rootfs == "/";
+}
+
+bool parse_rootfs(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {  // back to the default: a clone of the host
+    settings->rootfs.clear();
+    return true;
+  }
+  if (value[0] == '/') {
+    if (!validate_absolute_path(value, "Rootfs=", err)) return false;
+    if (!validate_overlay_path(value, "Rootfs", err)) return false;
+    settings->rootfs = normalize_path(value);
+    return true;
+  }
+  if (!validate_rootfs_name(with_specifiers_as_placeholders(value), err)) {
+    *err = "Rootfs=" + std::string(value) +
+           " is neither an absolute directory nor a valid rootfs name: " + *err;
+    return false;
+  }
+  settings->rootfs = std::string(value);
+  return true;
+}
+
+std::string lower_directory(const ContainerSettings& settings, const std::string& state_dir) {
+  if (is_host_clone(settings)) return "/";
+  if (settings.rootfs[0] == '/') return settings.rootfs;
+  return state_dir + "/rootfs/" + settings.rootfs;
+}
+
+void emit_rootfs(const ContainerSettings& settings, const std::string& state_dir,
+                 ContainerPlan* plan) {
+  std::string lower = lower_directory(settings, state_dir);
+  plan->overlay_arguments.push_back("--lower=" + lower);
+  if (is_host_clone(settings))
+    plan->overlay_arguments.push_back("--host-clone");
+  else
+    plan->requires_mounts_for.push_back(lower);
+}
+
+// --- Boot= and Exec= -------------------------------------------------------
+
+bool parse_boot(std::string_view value, ContainerSettings* settings, std::string* err) {
+  bool boot;
+  if (!parse_boolean_value(value, "Boot", &boot, err)) return false;
+  settings->boot = boot;
+  return true;
+}
+
+bool booting(const ContainerSettings& settings) {
+  return settings.boot.value_or(settings.exec.empty());
+}
+
+void emit_boot(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  // With --boot, nspawn reports READY once the container's systemd is up;
+  // a plain command never sends READY=1, so nspawn must report it itself.
+  if (booting(settings)) {
+    plan->nspawn_arguments.push_back("--notify-ready=yes");
+    plan->nspawn_arguments.push_back("--boot");
+  } else {
+    // A program that is not an init system should not be PID 1 (it would
+    // not reap zombies nor act on signals), and `systemctl stop` should ask
+    // it to exit rather than SIGKILL it, nspawn's default without --boot.
+    plan->nspawn_arguments.push_back("--notify-ready=no");
+    plan->nspawn_arguments.push_back("--as-pid2");
+    plan->nspawn_arguments.push_back("--kill-signal=SIGTERM");
+  }
+}
+
+bool parse_exec(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (!parse_words(value, &settings->exec, err)) {
+    *err = "Exec=: " + *err;
+    return false;
+  }
+  return true;
+}
+
+void emit_exec(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  plan->command = settings.exec;
+}
+
+// --- Hostname= ---------------------------------------------------------------
+
+bool parse_hostname(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->hostname.clear();
+    return true;
+  }
+  if (!validate_hostname(with_specifiers_as_placeholders(value), err)) {
+    *err = "Hostname=: " + *err;
+    return false;
+  }
+  settings->hostname = std::string(value);
+  return true;
+}
+
+void emit_hostname(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  if (!settings.hostname.empty()) plan->nspawn_arguments.push_back("--hostname=" + settings.hostname);
+}
+
+// --- Bind= and BindReadOnly= ---------------------------------------------
+
+bool parse_bind_spec(std::string_view spec, std::string_view key, BindMount* bind,
+                     std::string* err) {
+  std::vector<std::string> fields = split(spec, ':');
+  if (fields.size() > 3) {
+    *err = std::string(key) + "=" + std::string(spec) +
+           " has more than three ':'-separated fields, use SOURCE[:DESTINATION[:OPTIONS]]";
+    return false;
+  }
+  bind->source = fields[0];
+  bind->destination = fields.size() > 1 ? fields[1] : "";
+  bind->options = fields.size() > 2 ? fields[2] : "";
+  if (!validate_absolute_path(bind->source, std::string(key) + "= source", err)) return false;
+  if (fields.size() > 1 &&
+      !validate_absolute_path(bind->destination, std::string(key) + "= destination", err))
+    return false;
+  if (!bind->options.empty()) {
+    for (const std::string& option : split(bind->options, ',')) {
+      if (option != "rbind" && option != "norbind" && option != "idmap" && option != "noidmap") {
+        *err = std::string(key) + "=" + std::string(spec) + ": unknown bind option '" + option +
+               "', use rbind, norbind, idmap or noidmap";
+        return false;
+      }
+    }
+  }
+  bind->source = normalize_path(bind->source);
+  if (!bind->destination.empty()) bind->destination = normalize_path(bind->destination);
+  return true;
+}
+
+bool parse_bind_list(std::string_view value, std::string_view key, std::vector<BindMount>* list,
+                     std::string* err) {
+  if (value.empty()) {
+    list->clear();
+    return true;
+  }
+  std::vector<std::string> specs;
+  if (!parse_words(value, &specs, err)) {
+    *err = std::string(key) + "=: " + *err;
+    return false;
+  }
+  for (const std::string& spec : specs) {
+    BindMount bind;
+    if (!parse_bind_spec(spec, key, &bind, err)) return false;
+    list->push_back(std::move(bind));
+  }
+  return true;
+}
+
+bool parse_bind(std::string_view value, ContainerSettings* settings, std::string* err) {
+  return parse_bind_list(value, "Bind", &settings->binds, err);
+}
+
+bool parse_bind_read_only(std::string_view value, ContainerSettings* settings, std::string* err) {
+  return parse_bind_list(value, "BindReadOnly", &settings->read_only_binds, err);
+}
+
+void emit_bind_list(const std::vector<BindMount>& list, std::string_view option,
+                    ContainerPlan* plan) {
+  for (const BindMount& bind : list) {
+    std::string argument = std::string(option) + bind.source;
+    if (!bind.destination.empty() || !bind.options.empty())
+      argument += ":" + (bind.destination.empty() ? bind.source : bind.destination);
+    if (!bind.options.empty()) argument += ":" + bind.options;
+    plan->nspawn_arguments.push_back(std::move(argument));
+    plan->requires_mounts_for.push_back(bind.source);
+  }
+}
+
+void emit_bind(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  emit_bind_list(settings.binds, "--bind=", plan);
+}
+
+void emit_bind_read_only(const ContainerSettings& settings, const std::string&,
+                         ContainerPlan* plan) {
+  emit_bind_list(settings.read_only_binds, "--bind-ro=", plan);
+}
+
+// --- Environment= ------------------------------------------------------------
+
+bool is_environment_name(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+bool parse_environment(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->environment.clear();
+    return true;
+  }
+  std::vector<std::string> assignments;
+  if (!parse_words(value, &assignments, err)) {
+    *err = "Environment=: " + *err;
+    return false;
+  }
+  for (std::string& assignment : assignments) {
+    size_t equals = assignment.find('=');
+    if (equals == std::string::npos || !is_environment_name(assignment.substr(0, equals))) {
+      *err = "Environment=: '" + assignment +
+             "' is not a NAME=VALUE assignment with a valid variable name";
+      return false;
+    }
+    settings->environment.push_back(std::move(assignment));
+  }
+  return true;
+}
+
+void emit_environment(const ContainerSettings& settings, const std::string&,
+                      ContainerPlan* plan) {
+  for (const std::string& assignment : settings.environment)
+    plan->nspawn_arguments.push_back("--setenv=" + assignment);
+}
+
+// --- Network= ----------------------------------------------------------------
+
+// An interface name: the kernel allows 15 bytes, and nspawn prefixes zones
+// with "vz-", leaving 12.
+bool validate_network_name(std::string_view name, size_t max_length, std::string* err) {
+  if (name.empty() || name.size() > max_length ||
+      !std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      })) {
+    *err = "'" + std::string(name) + "' is not a valid name: use 1 to " +
+           std::to_string(max_length) + " letters, digits, '-', '_' or '.'";
+    return false;
+  }
+  return true;
+}
+
+bool parse_network(std::string_view value, ContainerSettings* settings, std::string* err) {
+  settings->network_name.clear();
+  if (value.empty() || value == "host") {
+    settings->network = NetworkMode::kHost;
+    return true;
+  }
+  if (value == "private") {
+    settings->network = NetworkMode::kPrivate;
+    return true;
+  }
+  if (value == "veth") {
+    settings->network = NetworkMode::kVeth;
+    return true;
+  }
+  bool zone = value.starts_with("zone:");
+  if (zone || value.starts_with("bridge:")) {
+    std::string_view name = value.substr(value.find(':') + 1);
+    if (!validate_network_name(name, zone ? 12 : 15, err)) {
+      *err = "Network=" + std::string(value) + ": " + *err;
+      return false;
+    }
+    settings->network = zone ? NetworkMode::kZone : NetworkMode::kBridge;
+    settings->network_name = std::string(name);
+    return true;
+  }
+  *err = "Network=" + std::string(value) +
+         " is not one of host, private, veth, zone:NAME or bridge:NAME";
+  return false;
+}
+
+void emit_network(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  plan->dns_network = settings.network == NetworkMode::kHost ? "host" : "private";
+  switch (settings.network) {
+    case NetworkMode::kHost:
+      break;
+    case NetworkMode::kPrivate:
+      plan->nspawn_arguments.push_back("--private-network");
+      break;
+    case NetworkMode::kVeth:
+      plan->nspawn_arguments.push_back("--network-veth");
+      break;
+    case NetworkMode::kZone:
+      plan->nspawn_arguments.push_back("--network-zone=" + settings.network_name);
+      break;
+    case NetworkMode::kBridge:
+      plan->nspawn_arguments.push_back("--network-bridge=" + settings.network_name);
+      break;
+  }
+}
+
+// --- Capability= and DropCapability= ---------------------------------------
+
+bool parse_capability_list(std::string_view value, std::string_view key, bool allow_all,
+                           std::vector<std::string>* list, std::string* err) {
+  if (value.empty()) {
+    list->clear();
+    return true;
+  }
+  std::vector<std::string> names;
+  if (!parse_words(value, &names, err)) {
+    *err = std::string(key) + "=: " + *err;
+    return false;
+  }
+  for (const std::string& name : names) {
+    std::string canonical;
+    if (allow_all && equals_ignore_case(name, "all")) {
+      canonical = "all";
+    } else if (!canonical_capability(name, &canonical, err)) {
+      *err = std::string(key) + "=: " + *err;
+      return false;
+    }
+    if (std::find(list->begin(), list->end(), canonical) == list->end())
+      list->push_back(std::move(canonical));
+  }
+  return true;
+}
+
+bool parse_capability(std::string_view value, ContainerSettings* settings, std::string* err) {
+  return parse_capability_list(value, "Capability", true, &settings->capabilities, err);
+}
+
+bool parse_drop_capability(std::string_view value, ContainerSettings* settings,
+                           std::string* err) {
+  return parse_capability_list(value, "DropCapability", false, &settings->drop_capabilities, err);
+}
+
+void emit_capability(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  if (!settings.capabilities.empty())
+    plan->nspawn_arguments.push_back("--capability=" + join(settings.capabilities, ","));
+}
+
+void emit_drop_capability(const ContainerSettings& settings, const std::string&,
+                          ContainerPlan* plan) {
+  if (!settings.drop_capabilities.empty())
+    plan->nspawn_arguments.push_back("--drop-capability=" + join(settings.drop_capabilities, ","));
+}
+
+// --- NoNewPrivileges=, ReadOnly=, Ephemeral= -------------------------------
+
+bool parse_no_new_privileges(std::string_view value, ContainerSettings* settings,
+                             std::string* err) {
+  bool enabled;
+  if (!parse_boolean_value(value, "NoNewPrivileges", &enabled, err)) return false;
+  settings->no_new_privileges = enabled;
+  return true;
+}
+
+void emit_no_new_privileges(const ContainerSettings& settings, const std::string&,
+                            ContainerPlan* plan) {
+  if (settings.no_new_privileges)
+    plan->nspawn_arguments.push_back(std::string("--no-new-privileges=") +
+                                     (*settings.no_new_privileges ? "yes" : "no"));
+}
+
+bool parse_read_only(std::string_view value, ContainerSettings* settings, std::string* err) {
+  return parse_boolean_value(value, "ReadOnly", &settings->read_only, err);
+}
+
+void emit_read_only(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  if (settings.read_only) plan->nspawn_arguments.push_back("--read-only");
+}
+
+bool parse_ephemeral(std::string_view value, ContainerSettings* settings, std::string* err) {
+  return parse_boolean_value(value, "Ephemeral", &settings->ephemeral, err);
+}
+
+void emit_ephemeral(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  if (settings.ephemeral) plan->overlay_arguments.push_back("--ephemeral");
+}
+
+// --- SystemCallFilter= -------------------------------------------------------
+
+bool parse_system_call_filter(std::string_view value, ContainerSettings* settings,
+                              std::string* err) {
+  if (value.empty()) {
+    settings->system_call_filters.clear();
+    return true;
+  }
+  std::string normalized;
+  if (!validate_system_call_filter(value, &normalized, err)) {
+    *err = "SystemCallFilter=: " + *err;
+    return false;
+  }
+  settings->system_call_filters.push_back(std::move(normalized));
+  return true;
+}
+
+void emit_system_call_filter(const ContainerSettings& settings, const std::string&,
+                             ContainerPlan* plan) {
+  for (const std::string& filter : settings.system_call_filters)
+    plan->nspawn_arguments.push_back("--system-call-filter=" + filter);
+}
+
+// --- PrivateUsers= -----------------------------------------------------------
+
+bool is_uid_number(std::string_view text) {
+  return !text.empty() && text.size() <= 10 &&
+         std::all_of(text.begin(), text.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool parse_private_users(std::string_view value, ContainerSettings* settings, std::string* err) {
+  bool enabled;
+  if (value.empty()) {
+    settings->private_users.clear();
+  } else if (parse_boolean(value, &enabled)) {
+    settings->private_users = enabled ? "yes" : "no";
+  } else if (value == "pick" || value == "identity") {
+    settings->private_users = std::string(value);
+  } else {
+    size_t colon = value.find(':');
+    std::string_view first = value.substr(0, colon);
+    std::string_view range = colon == std::string_view::npos ? "" : value.substr(colon + 1);
+    if (!is_uid_number(first) || (colon != std::string_view::npos && !is_uid_number(range))) {
+      *err = "PrivateUsers=" + std::string(value) +
+             " is not yes, no, pick, identity, UID or UID:RANGE";
+      return false;
+    }
+    settings->private_users = std::string(value);
+  }
+  return true;
+}
+
+void emit_private_users(const ContainerSettings& settings, const std::string&,
+                        ContainerPlan* plan) {
+  if (settings.private_users.empty()) return;
+  plan->nspawn_arguments.push_back("--private-users=" + settings.private_users);
+  // The overlay's files belong to the host's root; let nspawn pick an
+  // idmapped mount (or chown as a fallback) instead of failing on them.
+  if (settings.private_users != "no")
+    plan->nspawn_arguments.push_back("--private-users-ownership=auto");
+}
+
+// --- OpaqueDir= --------------------------------------------------------------
+
+bool parse_opaque_dir(std::string_view value, ContainerSettings* settings, std::string* err) {
+  settings->opaque_dirs_assigned = true;
+  if (value.empty()) {
+    settings->opaque_dirs.clear();
+    return true;
+  }
+  std::vector<std::string> paths;
+  if (!parse_words(value, &paths, err)) {
+    *err = "OpaqueDir=: " + *err;
+    return false;
+  }
+  for (const std::string& path : paths) {
+    if (!validate_absolute_path(path, "OpaqueDir=", err)) return false;
+    std::string normalized = normalize_path(path);
+    if (normalized == "/") {
+      *err = "OpaqueDir=/ would hide the whole root file system; use Rootfs= instead";
+      return false;
+    }
+    if (std::find(settings->opaque_dirs.begin(), settings->opaque_dirs.end(), normalized) !=
+        settings->opaque_dirs.end()) {
+      *err = "OpaqueDir=" + normalized + " is listed twice";
+      return false;
+    }
+    settings->opaque_dirs.push_back(std::move(normalized));
+  }
+  return true;
+}
+
+// A clone of the host must not start the host's enabled services nor
+// inherit its logs, as in the reference design.
+constexpr std::array<std::string_view, 2> kHostCloneDefaultOpaqueDirs = {"/etc/systemd/system",
+                                                                         "/var/log"};
+
+void emit_opaque_dir(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  if (!settings.opaque_dirs_assigned && is_host_clone(settings)) {
+    for (std::string_view dir : kHostCloneDefaultOpaqueDirs)
+      plan->overlay_arguments.push_back("--opaque=" + std::string(dir));
+    return;
+  }
+  for (const std::string& dir : settings.opaque_dirs)
+    plan->overlay_arguments.push_back("--opaque=" + dir);
+}
+
+// --- NspawnArgs= -------------------------------------------------------------
+
+bool parse_nspawn_args(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->nspawn_args.clear();
+    return true;
+  }
+  std::vector<std::string> words;
+  if (!parse_words(value, &words, err)) {
+    *err = "NspawnArgs=: " + *err;
+    return false;
+  }
+  settings->nspawn_args.push_back(std::string(value));
+  return true;
+}
+
+void emit_nspawn_args(const ContainerSettings& settings, const std::string&,
+                      ContainerPlan* plan) {
+  plan->nspawn_raw_arguments = settings.nspawn_args;
+}
+
+// The table. Row order is output order.
+constexpr std::array kContainerKeys = {
+    ContainerKey{"Rootfs", KeyKind::kSingle, parse_rootfs, emit_rootfs},
+    ContainerKey{"Ephemeral", KeyKind::kBoolean, parse_ephemeral, emit_ephemeral},
+    ContainerKey{"OpaqueDir", KeyKind::kList, parse_opaque_dir, emit_opaque_dir},
+    ContainerKey{"Boot", KeyKind::kBoolean, parse_boot, emit_boot},
+    ContainerKey{"Exec", KeyKind::kSingle, parse_exec, emit_exec},
+    ContainerKey{"Hostname", KeyKind::kSingle, parse_hostname, emit_hostname},
+    ContainerKey{"Network", KeyKind::kSingle, parse_network, emit_network},
+    ContainerKey{"Bind", KeyKind::kList, parse_bind, emit_bind},
+    ContainerKey{"BindReadOnly", KeyKind::kList, parse_bind_read_only, emit_bind_read_only},
+    ContainerKey{"Environment", KeyKind::kList, parse_environment, emit_environment},
+    ContainerKey{"PrivateUsers", KeyKind::kSingle, parse_private_users, emit_private_users},
+    ContainerKey{"Capability", KeyKind::kList, parse_capability, emit_capability},
+    ContainerKey{"DropCapability", KeyKind::kList, parse_drop_capability, emit_drop_capability},
+    ContainerKey{"NoNewPrivileges", KeyKind::kBoolean, parse_no_new_privileges,
+                 emit_no_new_privileges},
+    ContainerKey{"ReadOnly", KeyKind::kBoolean, parse_read_only, emit_read_only},
+    ContainerKey{"SystemCallFilter", KeyKind::kList, parse_system_call_filter,
+                 emit_system_call_filter},
+    ContainerKey{"NspawnArgs", KeyKind::kList, parse_nspawn_args, emit_nspawn_args},
+};
+
+}  // namespace
+
+std::span<const ContainerKey> container_keys() { return kContainerKeys; }
+
+const ContainerKey* find_container_key(std::string_view name) {
+  for (const ContainerKey& key : kContainerKeys)
+    if (key.name == name) return &key;
+  return nullptr;
+}
+
+std::string unknown_container_key_message(std::string_view name) {
+  std::string_view best;
+  size_t best_distance = 3;  // suggest only close names
+  for (const ContainerKey& key : kContainerKeys) {
+    if (equals_ignore_case(key.name, name)) {
+      best = key.name;
+      break;
+    }
+    size_t distance = edit_distance(key.name, name);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = key.name;
+    }
+  }
+  std::string message = "unknown key '" + std::string(name) + "' in [Container]";
+  if (!best.empty()) return message + ", did you mean '" + std::string(best) + "'?";
+  return message + ", see sdme.sdme(5) for the keys";
+}
+
+bool parse_container_section(const UnitSection& section, ContainerSettings* settings,
+                             std::string* err) {
+  std::map<std::string_view, const UnitEntry*> last_assignment;
+  for (const UnitEntry& entry : section.entries) {
+    const ContainerKey* key = find_container_key(entry.key);
+    if (!key) {
+      *err = entry.location() + ": " + unknown_container_key_message(entry.key);
+      return false;
+    }
+    std::string message;
+    if (!key->parse(entry.value, settings, &message)) {
+      *err = entry.location() + ": " + message;
+      return false;
+    }
+    last_assignment[key->name] = &entry;
+  }
+
+  // Rules that involve two keys, reported at the later of the two lines.
+  auto later = [&](std::string_view a, std::string_view b) {
+    const UnitEntry* first = last_assignment[a];
+    const UnitEntry* second = last_assignment[b];
+    return (second && (!first || second->line > first->line)) ? second : first;
+  };
+  if (!settings->exec.empty() && settings->boot.value_or(false)) {
+    *err = later("Boot", "Exec")->location() +
+           ": Boot=yes and Exec= cannot be combined: Exec= runs a command instead of booting, "
+           "remove one of them";
+    return false;
+  }
+  if (settings->exec.empty() && settings->boot.has_value() && !*settings->boot) {
+    *err = last_assignment["Boot"]->location() +
+           ": Boot=no needs Exec= to say which command to run";
+    return false;
+  }
+  for (const std::string& capability : settings->drop_capabilities) {
+    if (std::find(settings->capabilities.begin(), settings->capabilities.end(), capability) !=
+        settings->capabilities.end()) {
+      *err = later("Capability", "DropCapability")->location() + ": " + capability +
+             " is both in Capability= and DropCapability=, keep it in one of them";
+      return false;
+    }
+  }
+  return true;
+}
+
+ContainerPlan plan_container(const ContainerSettings& settings, const std::string& state_dir) {
+  ContainerPlan plan;
+  for (const ContainerKey& key : kContainerKeys)
+    if (key.emit) key.emit(settings, state_dir, &plan);
+  return plan;
+}
+
+}  // namespace sdme

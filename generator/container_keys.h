@@ -1,0 +1,67 @@
+// The [Container] keys: one ordered, declarative table. The unknown-key check,
+// the did-you-mean suggestion, the man page check and the translation all read
+// this table, and its row order is the order of the nspawn options in the
+// generated unit, so the same input always gives the same bytes.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "generator/container_settings.h"
+#include "generator/unit_file.h"
+
+namespace sdme {
+
+// What the translation of a whole [Container] section produces; each row's
+// emit function adds its part.
+struct ContainerPlan {
+  std::vector<std::string> overlay_arguments;  // after "sdme-overlay mount NAME"
+  std::vector<std::string> nspawn_arguments;   // options, before NspawnArgs=
+  std::vector<std::string> nspawn_raw_arguments;  // NspawnArgs=, verbatim
+  std::vector<std::string> command;            // after "--" when not booting
+  std::vector<std::string> requires_mounts_for;
+  std::string dns_network;                     // "host" or "private"
+};
+
+// How a key's values combine, for the reader of the table (and the man page).
+enum class KeyKind {
+  kSingle,   // the last assignment wins
+  kBoolean,  // a systemd boolean, the last assignment wins
+  kList,     // assignments accumulate; an empty one resets the list
+};
+
+// Parses one assignment into the settings. An empty value reaches the
+// parser too: list keys reset, single keys return to their default, and
+// booleans report that a value is needed.
+using KeyParser = bool (*)(std::string_view value, ContainerSettings* settings, std::string* err);
+// Adds the key's part of the plan. Runs after every key is parsed.
+using KeyEmitter = void (*)(const ContainerSettings& settings, const std::string& state_dir,
+                            ContainerPlan* plan);
+
+struct ContainerKey {
+  std::string_view name;
+  KeyKind kind;
+  KeyParser parse;
+  KeyEmitter emit;  // may be null: the key only feeds other rows
+};
+
+std::span<const ContainerKey> container_keys();
+
+// The row for `name` (exact, case-sensitive), or nullptr.
+const ContainerKey* find_container_key(std::string_view name);
+
+// "unknown key 'Bnd' in [Container], did you mean 'Bind'?" or, with no close
+// match, "unknown key 'X' in [Container], see sdme.sdme(5) for the keys".
+std::string unknown_container_key_message(std::string_view name);
+
+// Parses every [Container] entry with its row, then checks the rules that
+// involve more than one key. Errors are "PATH:LINE: message".
+bool parse_container_section(const UnitSection& section, ContainerSettings* settings,
+                             std::string* err);
+
+// Builds the plan from validated settings, row by row.
+ContainerPlan plan_container(const ContainerSettings& settings, const std::string& state_dir);
+
+}  // namespace sdme

@@ -1,0 +1,887 @@
+// Tests for the [Container] key table: its invariants, the unknown-key
+// message, every key's parser (values, resets, errors word for word), the
+// rules between keys, and the plan each setting turns into.
+#include "generator/container_keys.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "generator/unit_file.h"
+
+namespace sdme {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+constexpr const char* kPath = "/etc/sdme/web.sdme";
+constexpr const char* kStateDir = "/var/lib/sdme";
+
+// The [Container] section of "[Container]\n" + body; body lines start at 2.
+UnitFile parse_unit(const std::string& body) {
+  UnitFile unit;
+  std::string err;
+  EXPECT_TRUE(unit.parse(kPath, "[Container]\n" + body, &err)) << err;
+  return unit;
+}
+
+bool parse_body(const std::string& body, ContainerSettings* settings, std::string* err) {
+  UnitFile unit = parse_unit(body);
+  const UnitSection* section = unit.find_section("Container");
+  if (!section) {
+    ADD_FAILURE() << "no [Container] section";
+    return false;
+  }
+  return parse_container_section(*section, settings, err);
+}
+
+ContainerSettings settings_ok(const std::string& body) {
+  ContainerSettings settings;
+  std::string err;
+  EXPECT_TRUE(parse_body(body, &settings, &err)) << "body:\n" << body << "error: " << err;
+  return settings;
+}
+
+std::string settings_error(const std::string& body) {
+  ContainerSettings settings;
+  std::string err;
+  EXPECT_FALSE(parse_body(body, &settings, &err)) << "body:\n" << body;
+  return err;
+}
+
+ContainerPlan plan_ok(const std::string& body) {
+  return plan_container(settings_ok(body), kStateDir);
+}
+
+// The prefix of an error about body line `line`.
+std::string at(int line) { return std::string(kPath) + ":" + std::to_string(line) + ": "; }
+
+// --- The table -------------------------------------------------------------
+
+TEST(ContainerKeyTableTest, RowsAreInOutputOrder) {
+  Strings names;
+  for (const ContainerKey& key : container_keys()) names.emplace_back(key.name);
+  EXPECT_EQ(names, (Strings{"Rootfs", "Ephemeral", "OpaqueDir", "Boot", "Exec", "Hostname",
+                            "Network", "Bind", "BindReadOnly", "Environment", "PrivateUsers",
+                            "Capability", "DropCapability", "NoNewPrivileges", "ReadOnly",
+                            "SystemCallFilter", "NspawnArgs"}));
+}
+
+TEST(ContainerKeyTableTest, NamesAreUniqueAndEveryRowHasAParser) {
+  std::set<std::string_view> seen;
+  for (const ContainerKey& key : container_keys()) {
+    EXPECT_FALSE(key.name.empty());
+    EXPECT_TRUE(seen.insert(key.name).second) << "duplicate row " << key.name;
+    EXPECT_NE(key.parse, nullptr) << key.name;
+  }
+}
+
+TEST(ContainerKeyTableTest, NamesDifferEvenIgnoringCase) {
+  // Otherwise a case-insensitive did-you-mean could not pick one.
+  std::set<std::string> lowered;
+  for (const ContainerKey& key : container_keys()) {
+    std::string lower(key.name);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_TRUE(lowered.insert(lower).second) << key.name;
+  }
+}
+
+TEST(ContainerKeyTableTest, KindsMatchTheValueSemantics) {
+  auto kind_of = [](std::string_view name) { return find_container_key(name)->kind; };
+  for (const char* name : {"Rootfs", "Exec", "Hostname", "Network", "PrivateUsers"})
+    EXPECT_EQ(kind_of(name), KeyKind::kSingle) << name;
+  for (const char* name : {"Ephemeral", "Boot", "NoNewPrivileges", "ReadOnly"})
+    EXPECT_EQ(kind_of(name), KeyKind::kBoolean) << name;
+  for (const char* name : {"OpaqueDir", "Bind", "BindReadOnly", "Environment", "Capability",
+                           "DropCapability", "SystemCallFilter", "NspawnArgs"})
+    EXPECT_EQ(kind_of(name), KeyKind::kList) << name;
+}
+
+TEST(ContainerKeyTableTest, FindIsExactAndCaseSensitive) {
+  for (const ContainerKey& key : container_keys()) {
+    const ContainerKey* found = find_container_key(key.name);
+    ASSERT_NE(found, nullptr) << key.name;
+    EXPECT_EQ(found, &key);
+  }
+  EXPECT_EQ(find_container_key("bind"), nullptr);
+  EXPECT_EQ(find_container_key("BIND"), nullptr);
+  EXPECT_EQ(find_container_key("Bind "), nullptr);
+  EXPECT_EQ(find_container_key("Bin"), nullptr);
+  EXPECT_EQ(find_container_key("Binds"), nullptr);
+  EXPECT_EQ(find_container_key(""), nullptr);
+}
+
+TEST(ContainerKeyTableTest, BooleanRowsAskForAValueWhenEmpty) {
+  for (const ContainerKey& key : container_keys()) {
+    if (key.kind != KeyKind::kBoolean) continue;
+    ContainerSettings settings;
+    std::string err;
+    EXPECT_FALSE(key.parse("", &settings, &err)) << key.name;
+    EXPECT_EQ(err, std::string(key.name) + "= needs a value, use yes or no");
+    EXPECT_FALSE(key.parse("maybe", &settings, &err)) << key.name;
+    EXPECT_EQ(err, std::string(key.name) + "=maybe is not a boolean, use yes or no");
+  }
+}
+
+TEST(ContainerKeyTableTest, EmptyValueOfListAndSingleRowsIsAccepted) {
+  for (const ContainerKey& key : container_keys()) {
+    if (key.kind == KeyKind::kBoolean) continue;
+    ContainerSettings settings;
+    std::string err;
+    EXPECT_TRUE(key.parse("", &settings, &err)) << key.name << ": " << err;
+  }
+}
+
+// --- Unknown keys ------------------------------------------------------------
+
+TEST(UnknownContainerKeyTest, SuggestsACloseName) {
+  EXPECT_EQ(unknown_container_key_message("Bnd"),
+            "unknown key 'Bnd' in [Container], did you mean 'Bind'?");
+  EXPECT_EQ(unknown_container_key_message("Hostnme"),
+            "unknown key 'Hostnme' in [Container], did you mean 'Hostname'?");
+  EXPECT_EQ(unknown_container_key_message("PrivateUser"),
+            "unknown key 'PrivateUser' in [Container], did you mean 'PrivateUsers'?");
+  EXPECT_EQ(unknown_container_key_message("Bxnx"),
+            "unknown key 'Bxnx' in [Container], did you mean 'Bind'?");  // distance 2
+}
+
+TEST(UnknownContainerKeyTest, SuggestsTheSameNameInAnotherCase) {
+  EXPECT_EQ(unknown_container_key_message("bind"),
+            "unknown key 'bind' in [Container], did you mean 'Bind'?");
+  EXPECT_EQ(unknown_container_key_message("SYSTEMCALLFILTER"),
+            "unknown key 'SYSTEMCALLFILTER' in [Container], did you mean 'SystemCallFilter'?");
+  EXPECT_EQ(unknown_container_key_message("nspawnargs"),
+            "unknown key 'nspawnargs' in [Container], did you mean 'NspawnArgs'?");
+  EXPECT_EQ(unknown_container_key_message("BOOT"),
+            "unknown key 'BOOT' in [Container], did you mean 'Boot'?");
+}
+
+TEST(UnknownContainerKeyTest, TieGoesToTheEarlierRow) {
+  // "Boxd" is two edits from both Boot and Bind; Boot comes first.
+  EXPECT_EQ(unknown_container_key_message("Boxd"),
+            "unknown key 'Boxd' in [Container], did you mean 'Boot'?");
+}
+
+TEST(UnknownContainerKeyTest, NoSuggestionForDistantNames) {
+  EXPECT_EQ(unknown_container_key_message("Bxxx"),
+            "unknown key 'Bxxx' in [Container], see sdme.sdme(5) for the keys");  // distance 3
+  EXPECT_EQ(unknown_container_key_message("Volume"),
+            "unknown key 'Volume' in [Container], see sdme.sdme(5) for the keys");
+  EXPECT_EQ(unknown_container_key_message("Capabilities"),
+            "unknown key 'Capabilities' in [Container], see sdme.sdme(5) for the keys");
+}
+
+TEST(ParseContainerSectionTest, UnknownKeyFailsWithItsLocation) {
+  EXPECT_EQ(settings_error("Hostname=web\nBnd=/srv\n"),
+            at(3) + "unknown key 'Bnd' in [Container], did you mean 'Bind'?");
+  EXPECT_EQ(settings_error("image=debian\n"),
+            at(2) + "unknown key 'image' in [Container], see sdme.sdme(5) for the keys");
+}
+
+TEST(ParseContainerSectionTest, FirstErrorStopsTheSection) {
+  EXPECT_EQ(settings_error("Boot=maybe\nBnd=/srv\n"),
+            at(2) + "Boot=maybe is not a boolean, use yes or no");
+}
+
+TEST(ParseContainerSectionTest, EmptySectionGivesDefaults) {
+  ContainerSettings settings = settings_ok("");
+  EXPECT_EQ(settings.rootfs, "");
+  EXPECT_FALSE(settings.boot.has_value());
+  EXPECT_TRUE(settings.exec.empty());
+  EXPECT_EQ(settings.network, NetworkMode::kHost);
+  EXPECT_FALSE(settings.opaque_dirs_assigned);
+  EXPECT_FALSE(settings.read_only);
+  EXPECT_FALSE(settings.ephemeral);
+}
+
+// --- Rootfs= -------------------------------------------------------------------
+
+TEST(RootfsKeyTest, DefaultIsAHostClone) {
+  ContainerPlan plan = plan_ok("");
+  EXPECT_EQ(plan.overlay_arguments, (Strings{"--lower=/", "--host-clone",
+                                             "--opaque=/etc/systemd/system", "--opaque=/var/log"}));
+  EXPECT_EQ(plan.requires_mounts_for, Strings{});
+}
+
+TEST(RootfsKeyTest, SlashIsAHostCloneToo) {
+  EXPECT_EQ(
+      plan_ok("Rootfs=/\n").overlay_arguments,
+      (Strings{"--lower=/", "--host-clone", "--opaque=/etc/systemd/system", "--opaque=/var/log"}));
+  EXPECT_EQ(plan_ok("Rootfs=//\n").overlay_arguments[1], "--host-clone");
+}
+
+TEST(RootfsKeyTest, NameIsADirectoryUnderTheStateDir) {
+  ContainerSettings settings = settings_ok("Rootfs=debian-12\n");
+  EXPECT_EQ(settings.rootfs, "debian-12");
+  ContainerPlan plan = plan_container(settings, "/srv/state");
+  EXPECT_EQ(plan.overlay_arguments, Strings{"--lower=/srv/state/rootfs/debian-12"});
+  EXPECT_EQ(plan.requires_mounts_for, Strings{"/srv/state/rootfs/debian-12"});
+}
+
+TEST(RootfsKeyTest, NameMayCarrySpecifiers) {
+  EXPECT_EQ(settings_ok("Rootfs=base-%i\n").rootfs, "base-%i");
+  EXPECT_EQ(plan_ok("Rootfs=%i\n").overlay_arguments, Strings{"--lower=/var/lib/sdme/rootfs/%i"});
+}
+
+TEST(RootfsKeyTest, AbsolutePathIsUsedAsTheLowerLayer) {
+  ContainerSettings settings = settings_ok("Rootfs=/srv//images/debian/\n");
+  EXPECT_EQ(settings.rootfs, "/srv/images/debian");
+  ContainerPlan plan = plan_container(settings, kStateDir);
+  EXPECT_EQ(plan.overlay_arguments, Strings{"--lower=/srv/images/debian"});
+  EXPECT_EQ(plan.requires_mounts_for, Strings{"/srv/images/debian"});
+}
+
+TEST(RootfsKeyTest, LastAssignmentWinsAndEmptyResets) {
+  EXPECT_EQ(settings_ok("Rootfs=a\nRootfs=b\n").rootfs, "b");
+  EXPECT_EQ(settings_ok("Rootfs=a\nRootfs=\n").rootfs, "");
+  EXPECT_EQ(plan_ok("Rootfs=a\nRootfs=\n").overlay_arguments[1], "--host-clone");
+}
+
+TEST(RootfsKeyTest, RefusesBadNames) {
+  EXPECT_EQ(settings_error("Rootfs=srv/images\n"),
+            at(2) +
+                "Rootfs=srv/images is neither an absolute directory nor a valid rootfs name: "
+                "rootfs name 'srv/images' may contain only letters, digits, '-' and '.'");
+  EXPECT_EQ(settings_error("Rootfs=a..b\n"),
+            at(2) +
+                "Rootfs=a..b is neither an absolute directory nor a valid rootfs name: "
+                "rootfs name 'a..b' must not contain '..'");
+  EXPECT_EQ(settings_error("Rootfs=-x\n"),
+            at(2) +
+                "Rootfs=-x is neither an absolute directory nor a valid rootfs name: "
+                "rootfs name '-x' must start with a letter or digit");
+}
+
+// KNOWN BUG (fails until fixed): the message quotes the stand-in used for
+// validation ("web_a") instead of what the file says ("web_%i").
+TEST(RootfsKeyTest, KnownBugMessageQuotesTheValueAsWritten) {
+  EXPECT_EQ(settings_error("Rootfs=web_%i\n"),
+            at(2) +
+                "Rootfs=web_%i is neither an absolute directory nor a valid rootfs name: "
+                "rootfs name 'web_%i' may contain only letters, digits, '-' and '.'");
+}
+
+TEST(RootfsKeyTest, RefusesBadAbsolutePaths) {
+  EXPECT_EQ(settings_error("Rootfs=/srv/../etc\n"),
+            at(2) + "Rootfs= path '/srv/../etc' must not contain '..' components");
+  EXPECT_EQ(settings_error("Rootfs=/srv/a:b\n"),
+            at(2) +
+                "Rootfs=/srv/a:b contains ',', ':', '\\' or whitespace, which overlayfs cannot "
+                "use in a layer path; move or link the directory to a plain path");
+  EXPECT_EQ(settings_error("Rootfs=/srv/a,b\n"),
+            at(2) +
+                "Rootfs=/srv/a,b contains ',', ':', '\\' or whitespace, which overlayfs cannot "
+                "use in a layer path; move or link the directory to a plain path");
+  EXPECT_EQ(settings_error("Rootfs=/srv/a b\n"),
+            at(2) +
+                "Rootfs=/srv/a b contains ',', ':', '\\' or whitespace, which overlayfs cannot "
+                "use in a layer path; move or link the directory to a plain path");
+  EXPECT_EQ(settings_error("Rootfs=/srv/a\\b\n"),
+            at(2) +
+                "Rootfs=/srv/a\\b contains ',', ':', '\\' or whitespace, which overlayfs cannot "
+                "use in a layer path; move or link the directory to a plain path");
+}
+
+// --- Ephemeral= ----------------------------------------------------------------
+
+TEST(EphemeralKeyTest, AddsTheOverlayOption) {
+  EXPECT_TRUE(settings_ok("Ephemeral=yes\n").ephemeral);
+  EXPECT_FALSE(settings_ok("Ephemeral=yes\nEphemeral=no\n").ephemeral);
+  EXPECT_EQ(plan_ok("Rootfs=debian\nEphemeral=on\n").overlay_arguments,
+            (Strings{"--lower=/var/lib/sdme/rootfs/debian", "--ephemeral"}));
+  EXPECT_EQ(plan_ok("Rootfs=debian\nEphemeral=off\n").overlay_arguments,
+            Strings{"--lower=/var/lib/sdme/rootfs/debian"});
+}
+
+TEST(EphemeralKeyTest, RefusesNonBooleans) {
+  EXPECT_EQ(settings_error("Ephemeral=\n"), at(2) + "Ephemeral= needs a value, use yes or no");
+  EXPECT_EQ(settings_error("Ephemeral=2\n"), at(2) + "Ephemeral=2 is not a boolean, use yes or no");
+}
+
+// --- OpaqueDir= ------------------------------------------------------------------
+
+TEST(OpaqueDirKeyTest, ExplicitDirectoriesReplaceTheHostCloneDefaults) {
+  ContainerSettings settings = settings_ok("OpaqueDir=/srv/cache /var//tmp/\nOpaqueDir=/opt\n");
+  EXPECT_TRUE(settings.opaque_dirs_assigned);
+  EXPECT_EQ(settings.opaque_dirs, (Strings{"/srv/cache", "/var/tmp", "/opt"}));
+  EXPECT_EQ(plan_container(settings, kStateDir).overlay_arguments,
+            (Strings{"--lower=/", "--host-clone", "--opaque=/srv/cache", "--opaque=/var/tmp",
+                     "--opaque=/opt"}));
+}
+
+TEST(OpaqueDirKeyTest, EmptyAssignmentRemovesTheDefaultsToo) {
+  ContainerSettings settings = settings_ok("OpaqueDir=\n");
+  EXPECT_TRUE(settings.opaque_dirs_assigned);
+  EXPECT_EQ(plan_container(settings, kStateDir).overlay_arguments,
+            (Strings{"--lower=/", "--host-clone"}));
+}
+
+TEST(OpaqueDirKeyTest, EmptyAssignmentResetsTheList) {
+  EXPECT_EQ(settings_ok("OpaqueDir=/a /b\nOpaqueDir=\nOpaqueDir=/c\n").opaque_dirs, Strings{"/c"});
+  // After a reset a directory may be listed again.
+  EXPECT_EQ(settings_ok("OpaqueDir=/a\nOpaqueDir=\nOpaqueDir=/a\n").opaque_dirs, Strings{"/a"});
+}
+
+TEST(OpaqueDirKeyTest, NoDefaultsForOtherRootfs) {
+  EXPECT_EQ(plan_ok("Rootfs=debian\n").overlay_arguments,
+            Strings{"--lower=/var/lib/sdme/rootfs/debian"});
+  EXPECT_EQ(plan_ok("Rootfs=/srv/img\nOpaqueDir=/var/log\n").overlay_arguments,
+            (Strings{"--lower=/srv/img", "--opaque=/var/log"}));
+}
+
+TEST(OpaqueDirKeyTest, QuotedPathsAreUnquoted) {
+  EXPECT_EQ(settings_ok("OpaqueDir=\"/srv/a b\"\n").opaque_dirs, Strings{"/srv/a b"});
+}
+
+TEST(OpaqueDirKeyTest, RefusesBadPaths) {
+  EXPECT_EQ(settings_error("OpaqueDir=var/log\n"),
+            at(2) + "OpaqueDir= path 'var/log' is not absolute");
+  EXPECT_EQ(settings_error("OpaqueDir=/var/../etc\n"),
+            at(2) + "OpaqueDir= path '/var/../etc' must not contain '..' components");
+  EXPECT_EQ(settings_error("OpaqueDir=//\n"),
+            at(2) + "OpaqueDir=/ would hide the whole root file system; use Rootfs= instead");
+  EXPECT_EQ(settings_error("OpaqueDir=/a\nOpaqueDir=/b /a/\n"),
+            at(3) + "OpaqueDir=/a is listed twice");
+  EXPECT_EQ(settings_error("OpaqueDir=\"/a\n"),
+            at(2) +
+                "OpaqueDir=: missing closing \" quote: add one, or write \\\" for a literal "
+                "double quote");
+}
+
+// --- Boot= and Exec= -----------------------------------------------------------------
+
+TEST(BootExecKeyTest, BootsByDefault) {
+  ContainerPlan plan = plan_ok("");
+  EXPECT_EQ(plan.nspawn_arguments, (Strings{"--notify-ready=yes", "--boot"}));
+  EXPECT_EQ(plan.command, Strings{});
+}
+
+TEST(BootExecKeyTest, ExecRunsACommandInsteadOfBooting) {
+  ContainerSettings settings = settings_ok("Exec=/bin/sh -c \"echo hi; sleep 1\" 'a b'\n");
+  EXPECT_EQ(settings.exec, (Strings{"/bin/sh", "-c", "echo hi; sleep 1", "a b"}));
+  ContainerPlan plan = plan_container(settings, kStateDir);
+  EXPECT_EQ(plan.nspawn_arguments, Strings{"--notify-ready=no"});
+  EXPECT_EQ(plan.command, (Strings{"/bin/sh", "-c", "echo hi; sleep 1", "a b"}));
+}
+
+TEST(BootExecKeyTest, BootNoWithExec) {
+  ContainerPlan plan = plan_ok("Boot=no\nExec=/usr/bin/sleep infinity\n");
+  EXPECT_EQ(plan.nspawn_arguments, Strings{"--notify-ready=no"});
+  EXPECT_EQ(plan.command, (Strings{"/usr/bin/sleep", "infinity"}));
+}
+
+TEST(BootExecKeyTest, BootYesExplicitly) {
+  EXPECT_EQ(plan_ok("Boot=yes\n").nspawn_arguments, (Strings{"--notify-ready=yes", "--boot"}));
+  EXPECT_EQ(plan_ok("Boot=no\nBoot=yes\n").nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot"}));
+}
+
+TEST(BootExecKeyTest, LastExecWinsAndEmptyResets) {
+  EXPECT_EQ(settings_ok("Exec=/bin/a x\nExec=/bin/b\n").exec, Strings{"/bin/b"});
+  ContainerSettings settings = settings_ok("Exec=/bin/a\nExec=\n");
+  EXPECT_EQ(settings.exec, Strings{});
+  EXPECT_EQ(plan_container(settings, kStateDir).nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot"}));
+}
+
+TEST(BootExecKeyTest, BootYesAndExecConflictAtTheLaterLine) {
+  const std::string message =
+      "Boot=yes and Exec= cannot be combined: Exec= runs a command instead of booting, remove "
+      "one of them";
+  EXPECT_EQ(settings_error("Boot=yes\nHostname=web\nExec=/bin/true\n"), at(4) + message);
+  EXPECT_EQ(settings_error("Exec=/bin/true\nHostname=web\nBoot=yes\n"), at(4) + message);
+  EXPECT_EQ(settings_error("Exec=/bin/true\nBoot=yes\nExec=/bin/false\nHostname=web\n"),
+            at(4) + message);
+}
+
+TEST(BootExecKeyTest, BootNoNeedsExec) {
+  EXPECT_EQ(settings_error("Boot=no\nHostname=web\n"),
+            at(2) + "Boot=no needs Exec= to say which command to run");
+  EXPECT_EQ(settings_error("Exec=/bin/true\nBoot=no\nExec=\n"),
+            at(3) + "Boot=no needs Exec= to say which command to run");
+}
+
+TEST(BootExecKeyTest, RefusesBadValues) {
+  EXPECT_EQ(settings_error("Boot=\n"), at(2) + "Boot= needs a value, use yes or no");
+  EXPECT_EQ(settings_error("Boot=sometimes\n"),
+            at(2) + "Boot=sometimes is not a boolean, use yes or no");
+  EXPECT_EQ(settings_error("Exec=/bin/sh -c 'echo\n"),
+            at(2) +
+                "Exec=: missing closing ' quote: add one, or write \\' for a literal single "
+                "quote");
+}
+
+// KNOWN BUG (fails until fixed): the two-key rules pick "the later line" by
+// line number alone, but entries come from the main file and then from its
+// drop-ins; a drop-in's line 2 applies after the main file's line 6.
+TEST(BootExecKeyTest, KnownBugConflictAcrossDropInIsReportedInTheDropIn) {
+  UnitFile unit;
+  std::string err;
+  ASSERT_TRUE(unit.parse(kPath, "[Container]\n\n\n\n\nExec=/bin/true\n", &err)) << err;
+  const std::string dropin = "/etc/sdme/web.sdme.d/10-boot.conf";
+  ASSERT_TRUE(unit.parse(dropin, "[Container]\nBoot=yes\n", &err)) << err;
+  ContainerSettings settings;
+  EXPECT_FALSE(parse_container_section(*unit.find_section("Container"), &settings, &err));
+  EXPECT_EQ(err, dropin +
+                     ":2: Boot=yes and Exec= cannot be combined: Exec= runs a command instead of "
+                     "booting, remove one of them");
+}
+
+// --- Hostname= -----------------------------------------------------------------------
+
+TEST(HostnameKeyTest, SetsTheHostname) {
+  EXPECT_EQ(plan_ok("Hostname=web.example.org\n").nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--hostname=web.example.org"}));
+  EXPECT_EQ(settings_ok("Hostname=web-%i\n").hostname, "web-%i");
+  EXPECT_EQ(settings_ok("Hostname=a\nHostname=b\n").hostname, "b");
+  EXPECT_EQ(settings_ok("Hostname=a\nHostname=\n").hostname, "");
+  EXPECT_EQ(plan_ok("Hostname=a\nHostname=\n").nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot"}));
+}
+
+TEST(HostnameKeyTest, RefusesInvalidHostnames) {
+  EXPECT_EQ(settings_error("Hostname=web_1\n"),
+            at(2) +
+                "Hostname=: invalid host name 'web_1': only letters, digits, '-' and '.' are "
+                "allowed");
+  EXPECT_EQ(settings_error("Hostname=a..b\n"),
+            at(2) + "Hostname=: invalid host name 'a..b': empty label");
+}
+
+// KNOWN BUG (fails until fixed): as for Rootfs=, the message shows the
+// stand-in "web_a" rather than the value written, "web_%i".
+TEST(HostnameKeyTest, KnownBugMessageQuotesTheValueAsWritten) {
+  EXPECT_EQ(settings_error("Hostname=web_%i\n"),
+            at(2) +
+                "Hostname=: invalid host name 'web_%i': only letters, digits, '-' and '.' "
+                "are allowed");
+}
+
+// KNOWN BUG (fails until fixed): "%%" is systemd's literal '%', but the
+// validation stand-in turns it into an ordinary letter, so "web%%1" passes
+// and nspawn later gets the host name "web%1".
+TEST(HostnameKeyTest, KnownBugEscapedPercentIsALiteralPercent) {
+  EXPECT_EQ(settings_error("Hostname=web%%1\n"),
+            at(2) +
+                "Hostname=: invalid host name 'web%%1': only letters, digits, '-' and '.' "
+                "are allowed");
+}
+
+// --- Network= ------------------------------------------------------------------------
+
+TEST(NetworkKeyTest, EachModeHasItsOption) {
+  struct Case {
+    const char* value;
+    Strings network_arguments;
+    const char* dns;
+  };
+  const Case cases[] = {
+      {"host", {}, "host"},
+      {"", {}, "host"},
+      {"private", {"--private-network"}, "private"},
+      {"veth", {"--network-veth"}, "private"},
+      {"zone:web", {"--network-zone=web"}, "private"},
+      {"zone:abcdefghijkl", {"--network-zone=abcdefghijkl"}, "private"},
+      {"bridge:br0", {"--network-bridge=br0"}, "private"},
+      {"bridge:abcdefghijklmno", {"--network-bridge=abcdefghijklmno"}, "private"},
+  };
+  for (const Case& test : cases) {
+    ContainerPlan plan = plan_ok("Network=" + std::string(test.value) + "\n");
+    Strings expected = {"--notify-ready=yes", "--boot"};
+    expected.insert(expected.end(), test.network_arguments.begin(), test.network_arguments.end());
+    EXPECT_EQ(plan.nspawn_arguments, expected) << test.value;
+    EXPECT_EQ(plan.dns_network, test.dns) << test.value;
+  }
+}
+
+TEST(NetworkKeyTest, DefaultIsHost) {
+  ContainerPlan plan = plan_ok("");
+  EXPECT_EQ(plan.dns_network, "host");
+  EXPECT_EQ(settings_ok("").network, NetworkMode::kHost);
+}
+
+TEST(NetworkKeyTest, LastAssignmentWins) {
+  ContainerSettings settings = settings_ok("Network=zone:web\nNetwork=veth\n");
+  EXPECT_EQ(settings.network, NetworkMode::kVeth);
+  EXPECT_EQ(settings.network_name, "");
+  settings = settings_ok("Network=bridge:br0\nNetwork=\n");
+  EXPECT_EQ(settings.network, NetworkMode::kHost);
+  EXPECT_EQ(settings.network_name, "");
+}
+
+TEST(NetworkKeyTest, RefusesBadValues) {
+  EXPECT_EQ(settings_error("Network=nat\n"),
+            at(2) + "Network=nat is not one of host, private, veth, zone:NAME or bridge:NAME");
+  EXPECT_EQ(settings_error("Network=Host\n"),
+            at(2) + "Network=Host is not one of host, private, veth, zone:NAME or bridge:NAME");
+  EXPECT_EQ(settings_error("Network=zone:abcdefghijklm\n"),
+            at(2) +
+                "Network=zone:abcdefghijklm: 'abcdefghijklm' is not a valid name: use 1 to 12 "
+                "letters, digits, '-', '_' or '.'");
+  EXPECT_EQ(settings_error("Network=zone:\n"),
+            at(2) +
+                "Network=zone:: '' is not a valid name: use 1 to 12 letters, digits, '-', "
+                "'_' or '.'");
+  EXPECT_EQ(settings_error("Network=bridge:abcdefghijklmnop\n"),
+            at(2) +
+                "Network=bridge:abcdefghijklmnop: 'abcdefghijklmnop' is not a valid name: use 1 "
+                "to 15 letters, digits, '-', '_' or '.'");
+  EXPECT_EQ(settings_error("Network=bridge:br/0\n"),
+            at(2) +
+                "Network=bridge:br/0: 'br/0' is not a valid name: use 1 to 15 letters, "
+                "digits, '-', '_' or '.'");
+}
+
+// --- Bind= and BindReadOnly= -------------------------------------------------------
+
+TEST(BindKeyTest, SourceDestinationAndOptions) {
+  ContainerSettings settings =
+      settings_ok("Bind=/srv/www /srv/a:/a\nBind=/srv//b/:/mnt/b/:norbind,idmap\n");
+  ASSERT_EQ(settings.binds.size(), 3u);
+  EXPECT_EQ(settings.binds[0].source, "/srv/www");
+  EXPECT_EQ(settings.binds[0].destination, "");
+  EXPECT_EQ(settings.binds[0].options, "");
+  EXPECT_EQ(settings.binds[1].destination, "/a");
+  EXPECT_EQ(settings.binds[2].source, "/srv/b");
+  EXPECT_EQ(settings.binds[2].destination, "/mnt/b");
+  EXPECT_EQ(settings.binds[2].options, "norbind,idmap");
+  ContainerPlan plan = plan_container(settings, kStateDir);
+  EXPECT_EQ(plan.nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--bind=/srv/www", "--bind=/srv/a:/a",
+                     "--bind=/srv/b:/mnt/b:norbind,idmap"}));
+  EXPECT_EQ(plan.requires_mounts_for, (Strings{"/srv/www", "/srv/a", "/srv/b"}));
+}
+
+TEST(BindKeyTest, EveryBindOptionIsAccepted) {
+  for (const char* option : {"rbind", "norbind", "idmap", "noidmap", "rbind,noidmap"}) {
+    ContainerSettings settings = settings_ok("Bind=/a:/b:" + std::string(option) + "\n");
+    ASSERT_EQ(settings.binds.size(), 1u);
+    EXPECT_EQ(settings.binds[0].options, option);
+  }
+  // An empty option field is no options.
+  EXPECT_EQ(plan_ok("Bind=/a:/b:\n").nspawn_arguments.back(), "--bind=/a:/b");
+}
+
+TEST(BindKeyTest, ReadOnlyBindsFollowTheWritableOnes) {
+  ContainerPlan plan = plan_ok("BindReadOnly=/etc/ssl:/etc/ssl:rbind\nBind=/srv/data\n");
+  EXPECT_EQ(plan.nspawn_arguments, (Strings{"--notify-ready=yes", "--boot", "--bind=/srv/data",
+                                            "--bind-ro=/etc/ssl:/etc/ssl:rbind"}));
+  EXPECT_EQ(plan.requires_mounts_for, (Strings{"/srv/data", "/etc/ssl"}));
+}
+
+TEST(BindKeyTest, QuotedSpecs) {
+  ContainerSettings settings = settings_ok("Bind=\"/srv/a b:/c d\"\n");
+  ASSERT_EQ(settings.binds.size(), 1u);
+  EXPECT_EQ(settings.binds[0].source, "/srv/a b");
+  EXPECT_EQ(settings.binds[0].destination, "/c d");
+}
+
+TEST(BindKeyTest, EmptyAssignmentResetsEachListAlone) {
+  ContainerSettings settings = settings_ok("Bind=/a\nBindReadOnly=/b\nBind=\nBind=/c\n");
+  ASSERT_EQ(settings.binds.size(), 1u);
+  EXPECT_EQ(settings.binds[0].source, "/c");
+  ASSERT_EQ(settings.read_only_binds.size(), 1u);
+  EXPECT_EQ(settings.read_only_binds[0].source, "/b");
+  settings = settings_ok("BindReadOnly=/b\nBindReadOnly=\n");
+  EXPECT_TRUE(settings.read_only_binds.empty());
+}
+
+TEST(BindKeyTest, RefusesBadSpecs) {
+  EXPECT_EQ(settings_error("Bind=srv\n"), at(2) + "Bind= source path 'srv' is not absolute");
+  EXPECT_EQ(settings_error("Bind=/srv:www\n"),
+            at(2) + "Bind= destination path 'www' is not absolute");
+  EXPECT_EQ(settings_error("Bind=/srv:\n"), at(2) + "Bind= destination path '' is not absolute");
+  EXPECT_EQ(settings_error("Bind=/srv/../etc\n"),
+            at(2) + "Bind= source path '/srv/../etc' must not contain '..' components");
+  EXPECT_EQ(
+      settings_error("Bind=/a:/b:ro\n"),
+      at(2) + "Bind=/a:/b:ro: unknown bind option 'ro', use rbind, norbind, idmap or noidmap");
+  EXPECT_EQ(settings_error("Bind=/a:/b:rbind,\n"),
+            at(2) +
+                "Bind=/a:/b:rbind,: unknown bind option '', use rbind, norbind, idmap or "
+                "noidmap");
+  EXPECT_EQ(settings_error("Bind=/a:/b:rbind:x\n"),
+            at(2) +
+                "Bind=/a:/b:rbind:x has more than three ':'-separated fields, use "
+                "SOURCE[:DESTINATION[:OPTIONS]]");
+  EXPECT_EQ(settings_error("Bind=/ok /a\\q\n"),
+            at(2) + "Bind=: unknown escape sequence '\\q': write \\\\ for a literal backslash");
+  EXPECT_EQ(settings_error("BindReadOnly=etc\n"),
+            at(2) + "BindReadOnly= source path 'etc' is not absolute");
+  EXPECT_EQ(settings_error("BindReadOnly=/a:/b:x\n"),
+            at(2) +
+                "BindReadOnly=/a:/b:x: unknown bind option 'x', use rbind, norbind, idmap or "
+                "noidmap");
+  EXPECT_EQ(settings_error("BindReadOnly='/a\n"),
+            at(2) +
+                "BindReadOnly=: missing closing ' quote: add one, or write \\' for a literal "
+                "single quote");
+}
+
+// --- Environment= ----------------------------------------------------------------------
+
+TEST(EnvironmentKeyTest, AssignmentsAccumulate) {
+  ContainerPlan plan = plan_ok("Environment=A=1 B=\"two words\"\nEnvironment=_C= D_2=x=y\n");
+  EXPECT_EQ(plan.nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--setenv=A=1", "--setenv=B=two words",
+                     "--setenv=_C=", "--setenv=D_2=x=y"}));
+}
+
+TEST(EnvironmentKeyTest, EmptyAssignmentResets) {
+  EXPECT_EQ(settings_ok("Environment=A=1\nEnvironment=\nEnvironment=B=2\n").environment,
+            Strings{"B=2"});
+}
+
+TEST(EnvironmentKeyTest, RefusesBadAssignments) {
+  const std::string suffix = "' is not a NAME=VALUE assignment with a valid variable name";
+  EXPECT_EQ(settings_error("Environment=NOVALUE\n"), at(2) + "Environment=: 'NOVALUE" + suffix);
+  EXPECT_EQ(settings_error("Environment=1A=x\n"), at(2) + "Environment=: '1A=x" + suffix);
+  EXPECT_EQ(settings_error("Environment==x\n"), at(2) + "Environment=: '=x" + suffix);
+  EXPECT_EQ(settings_error("Environment=A-B=x\n"), at(2) + "Environment=: 'A-B=x" + suffix);
+  EXPECT_EQ(settings_error("Environment=OK=1 \"A B=x\"\n"),
+            at(2) + "Environment=: 'A B=x" + suffix);
+  EXPECT_EQ(settings_error("Environment=\"A=1\n"),
+            at(2) +
+                "Environment=: missing closing \" quote: add one, or write \\\" for a literal "
+                "double quote");
+}
+
+// --- PrivateUsers= -----------------------------------------------------------------------
+
+TEST(PrivateUsersKeyTest, ValuesAndOwnership) {
+  struct Case {
+    const char* value;
+    Strings arguments;
+  };
+  const Case cases[] = {
+      {"yes", {"--private-users=yes", "--private-users-ownership=auto"}},
+      {"true", {"--private-users=yes", "--private-users-ownership=auto"}},
+      {"1", {"--private-users=yes", "--private-users-ownership=auto"}},
+      {"no", {"--private-users=no"}},
+      {"0", {"--private-users=no"}},
+      {"pick", {"--private-users=pick", "--private-users-ownership=auto"}},
+      {"identity", {"--private-users=identity", "--private-users-ownership=auto"}},
+      {"65536", {"--private-users=65536", "--private-users-ownership=auto"}},
+      {"65536:65536", {"--private-users=65536:65536", "--private-users-ownership=auto"}},
+      {"", {}},
+  };
+  for (const Case& test : cases) {
+    Strings expected = {"--notify-ready=yes", "--boot"};
+    expected.insert(expected.end(), test.arguments.begin(), test.arguments.end());
+    EXPECT_EQ(plan_ok("PrivateUsers=" + std::string(test.value) + "\n").nspawn_arguments, expected)
+        << test.value;
+  }
+}
+
+TEST(PrivateUsersKeyTest, LastWinsAndEmptyResets) {
+  EXPECT_EQ(settings_ok("PrivateUsers=pick\nPrivateUsers=no\n").private_users, "no");
+  EXPECT_EQ(settings_ok("PrivateUsers=pick\nPrivateUsers=\n").private_users, "");
+}
+
+TEST(PrivateUsersKeyTest, RefusesOtherValues) {
+  for (const char* value :
+       {"maybe", "Pick", "65536:", ":65536", "-1", "1a", "65536:x", "12345678901", "1:2:3"}) {
+    EXPECT_EQ(settings_error("PrivateUsers=" + std::string(value) + "\n"),
+              at(2) + "PrivateUsers=" + value + " is not yes, no, pick, identity, UID or UID:RANGE")
+        << value;
+  }
+}
+
+// KNOWN BUG (fails until fixed): numbers nspawn 252 refuses pass: a UID of
+// 4294967295 ("Failed to parse UID") and an empty range ("UID range cannot
+// be empty or go beyond 4294967295").
+TEST(PrivateUsersKeyTest, KnownBugRefusesUidsNspawnRefuses) {
+  for (const char* value : {"4294967295", "0:0", "4294967290:65536", "9999999999"}) {
+    std::string err = settings_error("PrivateUsers=" + std::string(value) + "\n");
+    EXPECT_TRUE(err.starts_with(at(2) + "PrivateUsers=" + value + " ")) << value << ": " << err;
+  }
+}
+
+// --- Capability= and DropCapability= -----------------------------------------------------
+
+TEST(CapabilityKeyTest, NamesAreCanonicalAndDeduplicated) {
+  ContainerSettings settings =
+      settings_ok("Capability=net_admin CAP_NET_RAW\nCapability=cap_net_admin sys_time\n");
+  EXPECT_EQ(settings.capabilities, (Strings{"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_TIME"}));
+  EXPECT_EQ(plan_container(settings, kStateDir).nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot",
+                     "--capability=CAP_NET_ADMIN,CAP_NET_RAW,CAP_SYS_TIME"}));
+}
+
+TEST(CapabilityKeyTest, AllIsAllowedForCapabilityOnly) {
+  EXPECT_EQ(settings_ok("Capability=ALL\n").capabilities, Strings{"all"});
+  EXPECT_EQ(settings_ok("Capability=all CAP_CHOWN\n").capabilities, (Strings{"all", "CAP_CHOWN"}));
+  EXPECT_EQ(settings_error("DropCapability=all\n"),
+            at(2) + "DropCapability=: unknown capability 'all'");
+}
+
+TEST(CapabilityKeyTest, DropCapability) {
+  ContainerPlan plan = plan_ok("DropCapability=sys_admin\nDropCapability=CAP_MKNOD sys_admin\n");
+  EXPECT_EQ(plan.nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--drop-capability=CAP_SYS_ADMIN,CAP_MKNOD"}));
+}
+
+TEST(CapabilityKeyTest, EmptyAssignmentResets) {
+  EXPECT_EQ(settings_ok("Capability=CAP_CHOWN\nCapability=\nCapability=CAP_KILL\n").capabilities,
+            Strings{"CAP_KILL"});
+  EXPECT_EQ(settings_ok("DropCapability=CAP_CHOWN\nDropCapability=\n").drop_capabilities,
+            Strings{});
+  EXPECT_EQ(plan_ok("Capability=CAP_CHOWN\nCapability=\n").nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot"}));
+}
+
+TEST(CapabilityKeyTest, RefusesUnknownNames) {
+  EXPECT_EQ(settings_error("Capability=CAP_NET_ADMN\n"),
+            at(2) +
+                "Capability=: unknown capability 'CAP_NET_ADMN', did you mean "
+                "'CAP_NET_ADMIN'?");
+  EXPECT_EQ(settings_error("DropCapability=CAP_BOGUS_THING\n"),
+            at(2) + "DropCapability=: unknown capability 'CAP_BOGUS_THING'");
+  EXPECT_EQ(settings_error("Capability='CAP_CHOWN\n"),
+            at(2) +
+                "Capability=: missing closing ' quote: add one, or write \\' for a literal "
+                "single quote");
+}
+
+TEST(CapabilityKeyTest, BothListsConflictAtTheLaterLine) {
+  const std::string message =
+      "CAP_SYS_ADMIN is both in Capability= and DropCapability=, keep it in one of them";
+  EXPECT_EQ(settings_error("Capability=CAP_SYS_ADMIN\nHostname=x\nDropCapability=sys_admin\n"),
+            at(4) + message);
+  EXPECT_EQ(settings_error("DropCapability=CAP_SYS_ADMIN\nHostname=x\nCapability=sys_admin\n"),
+            at(4) + message);
+  // A reset in between removes the conflict.
+  settings_ok("Capability=CAP_SYS_ADMIN\nDropCapability=CAP_SYS_ADMIN\nCapability=\n");
+  // "all" with a dropped capability is how nspawn is told "all but this".
+  settings_ok("Capability=all\nDropCapability=CAP_SYS_ADMIN\n");
+}
+
+// --- NoNewPrivileges=, ReadOnly= ---------------------------------------------------------
+
+TEST(NoNewPrivilegesKeyTest, WrittenOnlyWhenSet) {
+  EXPECT_EQ(plan_ok("NoNewPrivileges=yes\n").nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--no-new-privileges=yes"}));
+  EXPECT_EQ(plan_ok("NoNewPrivileges=no\n").nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--no-new-privileges=no"}));
+  EXPECT_FALSE(settings_ok("").no_new_privileges.has_value());
+  EXPECT_EQ(settings_error("NoNewPrivileges=\n"),
+            at(2) + "NoNewPrivileges= needs a value, use yes or no");
+}
+
+TEST(ReadOnlyKeyTest, AddsReadOnly) {
+  EXPECT_EQ(plan_ok("ReadOnly=yes\n").nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--read-only"}));
+  EXPECT_EQ(plan_ok("ReadOnly=yes\nReadOnly=no\n").nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot"}));
+  EXPECT_EQ(settings_error("ReadOnly=ro\n"), at(2) + "ReadOnly=ro is not a boolean, use yes or no");
+}
+
+// --- SystemCallFilter= -----------------------------------------------------------------
+
+TEST(SystemCallFilterKeyTest, OneOptionPerAssignment) {
+  ContainerPlan plan =
+      plan_ok("SystemCallFilter=@system-service  @mount\nSystemCallFilter=~@swap reboot\n");
+  EXPECT_EQ(plan.nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--system-call-filter=@system-service @mount",
+                     "--system-call-filter=~@swap reboot"}));
+}
+
+TEST(SystemCallFilterKeyTest, EmptyAssignmentResets) {
+  EXPECT_EQ(settings_ok("SystemCallFilter=@mount\nSystemCallFilter=\nSystemCallFilter=open\n")
+                .system_call_filters,
+            Strings{"open"});
+}
+
+TEST(SystemCallFilterKeyTest, RefusesUnknownNames) {
+  EXPECT_EQ(settings_error("SystemCallFilter=@system-service opne\n"),
+            at(2) + "SystemCallFilter=: unknown system call 'opne', did you mean 'open'?");
+  EXPECT_EQ(settings_error("SystemCallFilter=~\n"),
+            at(2) +
+                "SystemCallFilter=: '~' alone denies nothing; list what to deny after it, "
+                "e.g. '~@mount @swap'");
+}
+
+// --- NspawnArgs= -------------------------------------------------------------------------
+
+TEST(NspawnArgsKeyTest, KeptVerbatimOnePerAssignment) {
+  ContainerPlan plan =
+      plan_ok("NspawnArgs=--bind-ro=/x  --setenv=\"A=b c\"\nNspawnArgs=--volatile=overlay\n");
+  EXPECT_EQ(plan.nspawn_raw_arguments,
+            (Strings{"--bind-ro=/x  --setenv=\"A=b c\"", "--volatile=overlay"}));
+  EXPECT_EQ(plan.nspawn_arguments, (Strings{"--notify-ready=yes", "--boot"}));
+}
+
+TEST(NspawnArgsKeyTest, EmptyAssignmentResets) {
+  EXPECT_EQ(plan_ok("NspawnArgs=--a\nNspawnArgs=\nNspawnArgs=--b\n").nspawn_raw_arguments,
+            Strings{"--b"});
+}
+
+TEST(NspawnArgsKeyTest, MustSplitIntoWords) {
+  EXPECT_EQ(settings_error("NspawnArgs=--setenv=\"A=b\n"),
+            at(2) +
+                "NspawnArgs=: missing closing \" quote: add one, or write \\\" for a literal "
+                "double quote");
+}
+
+// --- The whole plan ------------------------------------------------------------------------
+
+constexpr const char* kEveryKey =
+    "NspawnArgs=--volatile=no\n"
+    "SystemCallFilter=@system-service\n"
+    "ReadOnly=yes\n"
+    "NoNewPrivileges=yes\n"
+    "DropCapability=CAP_MKNOD\n"
+    "Capability=CAP_NET_ADMIN\n"
+    "PrivateUsers=pick\n"
+    "Environment=LANG=C.UTF-8\n"
+    "BindReadOnly=/etc/ssl\n"
+    "Bind=/srv/data:/data\n"
+    "Network=zone:lab\n"
+    "Hostname=web\n"
+    "Exec=/usr/bin/python3 -m http.server\n"
+    "OpaqueDir=/var/cache\n"
+    "Ephemeral=yes\n"
+    "Rootfs=debian-12\n";
+
+TEST(PlanContainerTest, RowOrderIsOutputOrder) {
+  ContainerPlan plan = plan_container(settings_ok(kEveryKey), "/srv/state");
+  EXPECT_EQ(plan.overlay_arguments,
+            (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral", "--opaque=/var/cache"}));
+  EXPECT_EQ(
+      plan.nspawn_arguments,
+      (Strings{"--notify-ready=no", "--hostname=web", "--network-zone=lab",
+               "--bind=/srv/data:/data", "--bind-ro=/etc/ssl", "--setenv=LANG=C.UTF-8",
+               "--private-users=pick", "--private-users-ownership=auto",
+               "--capability=CAP_NET_ADMIN", "--drop-capability=CAP_MKNOD",
+               "--no-new-privileges=yes", "--read-only", "--system-call-filter=@system-service"}));
+  EXPECT_EQ(plan.nspawn_raw_arguments, Strings{"--volatile=no"});
+  EXPECT_EQ(plan.command, (Strings{"/usr/bin/python3", "-m", "http.server"}));
+  EXPECT_EQ(plan.requires_mounts_for,
+            (Strings{"/srv/state/rootfs/debian-12", "/srv/data", "/etc/ssl"}));
+  EXPECT_EQ(plan.dns_network, "private");
+}
+
+TEST(PlanContainerTest, KeyOrderInTheFileDoesNotMatter) {
+  // The same keys, reversed: the plan is the same.
+  std::string reversed;
+  std::string text = kEveryKey;
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end - start + 1));
+    start = end + 1;
+  }
+  for (auto line = lines.rbegin(); line != lines.rend(); ++line) reversed += *line;
+  ContainerPlan forward = plan_container(settings_ok(kEveryKey), kStateDir);
+  ContainerPlan backward = plan_container(settings_ok(reversed), kStateDir);
+  EXPECT_EQ(forward.overlay_arguments, backward.overlay_arguments);
+  EXPECT_EQ(forward.nspawn_arguments, backward.nspawn_arguments);
+  EXPECT_EQ(forward.nspawn_raw_arguments, backward.nspawn_raw_arguments);
+  EXPECT_EQ(forward.command, backward.command);
+  EXPECT_EQ(forward.requires_mounts_for, backward.requires_mounts_for);
+}
+
+}  // namespace
+}  // namespace sdme

@@ -1,0 +1,220 @@
+// [Install] for generated units: which links the generator writes.
+#include "generator/install.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/name.h"
+#include "common/strings.h"
+#include "generator/translate.h"
+#include "generator/words.h"
+
+namespace sdme {
+namespace {
+
+constexpr const char* kInstallKeys[] = {"WantedBy", "RequiredBy", "Alias", "DefaultInstance",
+                                        "Also"};
+
+// A unit name as systemd accepts it: NAME.SUFFIX with the usual characters.
+bool is_unit_name(std::string_view name) {
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size() || name.size() > 255)
+    return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '-' || c == '_' ||
+           c == '.' || c == '\\' || c == '@';
+  });
+}
+
+// Reads every unit name of `key`. `requirement`, if given, is an extra rule
+// each name must meet, described by `requirement_text` in the error.
+bool read_unit_names(const UnitFile& unit, std::string_view key, std::vector<std::string>* names,
+                     std::string* err, bool (*requirement)(std::string_view) = nullptr,
+                     std::string_view requirement_text = {}) {
+  for (const UnitEntry* entry : unit.lookup_list("Install", key)) {
+    std::vector<std::string> words;
+    std::string message;
+    if (!split_words(entry->value, &words, &message)) {
+      *err = entry->location() + ": " + std::string(key) + "=: " + message;
+      return false;
+    }
+    for (std::string& word : words) {
+      if (!is_unit_name(word)) {
+        *err = entry->location() + ": " + std::string(key) + "=" + word +
+               " is not a unit name, write e.g. machines.target";
+        return false;
+      }
+      if (requirement && !requirement(word)) {
+        *err = entry->location() + ": " + std::string(key) + "=" + word + " " +
+               std::string(requirement_text);
+        return false;
+      }
+      if (std::find(names->begin(), names->end(), word) == names->end())
+        names->push_back(std::move(word));
+    }
+  }
+  return true;
+}
+
+std::string unknown_install_key_message(std::string_view key) {
+  std::string message = "unknown key '" + std::string(key) + "' in [Install]";
+  for (const char* known : kInstallKeys)
+    if (edit_distance(known, key) <= 2 || equals_ignore_case(known, key))
+      return message + ", did you mean '" + known + "'?";
+  return message + ", use WantedBy=, RequiredBy=, Alias= or DefaultInstance=";
+}
+
+void add_links(const SdmeSource& source, const std::string& unit_name,
+               const std::string& unit_file, const InstallSection& install,
+               std::vector<InstallLink>* links) {
+  for (const std::string& target : install.wanted_by)
+    links->push_back({target + ".wants/" + unit_name, "../" + unit_file, source.path});
+  for (const std::string& target : install.required_by)
+    links->push_back({target + ".requires/" + unit_name, "../" + unit_file, source.path});
+}
+
+std::string instance_unit(const std::string& template_unit, const std::string& instance) {
+  size_t at = template_unit.find('@');
+  return template_unit.substr(0, at + 1) + instance + template_unit.substr(at + 1);
+}
+
+}  // namespace
+
+bool assigns_install_target(const UnitFile& unit) {
+  return !unit.lookup_all("Install", "WantedBy").empty() ||
+         !unit.lookup_all("Install", "RequiredBy").empty();
+}
+
+bool read_install_section(const SdmeSource& source, const UnitFile& unit,
+                          InstallSection* install, std::string* err) {
+  const UnitSection* section = unit.find_section("Install");
+  if (!section) return true;
+  install->present = true;
+  for (const UnitEntry& entry : section->entries) {
+    if (std::find(std::begin(kInstallKeys), std::end(kInstallKeys), entry.key) ==
+        std::end(kInstallKeys)) {
+      *err = entry.location() + ": " + unknown_install_key_message(entry.key);
+      return false;
+    }
+    if (entry.key == "Also" && !entry.value.empty()) {
+      *err = entry.location() +
+             ": Also= cannot enable other units from a generated one; give each container its "
+             "own [Install] section";
+      return false;
+    }
+  }
+  auto is_plain_service = [](std::string_view name) {
+    return name.ends_with(".service") && name.find('@') == std::string_view::npos;
+  };
+  auto no_alias = [](std::string_view) { return false; };
+  if (!read_unit_names(unit, "WantedBy", &install->wanted_by, err) ||
+      !read_unit_names(unit, "RequiredBy", &install->required_by, err) ||
+      !read_unit_names(unit, "Alias", &install->aliases, err,
+                       source.kind == SourceKind::kTemplate ? +no_alias : +is_plain_service,
+                       "must be a plain NAME.service (templates and instances cannot have "
+                       "aliases)"))
+    return false;
+  if (!assigns_install_target(unit)) install->wanted_by.push_back(kDefaultInstallTarget);
+
+  if (const UnitEntry* entry = unit.lookup("Install", "DefaultInstance")) {
+    if (source.kind != SourceKind::kTemplate) {
+      *err = entry->location() + ": DefaultInstance= only applies to templates (NAME@.sdme)";
+      return false;
+    }
+    // The instance becomes part of the machine name "PREFIX-INSTANCE".
+    const std::string& instance = entry->value;
+    std::string prefix = source.unit_name.substr(0, source.unit_name.find('@'));
+    std::string message;
+    if (!instance.empty() && !validate_container_name(prefix + "-" + instance, &message)) {
+      *err = entry->location() + ": DefaultInstance=" + instance +
+             " does not give a valid machine name: " + message;
+      return false;
+    }
+    install->default_instance = instance;
+  }
+  return true;
+}
+
+void plan_install_links(const SdmeSource& source, const InstallSection& install,
+                        const PresetPolicy& presets, std::vector<InstallLink>* links,
+                        std::vector<std::string>* errors) {
+  if (!install.present && source.kind != SourceKind::kInstanceLink) return;
+  switch (source.kind) {
+    case SourceKind::kService:
+    case SourceKind::kInstance:
+      if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable)
+        return;
+      add_links(source, source.unit_name, source.unit_name, install, links);
+      for (const std::string& alias : install.aliases)
+        links->push_back({alias, source.unit_name, source.path});
+      return;
+    case SourceKind::kTemplate: {
+      std::vector<std::string> instances;
+      if (source.is_vendor &&
+          presets.action_for_template(source.unit_name, &instances) != PresetAction::kEnable)
+        return;
+      if (instances.empty() && !install.default_instance.empty())
+        instances.push_back(install.default_instance);
+      // Preset rules come from other files; their instance names become
+      // link names and machine names, so they are checked like file names.
+      std::string prefix = source.unit_name.substr(0, source.unit_name.find('@'));
+      for (const std::string& instance : instances) {
+        std::string message;
+        if (!validate_container_name(prefix + "-" + instance, &message)) {
+          errors->push_back(source.path + ": preset instance '" + instance +
+                            "' does not give a valid machine name (" + message +
+                            "); fix the preset rule");
+          continue;
+        }
+        add_links(source, instance_unit(source.unit_name, instance), source.unit_name, install,
+                  links);
+      }
+      return;
+    }
+    case SourceKind::kInstanceLink: {
+      if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable)
+        return;
+      // The link itself asks for enablement: without a template [Install],
+      // the default target applies.
+      InstallSection effective = install;
+      if (!effective.present) effective.wanted_by = {kDefaultInstallTarget};
+      add_links(source, source.unit_name, source.template_unit, effective, links);
+      return;
+    }
+  }
+}
+
+void finish_install_links(const std::string& systemd_unit_dir,
+                          const std::vector<std::string>& unit_names,
+                          std::vector<InstallLink>* links, std::vector<std::string>* errors) {
+  bool wants_machines_target = std::any_of(links->begin(), links->end(), [](const InstallLink& l) {
+    return l.link.starts_with("machines.target.wants/") ||
+           l.link.starts_with("machines.target.requires/");
+  });
+  if (wants_machines_target)
+    links->push_back({"multi-user.target.wants/machines.target",
+                      systemd_unit_dir + "/machines.target", ""});
+  // Links were added in source file-name order; a stable sort keeps that
+  // order among links of the same path, so the first file wins.
+  std::stable_sort(links->begin(), links->end(), [](const InstallLink& a, const InstallLink& b) {
+    return a.link < b.link;
+  });
+  std::vector<InstallLink> kept;
+  for (InstallLink& link : *links) {
+    if (std::find(unit_names.begin(), unit_names.end(), link.link) != unit_names.end()) {
+      errors->push_back(link.source + ": Alias=" + link.link +
+                        " is the name of a generated unit, choose another alias");
+      continue;
+    }
+    if (!kept.empty() && kept.back().link == link.link) {
+      if (kept.back().target != link.target)
+        errors->push_back(link.source + ": " + link.link + " is already claimed by " +
+                          kept.back().source + ", not replacing it");
+      continue;
+    }
+    kept.push_back(std::move(link));
+  }
+  *links = std::move(kept);
+}
+
+}  // namespace sdme

@@ -1,0 +1,60 @@
+// [Install] for generated units. `systemctl enable` refuses generated units,
+// so the generator writes the .wants/, .requires/ and alias links itself:
+// files in /etc/sdme and /run/sdme are enabled by their [Install] section,
+// vendor files under /usr only where preset policy says "enable".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "generator/preset.h"
+#include "generator/search_path.h"
+#include "generator/unit_file.h"
+
+namespace sdme {
+
+struct InstallSection {
+  bool present = false;  // the file has an [Install] section
+  std::vector<std::string> wanted_by;
+  std::vector<std::string> required_by;
+  std::vector<std::string> aliases;
+  std::string default_instance;
+};
+
+// A symlink to create in the generator's output directory.
+struct InstallLink {
+  std::string link;    // relative to the output directory: "machines.target.wants/web.service"
+  std::string target;  // what it points to: "../web.service"
+  std::string source;  // the .sdme file that asked for it, for messages
+};
+
+// Whether [Install] assigns WantedBy= or RequiredBy= at all (an empty
+// assignment counts: it says "no target"). Without either, the default
+// target applies.
+bool assigns_install_target(const UnitFile& unit);
+
+// Reads and validates [Install]. With a section that assigns no WantedBy=
+// and no RequiredBy= at all, the container is wanted by machines.target, as
+// systemd-nspawn@.service is. Errors are "PATH:LINE: message".
+bool read_install_section(const SdmeSource& source, const UnitFile& unit,
+                          InstallSection* install, std::string* err);
+
+// Decides whether `source` is enabled and appends its links. For an
+// instance link, `install` is its template's [Install].
+// Instance names a preset rule lists are checked like file names; a bad one
+// is reported in *errors and skipped.
+void plan_install_links(const SdmeSource& source, const InstallSection& install,
+                        const PresetPolicy& presets, std::vector<InstallLink>* links,
+                        std::vector<std::string>* errors);
+
+// Completes the link list: when any container is wanted or required by
+// machines.target, wants machines.target from multi-user.target so an image
+// whose build never enabled it still starts its containers at boot; sorts;
+// drops exact duplicates; and refuses links that would replace a generated
+// unit (an alias named like one) or that two files want pointing at different
+// units (the first file in file-name order keeps it). Refusals go to *errors.
+void finish_install_links(const std::string& systemd_unit_dir,
+                          const std::vector<std::string>& unit_names,
+                          std::vector<InstallLink>* links, std::vector<std::string>* errors);
+
+}  // namespace sdme

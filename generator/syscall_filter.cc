@@ -1,0 +1,183 @@
+// Validation of SystemCallFilter= values with libseccomp.
+//
+// systemd-nspawn 252 takes --system-call-filter= as: an optional '~' as the
+// very first character (the whole list is a deny list), then words split at
+// whitespace, each a system call name or an @group. It has no "name:errno"
+// form: a word is looked up as it is, and one it does not know is only
+// logged inside the container's start-up, so we reject it here, where the
+// admin sees it.
+#include "generator/syscall_filter.h"
+
+#include <seccomp.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "common/strings.h"
+
+namespace sdme {
+namespace {
+
+// The groups of `systemd-analyze syscall-filter` in systemd 252, in its
+// order (@default first, @known last). Groups of later versions, such as
+// @sandbox, are unknown to nspawn 252 and so rejected here.
+constexpr std::array<std::string_view, 29> kGroups = {
+    "@default", "@aio",         "@basic-io",       "@chown",     "@clock",   "@cpu-emulation",
+    "@debug",   "@file-system", "@io-event",       "@ipc",       "@keyring", "@memlock",
+    "@module",  "@mount",       "@network-io",     "@obsolete",  "@pkey",    "@privileged",
+    "@process", "@raw-io",      "@reboot",         "@resources", "@setuid",  "@signal",
+    "@swap",    "@sync",        "@system-service", "@timer",     "@known",
+};
+
+// Further than this a suggestion is more likely wrong than helpful; and in
+// a short word, two edits can turn it into almost anything.
+constexpr size_t kMaxSuggestionDistance = 2;
+
+bool close_enough(size_t distance, size_t typed_length) {
+  return distance <= kMaxSuggestionDistance && distance * 2 <= typed_length;
+}
+
+std::string to_lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+bool is_known_group(std::string_view word) {
+  return std::find(kGroups.begin(), kGroups.end(), word) != kGroups.end();
+}
+
+bool is_known_system_call(const std::string& name) {
+  // Names libseccomp knows only for other architectures resolve to negative
+  // pseudo numbers, not to the error value; nspawn accepts them too, since it
+  // builds filters for every architecture the host can run.
+  return seccomp_syscall_resolve_name(name.c_str()) != __NR_SCMP_ERROR;
+}
+
+// Every system call name of the native architecture, sorted, for
+// suggestions. libseccomp has no list call, so numbers are probed. Linux
+// numbers its calls from 0 on most architectures and from an offset on
+// some (MIPS o32/n64/n32, ARM's private calls, x32); probing every offset
+// everywhere is cheap and keeps this free of per-architecture cases.
+const std::vector<std::string>& native_system_call_names() {
+  static const std::vector<std::string> kNames = [] {
+    constexpr std::array<int, 6> kFirstNumbers = {0, 4000, 5000, 6000, 0x0f0000, 0x40000000};
+    constexpr int kNumbersPerRange = 1024;
+    std::vector<std::string> names;
+    for (int first : kFirstNumbers) {
+      for (int number = first; number < first + kNumbersPerRange; ++number) {
+        std::unique_ptr<char, decltype(&std::free)> name(
+            seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number), &std::free);
+        if (name != nullptr) names.emplace_back(name.get());
+      }
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+  }();
+  return kNames;
+}
+
+struct Suggestion {
+  std::string text;
+  size_t distance = kMaxSuggestionDistance + 1;
+};
+
+// Admins often write only a group's first word ("@network" for
+// "@network-io"), so a group is also compared by that word.
+size_t distance_to_group(std::string_view typed_lower, std::string_view group) {
+  size_t distance = edit_distance(typed_lower, group);
+  size_t dash = group.find('-');
+  if (dash != std::string_view::npos)
+    distance = std::min(distance, edit_distance(typed_lower, group.substr(0, dash)));
+  return distance;
+}
+
+// `typed` starts with '@'.
+Suggestion closest_group(std::string_view typed) {
+  std::string typed_lower = to_lower(typed);
+  Suggestion best;
+  for (std::string_view group : kGroups) {
+    size_t distance = distance_to_group(typed_lower, group);
+    if (close_enough(distance, typed.size() - 1) && distance < best.distance)
+      best = {std::string(group), distance};
+  }
+  return best;
+}
+
+Suggestion closest_system_call(std::string_view typed) {
+  std::string typed_lower = to_lower(typed);
+  Suggestion best;
+  for (const std::string& name : native_system_call_names()) {
+    size_t distance = edit_distance(typed_lower, name);
+    if (close_enough(distance, typed.size()) && distance < best.distance) best = {name, distance};
+  }
+  // "clock" for "@clock": a group written without its '@'.
+  Suggestion group = closest_group("@" + std::string(typed));
+  if (group.distance < best.distance) best = group;
+  return best;
+}
+
+std::string with_suggestion(std::string message, const Suggestion& suggestion) {
+  if (!suggestion.text.empty()) message += ", did you mean '" + suggestion.text + "'?";
+  return message;
+}
+
+bool validate_word(const std::string& word, std::string* err) {
+  if (word.starts_with('~')) {
+    *err = "'~' may only start the whole list, found '" + word +
+           "'; to allow some calls and deny others, write one SystemCallFilter= line for each";
+    return false;
+  }
+  size_t colon = word.find(':');
+  if (colon != std::string::npos) {
+    *err = "'" + word +
+           "': systemd-nspawn takes no ':errno' after a system call (denied calls fail with "
+           "EPERM); remove '" +
+           word.substr(colon) + "'";
+    return false;
+  }
+  if (word.starts_with('@')) {
+    if (is_known_group(word)) return true;
+    *err = with_suggestion("unknown system call group '" + word + "'", closest_group(word));
+    return false;
+  }
+  if (is_known_system_call(word)) return true;
+  *err = with_suggestion("unknown system call '" + word + "'", closest_system_call(word));
+  return false;
+}
+
+}  // namespace
+
+bool validate_system_call_filter(std::string_view value, std::string* normalized,
+                                 std::string* err) {
+  std::string_view list = strip(value);
+  bool deny = list.starts_with('~');
+  if (deny) list.remove_prefix(1);
+
+  std::vector<std::string> words;
+  constexpr std::string_view kWhitespace = " \t\n\r";
+  for (size_t start = list.find_first_not_of(kWhitespace); start != std::string_view::npos;) {
+    size_t end = list.find_first_of(kWhitespace, start);
+    words.emplace_back(list.substr(start, end == std::string_view::npos ? end : end - start));
+    start = list.find_first_not_of(kWhitespace, end);
+  }
+
+  if (words.empty()) {
+    *err = deny ? "'~' alone denies nothing; list what to deny after it, e.g. '~@mount @swap'"
+                : "empty system call filter; list the system calls or @groups to allow, e.g. "
+                  "'@system-service', or '~' and those to deny, e.g. '~@mount @swap'";
+    return false;
+  }
+  for (const std::string& word : words) {
+    if (!validate_word(word, err)) return false;
+  }
+  *normalized = (deny ? "~" : "") + join(words, " ");
+  return true;
+}
+
+}  // namespace sdme

@@ -1,0 +1,175 @@
+// The command lines of sdme-overlay and sdme-dns.
+#include "helpers/command_line.h"
+
+#include <algorithm>
+
+namespace sdme {
+namespace {
+
+constexpr std::string_view kOverlayUsage =
+    "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]... "
+    "[--ephemeral]\n"
+    "       sdme-overlay umount NAME\n"
+    "\n"
+    "Mounts or unmounts the overlayfs root of container NAME at\n"
+    "$SDME_STATE_DIR/containers/NAME/merged (default /var/lib/sdme). Generated\n"
+    "units run it before systemd-nspawn starts and after it stops.\n"
+    "\n"
+    "  --lower=PATH    the root file system the container starts from, read-only\n"
+    "  --host-clone    PATH is the host's own root: hide sdme's state and\n"
+    "                  configuration from the container\n"
+    "  --opaque=DIR    hide what the lower layer has below DIR (a path inside the\n"
+    "                  container); may be repeated\n"
+    "  --ephemeral     keep the container's changes on a tmpfs, gone after stop\n"
+    "  --help          show this help\n";
+
+constexpr std::string_view kDnsUsage =
+    "Usage: sdme-dns NAME --network=host|private\n"
+    "\n"
+    "Prepares /etc/resolv.conf in the upper layer of container NAME, after\n"
+    "sdme-overlay mounted it:\n"
+    "  host     a placeholder file systemd-nspawn --resolv-conf=auto mounts the\n"
+    "           host's configuration onto; the container's systemd-resolved masked\n"
+    "  private  a link to the stub of the container's own systemd-resolved\n"
+    "\n"
+    "  --help   show this help\n";
+
+bool wants_help(const std::vector<std::string>& arguments) {
+  return std::any_of(arguments.begin(), arguments.end(),
+                     [](const std::string& argument) { return argument == "--help"; });
+}
+
+bool is_option(std::string_view argument) { return argument.substr(0, 1) == "-"; }
+
+// "--key=value" -> value, when `argument` starts with "--key=".
+bool option_value(std::string_view argument, std::string_view key, std::string* value) {
+  if (argument.size() <= key.size() || argument.substr(0, key.size()) != key ||
+      argument[key.size()] != '=')
+    return false;
+  *value = std::string(argument.substr(key.size() + 1));
+  return true;
+}
+
+bool parse_mount_options(const std::vector<std::string>& options, OverlayMountRequest* request,
+                         std::string* err) {
+  bool have_lower = false;
+  for (const std::string& option : options) {
+    std::string value;
+    if (option == "--host-clone") {
+      request->host_clone = true;
+    } else if (option == "--ephemeral") {
+      request->ephemeral = true;
+    } else if (option_value(option, "--lower", &value)) {
+      if (have_lower) {
+        *err = "--lower is given more than once";
+        return false;
+      }
+      if (value.empty()) {
+        *err = "--lower needs a path";
+        return false;
+      }
+      request->lower = value;
+      have_lower = true;
+    } else if (option_value(option, "--opaque", &value)) {
+      request->opaque_directories.push_back(value);
+    } else if (is_option(option)) {
+      *err = "unknown option '" + option + "'";
+      return false;
+    } else {
+      *err = "unexpected argument '" + option + "'";
+      return false;
+    }
+  }
+  if (!have_lower) {
+    *err = "mount needs --lower=PATH";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_overlay_command_line(const std::vector<std::string>& arguments, OverlayCommand* command,
+                                std::string* err) {
+  *command = OverlayCommand{};
+  if (wants_help(arguments)) return true;
+  if (arguments.empty()) {
+    *err = "missing command: mount or umount";
+    return false;
+  }
+  const std::string& action = arguments[0];
+  if (action == "mount") {
+    command->action = OverlayAction::kMount;
+  } else if (action == "umount") {
+    command->action = OverlayAction::kUnmount;
+  } else {
+    *err = "unknown command '" + action + "'; expected mount or umount";
+    return false;
+  }
+  if (arguments.size() < 2 || is_option(arguments[1])) {
+    *err = "missing container name after '" + action + "'";
+    return false;
+  }
+  command->request.container_name = arguments[1];
+  std::vector<std::string> options(arguments.begin() + 2, arguments.end());
+  if (command->action == OverlayAction::kUnmount) {
+    if (!options.empty()) {
+      *err = "umount takes only a container name, not '" + options[0] + "'";
+      return false;
+    }
+    return true;
+  }
+  return parse_mount_options(options, &command->request, err);
+}
+
+bool parse_dns_command_line(const std::vector<std::string>& arguments, DnsCommand* command,
+                            std::string* err) {
+  *command = DnsCommand{};
+  if (wants_help(arguments)) {
+    command->help = true;
+    return true;
+  }
+  bool have_name = false;
+  bool have_network = false;
+  for (const std::string& argument : arguments) {
+    std::string value;
+    if (option_value(argument, "--network", &value)) {
+      if (have_network) {
+        *err = "--network is given more than once";
+        return false;
+      }
+      if (value == "host") {
+        command->network = NetworkMode::kHost;
+      } else if (value == "private") {
+        command->network = NetworkMode::kPrivate;
+      } else {
+        *err = "--network must be host or private, not '" + value + "'";
+        return false;
+      }
+      have_network = true;
+    } else if (is_option(argument)) {
+      *err = "unknown option '" + argument + "'";
+      return false;
+    } else if (!have_name) {
+      command->container_name = argument;
+      have_name = true;
+    } else {
+      *err = "unexpected argument '" + argument + "'";
+      return false;
+    }
+  }
+  if (!have_name) {
+    *err = "missing container name";
+    return false;
+  }
+  if (!have_network) {
+    *err = "missing --network=host|private";
+    return false;
+  }
+  return true;
+}
+
+std::string_view overlay_usage() { return kOverlayUsage; }
+std::string_view dns_usage() { return kDnsUsage; }
+
+}  // namespace sdme

@@ -1,0 +1,346 @@
+// sdme-case-runner: runs one golden case (tests/cases, see case_file.h)
+// against the real generator and checks it.
+//
+//   sdme-case-runner --generator PATH --helper-dir DIR --systemd-unit-dir DIR
+//                    [--expect-failure] CASE
+//
+// The case is installed into a fresh temporary root; the generator runs
+// with SDME_ROOT pointing there, once writing into ROOT/out and once with
+// --dry-run. Besides the case's own directives, every case checks what any
+// run must get right: the generator exits 0 (bad input never costs the
+// boot), prints only errors the case expects, leaves no stray files, and
+// --dry-run shows the same units, links and errors as the real run. Every
+// generated unit must then pass `systemd-analyze verify` without a word.
+//
+// Exit status: 0 the case passed, 1 it failed (with --expect-failure the
+// other way round: used to show the runner does catch mistakes), 2 the
+// runner itself could not work.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/case_assertions.h"
+#include "tests/case_file.h"
+#include "tests/case_process.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using sdme::CaseDirective;
+using sdme::GeneratorRun;
+using sdme::GoldenCase;
+using sdme::ProcessResult;
+
+constexpr int kPassed = 0;
+constexpr int kFailed = 1;
+constexpr int kRunnerError = 2;
+constexpr int kTimeoutSeconds = 60;
+
+struct Options {
+  std::string generator;
+  std::string helper_dir;
+  std::string systemd_unit_dir;
+  std::string systemd_analyze = "systemd-analyze";
+  bool expect_failure = false;
+  std::string case_path;
+};
+
+// One thing wrong with the case: where (a directive, or the case as a
+// whole) and what, with expected and found values.
+struct Failure {
+  std::string where;
+  std::string what;
+};
+
+bool parse_options(int argc, char** argv, Options* options) {
+  for (int i = 1; i < argc; ++i) {
+    std::string argument = argv[i];
+    auto value = [&](std::string* target) {
+      if (i + 1 >= argc) return false;
+      *target = argv[++i];
+      return true;
+    };
+    bool ok = true;
+    if (argument == "--generator")
+      ok = value(&options->generator);
+    else if (argument == "--helper-dir")
+      ok = value(&options->helper_dir);
+    else if (argument == "--systemd-unit-dir")
+      ok = value(&options->systemd_unit_dir);
+    else if (argument == "--systemd-analyze")
+      ok = value(&options->systemd_analyze);
+    else if (argument == "--expect-failure")
+      options->expect_failure = true;
+    else if (!argument.starts_with("--") && options->case_path.empty())
+      options->case_path = argument;
+    else
+      ok = false;
+    if (!ok) return false;
+  }
+  return !options->generator.empty() && !options->helper_dir.empty() &&
+         !options->systemd_unit_dir.empty() && !options->case_path.empty();
+}
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  for (size_t position = text.find(from); position != std::string::npos;
+       position = text.find(from, position + to.size()))
+    text.replace(position, from.size(), to);
+  return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  std::string line;
+  while (std::getline(stream, line)) lines.push_back(line);
+  return lines;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream stream(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << stream.rdbuf();
+  return buffer.str();
+}
+
+// The units and links the real run wrote. Anything else in the output
+// directory (a temporary file left behind, a unit in a .wants directory) is
+// a failure.
+void read_output_directory(const std::string& root, const fs::path& output, GeneratorRun* run,
+                           std::vector<Failure>* failures) {
+  std::error_code error;
+  for (fs::recursive_directory_iterator it(output, error), end; it != end && !error;
+       it.increment(error)) {
+    std::string relative = it->path().lexically_relative(output).string();
+    if (it->is_symlink()) {
+      run->links[relative] = replace_all(fs::read_symlink(it->path()).string(), root, "");
+    } else if (it->is_directory()) {
+      continue;
+    } else if (it->is_regular_file() && it->path().parent_path() == output &&
+               relative.ends_with(".service")) {
+      run->units[relative] = replace_all(read_text(it->path()), root, "");
+    } else {
+      failures->push_back({"output", "  unexpected file in the output directory: " + relative});
+    }
+  }
+  if (error)
+    failures->push_back({"output", "  cannot list the output directory: " + error.message()});
+}
+
+// Reads --dry-run's "---NAME---" unit blocks and "---LINK -> TARGET---" lines.
+void parse_dry_run(const std::string& text, std::map<std::string, std::string>* units,
+                   std::map<std::string, std::string>* links) {
+  std::string* current = nullptr;
+  for (const std::string& line : lines_of(text)) {
+    if (line.size() >= 6 && line.starts_with("---") && line.ends_with("---")) {
+      std::string inner = line.substr(3, line.size() - 6);
+      size_t arrow = inner.find(" -> ");
+      if (arrow != std::string::npos) {
+        (*links)[inner.substr(0, arrow)] = inner.substr(arrow + 4);
+        current = nullptr;
+      } else {
+        current = &(*units)[inner];
+      }
+      continue;
+    }
+    if (current) *current += line + "\n";
+  }
+}
+
+std::string describe_links(const std::map<std::string, std::string>& links) {
+  std::string text;
+  for (const auto& [link, target] : links) text += "    " + link + " -> " + target + "\n";
+  return text.empty() ? "    (none)\n" : text;
+}
+
+// --dry-run is how people check their files, so it must say exactly what
+// the real run does.
+void compare_dry_run(const std::string& root, const ProcessResult& dry_run, const GeneratorRun& run,
+                     std::vector<Failure>* failures) {
+  std::map<std::string, std::string> units, links;
+  parse_dry_run(replace_all(dry_run.standard_output, root, ""), &units, &links);
+  for (const auto& [name, text] : run.units) {
+    auto found = units.find(name);
+    if (found == units.end())
+      failures->push_back(
+          {"--dry-run", "  " + name + " was written but --dry-run did not show it"});
+    else if (found->second != text)
+      failures->push_back(
+          {"--dry-run", "  --dry-run shows a different " + name + ":\n" + found->second});
+  }
+  for (const auto& [name, text] : units)
+    if (run.units.count(name) == 0)
+      failures->push_back({"--dry-run", "  --dry-run shows " + name + ", which was not written"});
+  if (links != run.links)
+    failures->push_back({"--dry-run", "  --dry-run shows the links\n" + describe_links(links) +
+                                          "  but the run wrote\n" + describe_links(run.links)});
+  std::vector<std::string> messages = lines_of(replace_all(dry_run.standard_error, root, ""));
+  if (messages != run.messages) {
+    std::string what = "  --dry-run printed other messages than the run:\n";
+    for (const std::string& line : messages) what += "    " + line + "\n";
+    failures->push_back({"--dry-run", what});
+  }
+}
+
+// systemd-analyze verify of a template verifies its instance "i", so
+// templates are checked with their real content too.
+void verify_units(const Options& options, const std::string& root, const fs::path& output,
+                  const GeneratorRun& run, std::vector<Failure>* failures) {
+  std::vector<std::string> environment = sdme::environment_with({"SYSTEMD_UNIT_PATH"}, {});
+  for (const auto& [name, text] : run.units) {
+    ProcessResult result;
+    std::string err;
+    std::vector<std::string> command = {options.systemd_analyze, "verify", "--man=no",
+                                        (output / name).string()};
+    if (!sdme::run_process(command, environment, kTimeoutSeconds, &result, &err)) {
+      failures->push_back({"verify " + name, "  " + err});
+      continue;
+    }
+    std::string said = replace_all(result.standard_output + result.standard_error, root, "");
+    if (result.exit_code == 0 && said.empty()) continue;
+    failures->push_back(
+        {"systemd-analyze verify " + name,
+         "  exit status " + std::to_string(result.exit_code) + ", output:\n" + said});
+  }
+}
+
+void print_report(const GoldenCase& golden_case, const std::string& root,
+                  const std::vector<Failure>& failures, const GeneratorRun& run,
+                  bool expect_failure) {
+  if (expect_failure)
+    std::printf("FAILED case %s, as this self-test expects\n\n", golden_case.source.c_str());
+  else
+    std::printf("FAILED case %s (its root is kept in %s)\n\n", golden_case.source.c_str(),
+                root.c_str());
+  for (const Failure& failure : failures) {
+    std::string what = failure.what;
+    if (!what.empty() && what.back() == '\n') what.pop_back();
+    std::printf("%s\n%s\n\n", failure.where.c_str(), what.c_str());
+  }
+  std::printf("--- generator messages ---\n");
+  for (const std::string& message : run.messages) std::printf("%s\n", message.c_str());
+  for (const auto& [name, text] : run.units)
+    std::printf("--- generated %s ---\n%s", name.c_str(), text.c_str());
+  std::printf("--- symlinks written ---\n%s", describe_links(run.links).c_str());
+  std::vector<fs::path> files = {golden_case.source};
+  if (golden_case.is_tree) {
+    files.clear();
+    for (const auto& entry : fs::recursive_directory_iterator(golden_case.source))
+      if (entry.is_regular_file() && !entry.is_symlink()) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+  }
+  for (const fs::path& file : files)
+    std::printf("--- case file %s ---\n%s", file.c_str(), read_text(file).c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (!parse_options(argc, argv, &options)) {
+    std::fprintf(stderr,
+                 "usage: sdme-case-runner --generator PATH --helper-dir DIR "
+                 "--systemd-unit-dir DIR [--systemd-analyze PATH] [--expect-failure] CASE\n");
+    return kRunnerError;
+  }
+  const int passed = options.expect_failure ? kFailed : kPassed;
+  const int failed = options.expect_failure ? kPassed : kFailed;
+
+  // Read the case and check its directives before running anything: a typo
+  // in a directive must fail the case, not pass it silently.
+  GoldenCase golden_case;
+  std::string err;
+  if (!sdme::load_golden_case(options.case_path, &golden_case, &err)) {
+    std::printf("FAILED case %s\n%s\n", options.case_path.c_str(), err.c_str());
+    return failed;
+  }
+  std::vector<std::string> syntax_errors;
+  size_t assertion_count = 0;
+  for (const CaseDirective& directive : golden_case.directives) {
+    if (!sdme::check_directive_syntax(directive, &err)) syntax_errors.push_back(err);
+    if (sdme::is_assertion(directive)) ++assertion_count;
+  }
+  if (assertion_count == 0)
+    syntax_errors.push_back(golden_case.source +
+                            ": the case asserts nothing; add '## assert-...' "
+                            "lines");
+  if (!syntax_errors.empty()) {
+    std::printf("FAILED case %s\n", golden_case.source.c_str());
+    for (const std::string& error : syntax_errors) std::printf("%s\n", error.c_str());
+    return failed;
+  }
+
+  // A fresh root holding only the case's files.
+  const char* temporary = std::getenv("TMPDIR");
+  std::string root_template =
+      std::string(temporary && *temporary ? temporary : "/tmp") + "/sdme-case-XXXXXX";
+  if (!::mkdtemp(root_template.data())) {
+    std::fprintf(stderr, "cannot create a temporary root from %s\n", root_template.c_str());
+    return kRunnerError;
+  }
+  const std::string root = root_template;
+  const fs::path output = fs::path(root) / "out";
+  if (!sdme::install_golden_case(golden_case, root, &err)) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return kRunnerError;
+  }
+  fs::create_directories(output);
+
+  // The generator as systemd would run it, and as people check their files.
+  std::vector<std::string> environment =
+      sdme::environment_with({"SDME_", "SYSTEMD_"}, {{"SDME_ROOT", root},
+                                                     {"SDME_LOG_TARGET", "stderr"},
+                                                     {"SDME_HELPER_DIR", options.helper_dir}});
+  ProcessResult generated, dry_run;
+  if (!sdme::run_process({options.generator, output.string()}, environment, kTimeoutSeconds,
+                         &generated, &err) ||
+      !sdme::run_process({options.generator, "--dry-run"}, environment, kTimeoutSeconds, &dry_run,
+                         &err)) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return kRunnerError;
+  }
+
+  std::vector<Failure> failures;
+  GeneratorRun run;
+  run.helper_dir = options.helper_dir;
+  run.systemd_unit_dir = options.systemd_unit_dir;
+  run.messages = lines_of(replace_all(generated.standard_error, root, ""));
+  run.dry_run_exit_code = dry_run.exit_code;
+  if (generated.timed_out || dry_run.timed_out)
+    failures.push_back(
+        {"generator", "  did not finish within " + std::to_string(kTimeoutSeconds) + " seconds"});
+  if (generated.exit_code != 0)
+    failures.push_back({"generator", "  exited with " + std::to_string(generated.exit_code) +
+                                         "; bad input must not fail the run"});
+  if (!generated.standard_output.empty())
+    failures.push_back({"generator", "  printed on standard output:\n" +
+                                         replace_all(generated.standard_output, root, "")});
+  read_output_directory(root, output, &run, &failures);
+  compare_dry_run(root, dry_run, run, &failures);
+  for (const std::string& message : sdme::unexpected_messages(golden_case.directives, run))
+    failures.push_back(
+        {"generator messages", "  no assert-stderr-line expects this line:\n    " + message});
+
+  for (const CaseDirective& directive : golden_case.directives) {
+    std::string failure;
+    if (!sdme::check_directive(directive, run, &failure))
+      failures.push_back({directive.location() + ": " + directive.text, failure});
+  }
+  verify_units(options, root, output, run, &failures);
+
+  if (failures.empty()) {
+    std::printf("passed case %s: %zu assertions, %zu units verified\n", golden_case.source.c_str(),
+                assertion_count, run.units.size());
+    fs::remove_all(root);
+    return passed;
+  }
+  print_report(golden_case, root, failures, run, options.expect_failure);
+  if (options.expect_failure) fs::remove_all(root);
+  return failed;
+}

@@ -1,0 +1,60 @@
+# Golden cases: one ctest "case/NAME" per tests/cases/NAME.sdme file or
+# tests/cases/NAME/ root tree, each run by sdme-case-runner against the real
+# generator (see tests/case_runner.cc for the case format); the runner's own
+# self-test cases, which must fail; and the check that every [Container] key
+# has a case and a man page entry. All carry the label "golden".
+# Included from tests/CMakeLists.txt.
+
+set(SDME_CASES_DIR "${CMAKE_CURRENT_LIST_DIR}/cases")
+set(SDME_CASE_RUNNER_SELFTEST_DIR "${CMAKE_CURRENT_LIST_DIR}/case_runner_selftest")
+get_filename_component(SDME_MAN_PAGE "${CMAKE_CURRENT_LIST_DIR}/../man/sdme.sdme.5" ABSOLUTE)
+
+add_executable(sdme-case-runner
+  "${CMAKE_CURRENT_LIST_DIR}/case_runner.cc"
+  "${CMAKE_CURRENT_LIST_DIR}/case_assertions.cc"
+  "${CMAKE_CURRENT_LIST_DIR}/case_file.cc"
+  "${CMAKE_CURRENT_LIST_DIR}/case_process.cc"
+  "${CMAKE_CURRENT_LIST_DIR}/case_unit_text.cc")
+target_link_libraries(sdme-case-runner PRIVATE sdme_generator_lib)
+# The cases run these programs, so building the runner builds them too.
+add_dependencies(sdme-case-runner sdme-generator sdme-overlay sdme-dns)
+
+add_executable(sdme-key-coverage
+  "${CMAKE_CURRENT_LIST_DIR}/key_coverage.cc"
+  "${CMAKE_CURRENT_LIST_DIR}/case_unit_text.cc")
+target_link_libraries(sdme-key-coverage PRIVATE sdme_generator_lib)
+
+set(SDME_CASE_RUNNER_COMMAND
+  $<TARGET_FILE:sdme-case-runner>
+  --generator $<TARGET_FILE:sdme-generator>
+  --helper-dir $<TARGET_FILE_DIR:sdme-overlay>
+  --systemd-unit-dir "${SYSTEMD_UNIT_DIR}")
+
+# Cases are NAME.sdme files (their NAME.sdme.d/ drop-in directories are
+# not cases of their own) and NAME/ directories.
+function(sdme_add_golden_cases directory test_prefix)
+  file(GLOB entries LIST_DIRECTORIES true CONFIGURE_DEPENDS "${directory}/*")
+  list(SORT entries)
+  foreach(entry IN LISTS entries)
+    get_filename_component(file_name "${entry}" NAME)
+    if(IS_DIRECTORY "${entry}")
+      if(file_name MATCHES "\\.sdme\\.d$")
+        continue()
+      endif()
+      set(case_name "${file_name}")
+    elseif(file_name MATCHES "^(.+)\\.sdme$")
+      set(case_name "${CMAKE_MATCH_1}")
+    else()
+      continue()
+    endif()
+    add_test(NAME "${test_prefix}/${case_name}" COMMAND ${SDME_CASE_RUNNER_COMMAND} ${ARGN} "${entry}")
+    set_tests_properties("${test_prefix}/${case_name}" PROPERTIES LABELS golden)
+  endforeach()
+endfunction()
+
+sdme_add_golden_cases("${SDME_CASES_DIR}" case)
+sdme_add_golden_cases("${SDME_CASE_RUNNER_SELFTEST_DIR}" case-runner-must-fail --expect-failure)
+
+add_test(NAME golden-key-coverage
+  COMMAND sdme-key-coverage "${SDME_CASES_DIR}" "${SDME_MAN_PAGE}")
+set_tests_properties(golden-key-coverage PROPERTIES LABELS golden)
