@@ -1,16 +1,16 @@
 // Logging for sdme programs: stderr, /dev/kmsg or the journal.
 #include "common/log.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <systemd/sd-journal.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
-#include <sys/stat.h>
-#include <syslog.h>
-#include <unistd.h>
-
-#include <systemd/sd-journal.h>
 
 namespace sdme {
 namespace {
@@ -31,18 +31,29 @@ bool stderr_is_journal_stream() {
   return st.st_dev == device && st.st_ino == inode;
 }
 
-void write_kmsg(int priority, std::string_view message) {
-  int fd = ::open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    std::fprintf(stderr, "%s: %.*s\n", g_program.c_str(), static_cast<int>(message.size()),
-                 message.data());
-    return;
-  }
-  std::string line = "<" + std::to_string(priority) + ">" + g_program + "[" +
-                     std::to_string(::getpid()) + "]: " + std::string(message) + "\n";
+void write_line(int fd, const std::string& line) {
   ssize_t ignored = ::write(fd, line.data(), line.size());
   (void)ignored;
-  ::close(fd);
+}
+
+// As systemd's own generators do: the kernel log when there is one; in a
+// container, which has no /dev/kmsg, the console, which nspawn hands to the
+// container's service on the host; stderr as the last resort.
+void write_kmsg(int priority, std::string_view message) {
+  std::string line =
+      g_program + "[" + std::to_string(::getpid()) + "]: " + std::string(message) + "\n";
+  if (int fd = ::open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC); fd >= 0) {
+    write_line(fd, "<" + std::to_string(priority) + ">" + line);
+    ::close(fd);
+    return;
+  }
+  if (int fd = ::open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK); fd >= 0) {
+    write_line(fd, line);
+    ::close(fd);
+    return;
+  }
+  std::fprintf(stderr, "%s: %.*s\n", g_program.c_str(), static_cast<int>(message.size()),
+               message.data());
 }
 
 void log_at(int priority, std::string_view message) {

@@ -91,15 +91,18 @@ bool canonical_capability(std::string_view name, std::string* canonical, std::st
     return false;
   }
   std::string bare = bare_upper_name(name);
-  const std::string* closest = nullptr;
-  size_t closest_distance = kMaxSuggestionDistance + 1;
+  // Exact lookup first: suggestions cost an edit distance per known name,
+  // which only a misspelt name should pay for.
   for (const std::string& known : known_capabilities()) {
-    std::string_view known_bare = std::string_view(known).substr(kPrefix.size());
-    if (!bare.empty() && bare == known_bare) {
+    if (!bare.empty() && bare == std::string_view(known).substr(kPrefix.size())) {
       *canonical = known;
       return true;
     }
-    size_t distance = edit_distance(bare, known_bare);
+  }
+  const std::string* closest = nullptr;
+  size_t closest_distance = kMaxSuggestionDistance + 1;
+  for (const std::string& known : known_capabilities()) {
+    size_t distance = edit_distance(bare, std::string_view(known).substr(kPrefix.size()));
     if (close_enough(distance, bare.size()) && distance < closest_distance) {
       closest = &known;
       closest_distance = distance;

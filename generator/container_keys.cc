@@ -45,8 +45,7 @@ bool parse_boolean_value(std::string_view value, std::string_view key, bool* res
     *err = std::string(key) + "= needs a value, use yes or no";
     return false;
   }
-  *err = std::string(key) + "=" + std::string(value) +
-         " is not a boolean, use yes or no";
+  *err = std::string(key) + "=" + std::string(value) + " is not a boolean, use yes or no";
   return false;
 }
 
@@ -159,7 +158,9 @@ bool parse_hostname(std::string_view value, ContainerSettings* settings, std::st
 }
 
 void emit_hostname(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
-  if (!settings.hostname.empty()) plan->nspawn_arguments.push_back("--hostname=" + settings.hostname);
+  plan->hostname = settings.hostname;
+  if (!settings.hostname.empty())
+    plan->nspawn_arguments.push_back("--hostname=" + settings.hostname);
 }
 
 // --- Bind= and BindReadOnly= ---------------------------------------------
@@ -272,8 +273,7 @@ bool parse_environment(std::string_view value, ContainerSettings* settings, std:
   return true;
 }
 
-void emit_environment(const ContainerSettings& settings, const std::string&,
-                      ContainerPlan* plan) {
+void emit_environment(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
   for (const std::string& assignment : settings.environment)
     plan->nspawn_arguments.push_back("--setenv=" + assignment);
 }
@@ -375,8 +375,7 @@ bool parse_capability(std::string_view value, ContainerSettings* settings, std::
   return parse_capability_list(value, "Capability", true, &settings->capabilities, err);
 }
 
-bool parse_drop_capability(std::string_view value, ContainerSettings* settings,
-                           std::string* err) {
+bool parse_drop_capability(std::string_view value, ContainerSettings* settings, std::string* err) {
   return parse_capability_list(value, "DropCapability", false, &settings->drop_capabilities, err);
 }
 
@@ -450,9 +449,9 @@ void emit_system_call_filter(const ContainerSettings& settings, const std::strin
 // --- PrivateUsers= -----------------------------------------------------------
 
 bool is_uid_number(std::string_view text) {
-  return !text.empty() && text.size() <= 10 &&
-         std::all_of(text.begin(), text.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !text.empty() && text.size() <= 10 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 bool parse_private_users(std::string_view value, ContainerSettings* settings, std::string* err) {
@@ -548,8 +547,7 @@ bool parse_nspawn_args(std::string_view value, ContainerSettings* settings, std:
   return true;
 }
 
-void emit_nspawn_args(const ContainerSettings& settings, const std::string&,
-                      ContainerPlan* plan) {
+void emit_nspawn_args(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
   plan->nspawn_raw_arguments = settings.nspawn_args;
 }
 
@@ -635,8 +633,8 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
     return false;
   }
   if (settings->exec.empty() && settings->boot.has_value() && !*settings->boot) {
-    *err = last_assignment["Boot"]->location() +
-           ": Boot=no needs Exec= to say which command to run";
+    *err =
+        last_assignment["Boot"]->location() + ": Boot=no needs Exec= to say which command to run";
     return false;
   }
   for (const std::string& capability : settings->drop_capabilities) {

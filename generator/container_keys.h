@@ -23,6 +23,7 @@ struct ContainerPlan {
   std::vector<std::string> command;            // after "--" when not booting
   std::vector<std::string> requires_mounts_for;
   std::string dns_network;                     // "host" or "private"
+  std::string hostname;                        // Hostname=, empty: the machine name
 };
 
 // How a key's values combine, for the reader of the table (and the man page).

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "generator/preset.h"
@@ -14,16 +15,10 @@
 
 namespace sdme {
 
-bool operator==(const InstallLink& a, const InstallLink& b) {
-  return a.link == b.link && a.target == b.target;
-}
-void PrintTo(const InstallLink& link, std::ostream* out) {
-  *out << "{" << link.link << " -> " << link.target << "}";
-}
-
 namespace {
 
-using Links = std::vector<InstallLink>;
+// Links as (link, target) pairs, so gtest can compare and print them.
+using Links = std::vector<std::pair<std::string, std::string>>;
 using Strings = std::vector<std::string>;
 
 SdmeSource source_named(const std::string& file_name, bool is_vendor = false) {
@@ -59,14 +54,39 @@ std::string install_error(const std::string& text, const std::string& file_name 
   return err;
 }
 
+Links pairs(const std::vector<InstallLink>& links) {
+  Links result;
+  for (const InstallLink& link : links) result.emplace_back(link.link, link.target);
+  return result;
+}
+
+// plan_install_links() for `install`; it must report nothing unless
+// `errors` is given to collect what it reports.
+Links plan(const SdmeSource& source, const InstallSection& install,
+           const PresetPolicy& presets = PresetPolicy(), Strings* errors = nullptr) {
+  std::vector<InstallLink> links;
+  Strings problems;
+  plan_install_links(source, install, presets, &links, &problems);
+  if (errors)
+    *errors = problems;
+  else
+    EXPECT_EQ(problems, Strings{});
+  for (const InstallLink& link : links) EXPECT_EQ(link.source, source.path) << link.link;
+  return pairs(links);
+}
+
 Links links_for(const SdmeSource& source, const std::string& text,
-                const PresetPolicy& presets = PresetPolicy()) {
+                const PresetPolicy& presets = PresetPolicy(), Strings* errors = nullptr) {
   InstallSection install;
   std::string err;
   EXPECT_TRUE(read_install_section(source, parse(source, text), &install, &err)) << err;
-  Links links;
-  plan_install_links(source, install, presets, &links);
-  return links;
+  return plan(source, install, presets, errors);
+}
+
+SdmeSource instance_link(const std::string& file_name, bool is_vendor = false) {
+  SdmeSource source = source_named(file_name, is_vendor);
+  source.kind = SourceKind::kInstanceLink;
+  return source;
 }
 
 PresetRule rule(PresetAction action, const std::string& pattern, Strings instances = {}) {
@@ -209,9 +229,7 @@ TEST(ReadInstallSectionTest, AliasMustBeAPlainService) {
             "/etc/sdme/web@.sdme:2: Alias=www.service" + rule);
 }
 
-// KNOWN BUG (fails until fixed): a bad alias is reported at the last Alias=
-// line, not at the line that names it.
-TEST(ReadInstallSectionTest, KnownBugBadAliasIsReportedAtItsOwnLine) {
+TEST(ReadInstallSectionTest, BadAliasIsReportedAtItsOwnLine) {
   EXPECT_EQ(install_error("[Install]\nAlias=www.target\nAlias=http.service\n"),
             "/etc/sdme/web.sdme:2: Alias=www.target must be a plain NAME.service (templates and "
             "instances cannot have aliases)");
@@ -224,14 +242,6 @@ TEST(ReadInstallSectionTest, KnownBugInstanceCannotHaveAnAlias) {
   EXPECT_EQ(install_error("[Install]\nAlias=db.service\n", "web@db.sdme"),
             "/etc/sdme/web@db.sdme:2: Alias=db.service must be a plain NAME.service (templates "
             "and instances cannot have aliases)");
-}
-
-// KNOWN BUG (fails until fixed): Alias= naming the unit itself passes, and
-// write_generator_output() then replaces web.service with a symlink to
-// itself: the container's unit is gone.
-TEST(ReadInstallSectionTest, KnownBugAliasCannotBeTheUnitItself) {
-  std::string err = install_error("[Install]\nAlias=web.service\n");
-  EXPECT_TRUE(err.starts_with("/etc/sdme/web.sdme:2: Alias=web.service ")) << err;
 }
 
 TEST(ReadInstallSectionTest, DefaultInstanceForTemplates) {
@@ -360,8 +370,6 @@ TEST(PlanInstallLinksTest, VendorTemplateTakesInstancesFromPresets) {
 }
 
 TEST(PlanInstallLinksTest, InstanceLinkUsesItsTemplatesInstall) {
-  SdmeSource link = source_named("web@db.sdme");
-  link.kind = SourceKind::kInstanceLink;
   SdmeSource template_source = source_named("web@.sdme");
   InstallSection install;
   std::string err;
@@ -369,100 +377,151 @@ TEST(PlanInstallLinksTest, InstanceLinkUsesItsTemplatesInstall) {
       template_source, parse(template_source, "[Install]\nWantedBy=multi-user.target\n"), &install,
       &err))
       << err;
-  Links links;
-  plan_install_links(link, install, PresetPolicy(), &links);
-  EXPECT_EQ(links, (Links{{"multi-user.target.wants/web@db.service", "../web@.service"}}));
+  EXPECT_EQ(plan(instance_link("web@db.sdme"), install),
+            (Links{{"multi-user.target.wants/web@db.service", "../web@.service"}}));
 }
 
 TEST(PlanInstallLinksTest, InstanceLinkWithoutTemplateInstallIsWantedByMachinesTarget) {
-  SdmeSource link = source_named("web@db.sdme");
-  link.kind = SourceKind::kInstanceLink;
-  Links links;
-  plan_install_links(link, InstallSection(), PresetPolicy(), &links);
-  EXPECT_EQ(links, (Links{{"machines.target.wants/web@db.service", "../web@.service"}}));
+  EXPECT_EQ(plan(instance_link("web@db.sdme"), InstallSection()),
+            (Links{{"machines.target.wants/web@db.service", "../web@.service"}}));
 }
 
 TEST(PlanInstallLinksTest, InstanceLinkWithEmptyTemplateTargetsGetsNoLinks) {
-  SdmeSource link = source_named("web@db.sdme");
-  link.kind = SourceKind::kInstanceLink;
   SdmeSource template_source = source_named("web@.sdme");
   InstallSection install;
   std::string err;
   ASSERT_TRUE(read_install_section(
       template_source, parse(template_source, "[Install]\nWantedBy=\n"), &install, &err))
       << err;
-  Links links;
-  plan_install_links(link, install, PresetPolicy(), &links);
-  EXPECT_EQ(links, Links{});
+  EXPECT_EQ(plan(instance_link("web@db.sdme"), install), Links{});
 }
 
 TEST(PlanInstallLinksTest, VendorInstanceLinkFollowsPresets) {
-  SdmeSource link = source_named("web@db.sdme", true);
-  link.kind = SourceKind::kInstanceLink;
-  Links links;
-  plan_install_links(link, InstallSection(), policy({rule(PresetAction::kDisable, "*")}), &links);
-  EXPECT_EQ(links, Links{});
-  plan_install_links(link, InstallSection(),
-                     policy({rule(PresetAction::kEnable, "web@.service", {"db"}),
-                             rule(PresetAction::kDisable, "*")}),
-                     &links);
-  EXPECT_EQ(links, (Links{{"machines.target.wants/web@db.service", "../web@.service"}}));
+  SdmeSource link = instance_link("web@db.sdme", true);
+  EXPECT_EQ(plan(link, InstallSection(), policy({rule(PresetAction::kDisable, "*")})), Links{});
+  // As in systemd, a rule naming the template matches an instance only if
+  // it lists it.
+  EXPECT_EQ(plan(link, InstallSection(),
+                 policy({rule(PresetAction::kEnable, "web@.service"),
+                         rule(PresetAction::kDisable, "*")})),
+            Links{});
+  EXPECT_EQ(plan(link, InstallSection(),
+                 policy({rule(PresetAction::kEnable, "web@.service", {"db"}),
+                         rule(PresetAction::kDisable, "*")})),
+            (Links{{"machines.target.wants/web@db.service", "../web@.service"}}));
+}
+
+TEST(PlanInstallLinksTest, BadPresetInstancesAreReportedAndSkipped) {
+  Strings errors;
+  EXPECT_EQ(links_for(source_named("web@.sdme", true), "[Install]\n",
+                      policy({rule(PresetAction::kEnable, "web@.service", {"a_b", "ok", ".."})}),
+                      &errors),
+            (Links{{"machines.target.wants/web@ok.service", "../web@.service"}}));
+  EXPECT_EQ(errors,
+            (Strings{"/usr/lib/sdme/web@.sdme: preset instance 'a_b' does not give a valid machine "
+                     "name (container name 'web-a_b' may contain only letters, digits, '-' and "
+                     "'.'); fix the preset rule",
+                     "/usr/lib/sdme/web@.sdme: preset instance '..' does not give a valid machine "
+                     "name (container name 'web-..' must not contain '..'); fix the preset "
+                     "rule"}));
 }
 
 TEST(PlanInstallLinksTest, LinksAreAppended) {
-  Links links = {{"existing", "x"}};
   SdmeSource source = source_named("web.sdme");
   InstallSection install;
   std::string err;
   ASSERT_TRUE(read_install_section(source, parse(source, "[Install]\n"), &install, &err));
-  plan_install_links(source, install, PresetPolicy(), &links);
-  EXPECT_EQ(links,
+  std::vector<InstallLink> links = {{"existing", "x", "/etc/sdme/x.sdme"}};
+  Strings errors;
+  plan_install_links(source, install, PresetPolicy(), &links, &errors);
+  EXPECT_EQ(pairs(links),
             (Links{{"existing", "x"}, {"machines.target.wants/web.service", "../web.service"}}));
+  EXPECT_EQ(links[0].source, "/etc/sdme/x.sdme");
+  EXPECT_EQ(links[1].source, "/etc/sdme/web.sdme");
 }
 
 // --- finish_install_links --------------------------------------------------------------
 
+InstallLink link_from(const std::string& link, const std::string& target,
+                      const std::string& source) {
+  InstallLink install_link;
+  install_link.link = link;
+  install_link.target = target;
+  install_link.source = source;
+  return install_link;
+}
+
+// finish_install_links() with `unit_names` generated; problems go to
+// *errors, which must stay empty when not given.
+Links finish(std::vector<InstallLink> links, const Strings& unit_names = {},
+             Strings* errors = nullptr, const std::string& unit_dir = "/lib/systemd/system") {
+  Strings problems;
+  finish_install_links(unit_dir, unit_names, &links, &problems);
+  if (errors)
+    *errors = problems;
+  else
+    EXPECT_EQ(problems, Strings{});
+  return pairs(links);
+}
+
 TEST(FinishInstallLinksTest, MachinesTargetIsPulledInWhenUsed) {
-  Links links = {{"machines.target.wants/web.service", "../web.service"}};
-  finish_install_links("/lib/systemd/system", &links);
   EXPECT_EQ(
-      links,
+      finish({link_from("machines.target.wants/web.service", "../web.service", "w.sdme")}),
       (Links{{"machines.target.wants/web.service", "../web.service"},
              {"multi-user.target.wants/machines.target", "/lib/systemd/system/machines.target"}}));
-  links = {{"machines.target.requires/db.service", "../db.service"}};
-  finish_install_links("/usr/lib/systemd/system", &links);
-  EXPECT_EQ(links, (Links{{"machines.target.requires/db.service", "../db.service"},
-                          {"multi-user.target.wants/machines.target",
-                           "/usr/lib/systemd/system/machines.target"}}));
+  EXPECT_EQ(finish({link_from("machines.target.requires/db.service", "../db.service", "d.sdme")},
+                   {}, nullptr, "/usr/lib/systemd/system"),
+            (Links{{"machines.target.requires/db.service", "../db.service"},
+                   {"multi-user.target.wants/machines.target",
+                    "/usr/lib/systemd/system/machines.target"}}));
 }
 
 TEST(FinishInstallLinksTest, MachinesTargetIsNotPulledInOtherwise) {
-  Links links = {{"multi-user.target.wants/web.service", "../web.service"},
-                 {"www.service", "web.service"},
-                 {"machines.target", "web.service"}};
-  finish_install_links("/lib/systemd/system", &links);
-  EXPECT_EQ(links, (Links{{"machines.target", "web.service"},
-                          {"multi-user.target.wants/web.service", "../web.service"},
-                          {"www.service", "web.service"}}));
-  Links none;
-  finish_install_links("/lib/systemd/system", &none);
-  EXPECT_EQ(none, Links{});
+  EXPECT_EQ(finish({link_from("multi-user.target.wants/web.service", "../web.service", "w"),
+                    link_from("www.service", "web.service", "w"),
+                    link_from("machines.target", "web.service", "w")}),
+            (Links{{"machines.target", "web.service"},
+                   {"multi-user.target.wants/web.service", "../web.service"},
+                   {"www.service", "web.service"}}));
+  EXPECT_EQ(finish({}), Links{});
 }
 
-TEST(FinishInstallLinksTest, SortsAndDropsDuplicates) {
-  Links links = {
-      {"z.target.wants/a.service", "../a.service"},
-      {"machines.target.wants/b.service", "../b.service"},
-      {"a.target.wants/a.service", "../a.service"},
-      {"machines.target.wants/b.service", "../b.service"},
-      {"multi-user.target.wants/machines.target", "/lib/systemd/system/machines.target"}};
-  finish_install_links("/lib/systemd/system", &links);
+TEST(FinishInstallLinksTest, SortsAndDropsExactDuplicates) {
   EXPECT_EQ(
-      links,
+      finish({link_from("z.target.wants/a.service", "../a.service", "a"),
+              link_from("machines.target.wants/b.service", "../b.service", "b"),
+              link_from("a.target.wants/a.service", "../a.service", "a"),
+              link_from("machines.target.wants/b.service", "../b.service", "b2"),
+              link_from("multi-user.target.wants/machines.target",
+                        "/lib/systemd/system/machines.target", "")}),
       (Links{{"a.target.wants/a.service", "../a.service"},
              {"machines.target.wants/b.service", "../b.service"},
              {"multi-user.target.wants/machines.target", "/lib/systemd/system/machines.target"},
              {"z.target.wants/a.service", "../a.service"}}));
+}
+
+TEST(FinishInstallLinksTest, FirstFileKeepsAContestedLink) {
+  Strings errors;
+  EXPECT_EQ(finish({link_from("www.service", "a.service", "/etc/sdme/a.sdme"),
+                    link_from("x.target.wants/a.service", "../a.service", "/etc/sdme/a.sdme"),
+                    link_from("www.service", "b.service", "/etc/sdme/b.sdme")},
+                   {"a.service", "b.service"}, &errors),
+            (Links{{"www.service", "a.service"}, {"x.target.wants/a.service", "../a.service"}}));
+  EXPECT_EQ(errors, Strings{"/etc/sdme/b.sdme: www.service is already claimed by "
+                            "/etc/sdme/a.sdme, not replacing it"});
+}
+
+TEST(FinishInstallLinksTest, AliasCannotReplaceAGeneratedUnit) {
+  Strings errors;
+  EXPECT_EQ(finish({link_from("b.service", "a.service", "/etc/sdme/a.sdme"),
+                    link_from("web.service", "web.service", "/etc/sdme/web.sdme")},
+                   {"a.service", "b.service", "web.service"}, &errors),
+            Links{});
+  EXPECT_EQ(errors,
+            (Strings{"/etc/sdme/a.sdme: Alias=b.service is the name of a generated unit, choose "
+                     "another alias",
+                     "/etc/sdme/web.sdme: Alias=web.service is the name of a generated unit, "
+                     "choose another alias"}));
 }
 
 }  // namespace

@@ -292,8 +292,10 @@ TEST_F(SearchPathTest, SourceFromPathInTheSearchPath) {
   write(etc_ + "/web.sdme.d/10-etc.conf");
   write(etc_ + "/web.sdme.d/20-usr.conf");
   SdmeSource source;
+  bool masked = true;
   std::string err;
-  ASSERT_TRUE(source_from_path(usr_ + "/web.sdme", directories_, &source, &err)) << err;
+  ASSERT_TRUE(source_from_path(usr_ + "/web.sdme", directories_, &source, &masked, &err)) << err;
+  EXPECT_FALSE(masked);
   EXPECT_EQ(source.kind, SourceKind::kService);
   EXPECT_EQ(source.unit_name, "web.service");
   EXPECT_EQ(source.path, usr_ + "/web.sdme");
@@ -310,8 +312,10 @@ TEST_F(SearchPathTest, SourceFromPathOutsideTheSearchPath) {
   write(etc_ + "/web@db.sdme.d/10.conf");
   write(etc_ + "/web@.sdme.d/20.conf");
   SdmeSource source;
+  bool masked = true;
   std::string err;
-  ASSERT_TRUE(source_from_path(elsewhere + "/web@db.sdme", directories_, &source, &err)) << err;
+  ASSERT_TRUE(source_from_path(elsewhere + "/web@db.sdme", directories_, &source, &masked, &err))
+      << err;
   EXPECT_EQ(source.kind, SourceKind::kInstance);
   EXPECT_EQ(source.container_name, "web-db");
   EXPECT_FALSE(source.is_vendor);
@@ -326,8 +330,9 @@ TEST_F(SearchPathTest, SourceFromRelativePath) {
   ASSERT_NE(::getcwd(cwd, sizeof cwd), nullptr);
   ASSERT_EQ(::chdir((root_ + "/work").c_str()), 0);
   SdmeSource source;
+  bool masked = true;
   std::string err;
-  bool found = source_from_path("web.sdme", directories_, &source, &err);
+  bool found = source_from_path("web.sdme", directories_, &source, &masked, &err);
   ASSERT_EQ(::chdir(cwd), 0);
   ASSERT_TRUE(found) << err;
   EXPECT_EQ(source.path, "web.sdme");
@@ -336,15 +341,54 @@ TEST_F(SearchPathTest, SourceFromRelativePath) {
 
 TEST_F(SearchPathTest, SourceFromPathErrors) {
   SdmeSource source;
+  bool masked = false;
   std::string err;
-  EXPECT_FALSE(source_from_path(etc_ + "/web.service", directories_, &source, &err));
+  EXPECT_FALSE(source_from_path(etc_ + "/web.service", directories_, &source, &masked, &err));
   EXPECT_EQ(err, etc_ + "/web.service: file name must be NAME.sdme");
-  EXPECT_FALSE(source_from_path(etc_ + "/web_1.sdme", directories_, &source, &err));
+  EXPECT_FALSE(source_from_path(etc_ + "/web_1.sdme", directories_, &source, &masked, &err));
   EXPECT_EQ(err, etc_ +
                      "/web_1.sdme: container name 'web_1' may contain only letters, digits, '-' "
                      "and '.'; rename the file");
-  EXPECT_FALSE(source_from_path(etc_ + "/missing.sdme", directories_, &source, &err));
-  EXPECT_EQ(err, etc_ + "/missing.sdme: no such file");
+  EXPECT_FALSE(source_from_path(etc_ + "/missing.sdme", directories_, &source, &masked, &err));
+  EXPECT_EQ(err, etc_ +
+                     "/missing.sdme: not a regular file (or a dangling symlink); point it at a "
+                     ".sdme file or remove it");
+}
+
+TEST_F(SearchPathTest, SourceFromPathSeesMasks) {
+  write(etc_ + "/empty.sdme", "");
+  link("/dev/null", etc_ + "/null.sdme");
+  for (const std::string& path : {etc_ + "/empty.sdme", etc_ + "/null.sdme"}) {
+    SdmeSource source;
+    bool masked = false;
+    std::string err;
+    ASSERT_TRUE(source_from_path(path, directories_, &source, &masked, &err)) << err;
+    EXPECT_TRUE(masked) << path;
+  }
+}
+
+TEST_F(SearchPathTest, SourceFromPathSeesInstanceLinks) {
+  write(etc_ + "/web@.sdme");
+  link("web@.sdme", etc_ + "/web@db.sdme");
+  write(etc_ + "/web@db.sdme.d/10.conf");
+  SdmeSource source;
+  bool masked = true;
+  std::string err;
+  ASSERT_TRUE(source_from_path(etc_ + "/web@db.sdme", directories_, &source, &masked, &err)) << err;
+  EXPECT_FALSE(masked);
+  EXPECT_EQ(source.kind, SourceKind::kInstanceLink);
+  EXPECT_EQ(source.template_unit, "web@.service");
+  EXPECT_EQ(source.dropin_paths, Strings{});
+}
+
+TEST_F(SearchPathTest, SourceFromPathWithTrailingSlashesInTheSearchPath) {
+  directories_ = {{etc_ + "//", false}, {usr_ + "/", true}};
+  write(usr_ + "/web.sdme");
+  SdmeSource source;
+  bool masked = true;
+  std::string err;
+  ASSERT_TRUE(source_from_path(usr_ + "/web.sdme", directories_, &source, &masked, &err)) << err;
+  EXPECT_TRUE(source.is_vendor);
 }
 
 // --- classify_source_name ---------------------------------------------------------

@@ -147,6 +147,9 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
     append_line("Environment", quote_exec_argument("SDME_STATE_DIR=" + input.state_dir), &text);
   std::vector<std::string> overlay = {helper_dir + "/sdme-overlay", "mount", input.container_name};
   overlay.insert(overlay.end(), plan.overlay_arguments.begin(), plan.overlay_arguments.end());
+  // systemd in the container takes its name from /etc/hostname, which in a
+  // clone of the host names the host; the helper writes the container's own.
+  overlay.push_back("--hostname=" + (plan.hostname.empty() ? input.container_name : plan.hostname));
   append_line("ExecStartPre", quote_exec_command(overlay), &text);
   append_line("ExecStartPre",
               quote_exec_command({helper_dir + "/sdme-dns", input.container_name,

@@ -8,6 +8,8 @@
 // starts; systemd names the last line of a continued line.
 #include "generator/unit_file.h"
 
+#include "common/utf8.h"
+
 #include <cstdint>
 #include <cstring>
 
@@ -39,46 +41,6 @@ bool is_control(char c) {
   return byte < 0x20 || byte == 0x7F;
 }
 
-// systemd's utf8_is_valid(): shortest-form UTF-8 of Unicode scalar values,
-// without the noncharacters U+FDD0..U+FDEF and U+xxFFFE/U+xxFFFF.
-bool is_valid_utf8(std::string_view text) {
-  const size_t size = text.size();
-  size_t i = 0;
-  while (i < size) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length;
-    uint32_t code_point;
-    if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (size - i < length) return false;
-    for (size_t k = 1; k < length; ++k) {
-      auto byte = static_cast<unsigned char>(text[i + k]);
-      if ((byte & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (byte & 0x3F);
-    }
-    size_t shortest = code_point < 0x80 ? 1 : code_point < 0x800 ? 2 : code_point < 0x10000 ? 3 : 4;
-    if (length != shortest || code_point >= 0x110000) return false;
-    if ((code_point & 0xFFFFF800) == 0xD800) return false;
-    if (code_point >= 0xFDD0 && code_point <= 0xFDEF) return false;
-    if ((code_point & 0xFFFE) == 0xFFFE) return false;
-    i += length;
-  }
-  return true;
-}
 
 // Text from the file, shown in an error message: control characters become
 // \xNN so the message stays one readable line.

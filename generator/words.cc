@@ -4,7 +4,10 @@
 // parser (config_parse_exec) reads back unchanged.
 #include "generator/words.h"
 
+#include "common/utf8.h"
+
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace sdme {
@@ -32,15 +35,6 @@ bool read_hex(std::string_view text, size_t position, size_t count, uint32_t* va
   return true;
 }
 
-// systemd's unichar_is_valid(): \U refuses what is not a Unicode scalar
-// value, and the unit file parser refuses the same code points in a line.
-bool is_valid_code_point(uint32_t c) {
-  if (c >= 0x110000) return false;
-  if ((c & 0xFFFFF800) == 0xD800) return false;  // UTF-16 surrogates
-  if (c >= 0xFDD0 && c <= 0xFDEF) return false;  // noncharacters
-  if ((c & 0xFFFE) == 0xFFFE) return false;      // U+xxFFFE and U+xxFFFF
-  return true;
-}
 
 // systemd's utf8_encode_unichar(); \u does not check its value, so this
 // also encodes surrogates, as systemd does.
@@ -62,35 +56,6 @@ void append_utf8(uint32_t c, std::string* out) {
   }
 }
 
-// The length of the UTF-8 sequence at text[position] if it is one systemd's
-// utf8_is_valid() accepts (shortest form, a valid code point), else 0.
-size_t valid_utf8_length(std::string_view text, size_t position) {
-  auto lead = static_cast<unsigned char>(text[position]);
-  size_t length;
-  uint32_t code_point;
-  if (lead < 0x80) return 1;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    code_point = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    code_point = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    code_point = lead & 0x07;
-  } else {
-    return 0;  // a continuation byte, or a 5- or 6-byte form beyond Unicode
-  }
-  if (text.size() - position < length) return 0;
-  for (size_t i = 1; i < length; ++i) {
-    auto byte = static_cast<unsigned char>(text[position + i]);
-    if ((byte & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte & 0x3F);
-  }
-  size_t shortest = code_point < 0x80 ? 1 : code_point < 0x800 ? 2 : code_point < 0x10000 ? 3 : 4;
-  if (shortest != length || !is_valid_code_point(code_point)) return 0;
-  return length;
-}
 
 struct SimpleEscape {
   char letter;   // after the backslash
@@ -182,10 +147,18 @@ size_t decode_escape(std::string_view text, size_t backslash, std::string* word,
 
 // Safe to leave unquoted in an ExecStart= line: nothing here is a quote,
 // an escape, a separator, '$' or a control character.
-bool is_plain_argument_char(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
-}
+// Every argument of every generated ExecStart= goes through this test, so it
+// is a table lookup.
+constexpr std::array<bool, 256> kPlainArgumentChars = [] {
+  std::array<bool, 256> table{};
+  for (char c = 'a'; c <= 'z'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c = 'A'; c <= 'Z'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c = '0'; c <= '9'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c : std::string_view("_@%+=:,./-")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+bool is_plain_argument_char(char c) { return kPlainArgumentChars[static_cast<unsigned char>(c)]; }
 
 void append_hex_escape(unsigned char byte, std::string* out) {
   static constexpr char kHexDigits[] = "0123456789abcdef";

@@ -16,6 +16,11 @@ constexpr int kExitSuccess = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
+void print_usage(std::FILE* stream) {
+  std::string_view usage = sdme::dns_usage();
+  std::fwrite(usage.data(), 1, usage.size(), stream);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -27,12 +32,12 @@ int main(int argc, char** argv) {
   std::string err;
   if (!sdme::parse_dns_command_line(std::vector<std::string>(argv + 1, argv + argc), &command,
                                     &err)) {
-    sdme::log_error(err + " (see sdme-dns --help)");
+    sdme::log_error(err);
+    print_usage(stderr);
     return kExitUsage;
   }
   if (command.help) {
-    std::string_view usage = sdme::dns_usage();
-    std::fwrite(usage.data(), 1, usage.size(), stdout);
+    print_usage(stdout);
     return kExitSuccess;
   }
 

@@ -16,6 +16,11 @@ constexpr int kExitSuccess = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
+void print_usage(std::FILE* stream) {
+  std::string_view usage = sdme::overlay_usage();
+  std::fwrite(usage.data(), 1, usage.size(), stream);
+}
+
 int run_mount(const sdme::OverlayMountRequest& request) {
   sdme::OverlayMountResult result;
   std::string err;
@@ -56,12 +61,12 @@ int main(int argc, char** argv) {
   std::string err;
   if (!sdme::parse_overlay_command_line(std::vector<std::string>(argv + 1, argv + argc), &command,
                                         &err)) {
-    sdme::log_error(err + " (see sdme-overlay --help)");
+    sdme::log_error(err);
+    print_usage(stderr);
     return kExitUsage;
   }
   if (command.action == sdme::OverlayAction::kHelp) {
-    std::string_view usage = sdme::overlay_usage();
-    std::fwrite(usage.data(), 1, usage.size(), stdout);
+    print_usage(stdout);
     return kExitSuccess;
   }
 
