@@ -35,6 +35,17 @@ bool validate_name(std::string_view name, std::string_view what, std::string* er
     *err = std::string(what) + " name '" + std::string(name) + "' must not contain '..'";
     return false;
   }
+  // The name is also a machine name, that is a host name, whose labels
+  // start and end with a letter or digit.
+  if (!std::isalnum(static_cast<unsigned char>(name.back()))) {
+    *err = std::string(what) + " name '" + std::string(name) + "' must end with a letter or digit";
+    return false;
+  }
+  if (name.find("-.") != std::string_view::npos || name.find(".-") != std::string_view::npos) {
+    *err = std::string(what) + " name '" + std::string(name) +
+           "' must not have '-' next to '.'";
+    return false;
+  }
   return true;
 }
 
@@ -56,17 +67,24 @@ bool validate_hostname(std::string_view name, std::string* err) {
   if (name.empty()) return fail("it is empty");
   if (name.size() > 64) return fail("longer than 64 characters");
   size_t label_length = 0;
+  char previous = '.';
   for (char c : name) {
     if (c == '.') {
       if (label_length == 0) return fail("empty label");
+      if (previous == '-') return fail("a label must start and end with a letter or digit");
       label_length = 0;
+      previous = c;
       continue;
     }
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
       return fail("only letters, digits, '-' and '.' are allowed");
+    if (c == '-' && label_length == 0)
+      return fail("a label must start and end with a letter or digit");
     if (++label_length > 63) return fail("a label is longer than 63 characters");
+    previous = c;
   }
   if (label_length == 0) return fail("empty label");
+  if (previous == '-') return fail("a label must start and end with a letter or digit");
   return true;
 }
 
@@ -88,7 +106,7 @@ bool validate_absolute_path(std::string_view path, std::string_view what, std::s
     start = end + 1;
   }
   for (char c : path) {
-    if (c == '\0' || c == '\n') {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       *err = std::string(what) + " path contains a control character";
       return false;
     }

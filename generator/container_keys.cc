@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <map>
 
 #include "common/name.h"
@@ -19,18 +20,49 @@ namespace {
 // Values may carry unit specifiers (%i, %n, ...) that systemd expands when it
 // loads the unit. Validation looks at a stand-in where each specifier is one
 // ordinary character, so "Hostname=web-%i" is checked as "web-a".
+// "%%" is systemd's literal '%', so it stays a '%' in the stand-in.
 std::string with_specifiers_as_placeholders(std::string_view value) {
   std::string placeholder;
   placeholder.reserve(value.size());
   for (size_t i = 0; i < value.size(); ++i) {
     if (value[i] == '%' && i + 1 < value.size()) {
-      placeholder += 'a';
+      placeholder += value[i + 1] == '%' ? '%' : 'a';
       ++i;
     } else {
       placeholder += value[i];
     }
   }
   return placeholder;
+}
+
+// The specifiers systemd 252 expands in unit settings (systemd.unit(5)).
+constexpr std::string_view kUnitSpecifiers = "aAbBCdEfgGhHiIjJlLmMnNopPqsStTuUvVwWyY%";
+
+// Values reach the generated unit with their specifiers; one systemd does
+// not know would make it refuse the whole setting when it loads the unit.
+bool check_specifiers(std::string_view value, std::string* err) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '%') continue;
+    if (i + 1 == value.size()) return true;  // systemd keeps a trailing '%' as it is
+    if (kUnitSpecifiers.find(value[i + 1]) == std::string_view::npos) {
+      *err = "unknown specifier '%" + std::string(1, value[i + 1]) +
+             "', write %% for a literal '%'";
+      return false;
+    }
+    ++i;
+  }
+  return true;
+}
+
+// Validates `value` through its stand-in, but reports the value as written.
+bool validate_with_specifiers(std::string_view value,
+                              bool (*validate)(std::string_view, std::string*), std::string* err) {
+  std::string placeholder = with_specifiers_as_placeholders(value);
+  if (validate(placeholder, err)) return true;
+  std::string quoted_placeholder = "'" + placeholder + "'";
+  if (size_t at = err->find(quoted_placeholder); at != std::string::npos)
+    err->replace(at, quoted_placeholder.size(), "'" + std::string(value) + "'");
+  return false;
 }
 
 bool parse_words(std::string_view value, std::vector<std::string>* words, std::string* err) {
@@ -76,7 +108,7 @@ bool parse_rootfs(std::string_view value, ContainerSettings* settings, std::stri
     settings->rootfs = normalize_path(value);
     return true;
   }
-  if (!validate_rootfs_name(with_specifiers_as_placeholders(value), err)) {
+  if (!validate_with_specifiers(value, validate_rootfs_name, err)) {
     *err = "Rootfs=" + std::string(value) +
            " is neither an absolute directory nor a valid rootfs name: " + *err;
     return false;
@@ -149,7 +181,7 @@ bool parse_hostname(std::string_view value, ContainerSettings* settings, std::st
     settings->hostname.clear();
     return true;
   }
-  if (!validate_hostname(with_specifiers_as_placeholders(value), err)) {
+  if (!validate_with_specifiers(value, validate_hostname, err)) {
     *err = "Hostname=: " + *err;
     return false;
   }
@@ -185,6 +217,7 @@ bool parse_bind_spec(std::string_view spec, std::string_view key, BindMount* bin
       if (option != "rbind" && option != "norbind" && option != "idmap" && option != "noidmap") {
         *err = std::string(key) + "=" + std::string(spec) + ": unknown bind option '" + option +
                "', use rbind, norbind, idmap or noidmap";
+        if (option == "ro" && key == "Bind") *err += "; for a read-only mount use BindReadOnly=";
         return false;
       }
     }
@@ -471,6 +504,17 @@ bool parse_private_users(std::string_view value, ContainerSettings* settings, st
              " is not yes, no, pick, identity, UID or UID:RANGE";
       return false;
     }
+    // As nspawn checks: the range is at least 1 and the last UID of the
+    // shift, first + range - 1, is below the invalid UID 4294967295.
+    constexpr uint64_t kInvalidUid = 0xFFFFFFFF;
+    uint64_t first_uid = std::stoull(std::string(first));
+    uint64_t uid_range = range.empty() ? 0x10000 : std::stoull(std::string(range));
+    if (uid_range == 0 || first_uid + uid_range - 1 >= kInvalidUid) {
+      *err = "PrivateUsers=" + std::string(value) +
+             " is out of range: the UIDs from UID to UID+RANGE-1 must be below 4294967295 and "
+             "RANGE at least 1";
+      return false;
+    }
     settings->private_users = std::string(value);
   }
   return true;
@@ -543,6 +587,12 @@ bool parse_nspawn_args(std::string_view value, ContainerSettings* settings, std:
     *err = "NspawnArgs=: " + *err;
     return false;
   }
+  // The text is appended to ExecStart= as written, where a lone ';' word
+  // would end the command.
+  if (std::find(words.begin(), words.end(), ";") != words.end()) {
+    *err = "NspawnArgs=: a lone ';' would start a second command in ExecStart=, remove it";
+    return false;
+  }
   settings->nspawn_args.push_back(std::string(value));
   return true;
 }
@@ -613,6 +663,10 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
       return false;
     }
     std::string message;
+    if (!check_specifiers(entry.value, &message)) {
+      *err = entry.location() + ": " + entry.key + "=: " + message;
+      return false;
+    }
     if (!key->parse(entry.value, settings, &message)) {
       *err = entry.location() + ": " + message;
       return false;
@@ -620,11 +674,13 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
     last_assignment[key->name] = &entry;
   }
 
-  // Rules that involve two keys, reported at the later of the two lines.
+  // Rules that involve two keys, reported where the later of the two was
+  // assigned. Entries are in reading order (drop-ins after the main file),
+  // so "later" is the position in the section, not the line number.
   auto later = [&](std::string_view a, std::string_view b) {
     const UnitEntry* first = last_assignment[a];
     const UnitEntry* second = last_assignment[b];
-    return (second && (!first || second->line > first->line)) ? second : first;
+    return (second && (!first || second > first)) ? second : first;
   };
   if (!settings->exec.empty() && settings->boot.value_or(false)) {
     *err = later("Boot", "Exec")->location() +

@@ -443,6 +443,12 @@ TEST(HostnameKeyTest, SetsTheHostname) {
             (Strings{"--notify-ready=yes", "--boot"}));
 }
 
+TEST(HostnameKeyTest, PlanCarriesTheHostnameForTheOverlayHelper) {
+  EXPECT_EQ(plan_ok("Hostname=web-%i\n").hostname, "web-%i");
+  EXPECT_EQ(plan_ok("").hostname, "");
+  EXPECT_EQ(plan_ok("Hostname=a\nHostname=\n").hostname, "");
+}
+
 TEST(HostnameKeyTest, RefusesInvalidHostnames) {
   EXPECT_EQ(settings_error("Hostname=web_1\n"),
             at(2) +
@@ -597,9 +603,10 @@ TEST(BindKeyTest, RefusesBadSpecs) {
   EXPECT_EQ(settings_error("Bind=/srv:\n"), at(2) + "Bind= destination path '' is not absolute");
   EXPECT_EQ(settings_error("Bind=/srv/../etc\n"),
             at(2) + "Bind= source path '/srv/../etc' must not contain '..' components");
-  EXPECT_EQ(
-      settings_error("Bind=/a:/b:ro\n"),
-      at(2) + "Bind=/a:/b:ro: unknown bind option 'ro', use rbind, norbind, idmap or noidmap");
+  EXPECT_EQ(settings_error("Bind=/a:/b:ro\n"),
+            at(2) +
+                "Bind=/a:/b:ro: unknown bind option 'ro', use rbind, norbind, idmap or noidmap; "
+                "for a read-only mount use BindReadOnly=");
   EXPECT_EQ(settings_error("Bind=/a:/b:rbind,\n"),
             at(2) +
                 "Bind=/a:/b:rbind,: unknown bind option '', use rbind, norbind, idmap or "

@@ -15,16 +15,10 @@ namespace {
 
 bool load_unit(const SdmeSource& source, UnitFile* unit, std::string* err) {
   std::string text;
-  if (!read_file(source.path, kMaxUnitFileSize, &text, err)) {
-    *err = source.path + ": " + *err;
-    return false;
-  }
+  if (!read_file(source.path, kMaxUnitFileSize, &text, err)) return false;
   if (!unit->parse(source.path, text, err)) return false;
   for (const std::string& dropin : source.dropin_paths) {
-    if (!read_file(dropin, kMaxUnitFileSize, &text, err)) {
-      *err = dropin + ": " + *err;
-      return false;
-    }
+    if (!read_file(dropin, kMaxUnitFileSize, &text, err)) return false;
     if (!unit->parse(dropin, text, err)) return false;
   }
   return true;
@@ -107,6 +101,10 @@ bool write_generator_output(const std::string& directory, const GeneratorOutput&
   for (const InstallLink& link : output.links) {
     std::string path = directory + "/" + link.link;
     std::string err;
+    if (::lstat(path.c_str(), &status) == 0) {
+      errors->push_back(path + ": already exists (written by another generator), not replacing it");
+      continue;
+    }
     size_t slash = path.rfind('/');
     if (!make_directories(path.substr(0, slash), 0755, &err) ||
         !symlink_atomically(link.target, path, &err))

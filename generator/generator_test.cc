@@ -324,8 +324,8 @@ TEST_F(GeneratorTest, AliasCannotTakeAnotherUnitsName) {
   write(etc_ + "/b.sdme", "[Container]\nHostname=b\n");
   GeneratorOutput output = run();
   EXPECT_EQ(unit_names(output), (Strings{"a.service", "b.service"}));
-  EXPECT_EQ(output.errors, Strings{etc_ + "/a.sdme: Alias=b.service is the name of a generated "
-                                          "unit, choose another alias"});
+  EXPECT_EQ(output.errors, Strings{etc_ + "/a.sdme: Alias=b.service is the name of a unit "
+                                          "generated from another file; choose another alias"});
   std::vector<std::string> errors;
   ASSERT_TRUE(write_generator_output(output_, output, &errors));
   EXPECT_EQ(errors, Strings{});
@@ -337,8 +337,8 @@ TEST_F(GeneratorTest, TwoFilesClaimingOneAliasFirstWins) {
   write(etc_ + "/a.sdme", "[Install]\nAlias=www.service\n");
   write(etc_ + "/b.sdme", "[Install]\nAlias=www.service\n");
   GeneratorOutput output = run();
-  EXPECT_EQ(output.errors, Strings{etc_ + "/b.sdme: www.service is already claimed by " + etc_ +
-                                   "/a.sdme, not replacing it"});
+  EXPECT_EQ(output.errors, Strings{etc_ + "/b.sdme: Alias=www.service is already taken by " + etc_ +
+                                   "/a.sdme; choose another alias"});
   std::vector<std::string> errors;
   ASSERT_TRUE(write_generator_output(output_, output, &errors));
   EXPECT_EQ(link_target(output_ + "/www.service"), "a.service");

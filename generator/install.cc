@@ -58,9 +58,17 @@ bool read_unit_names(const UnitFile& unit, std::string_view key, std::vector<std
 
 std::string unknown_install_key_message(std::string_view key) {
   std::string message = "unknown key '" + std::string(key) + "' in [Install]";
-  for (const char* known : kInstallKeys)
-    if (edit_distance(known, key) <= 2 || equals_ignore_case(known, key))
-      return message + ", did you mean '" + known + "'?";
+  const char* closest = nullptr;
+  size_t closest_distance = 3;  // suggest only close names
+  for (const char* known : kInstallKeys) {
+    if (equals_ignore_case(known, key)) return message + ", did you mean '" + known + "'?";
+    size_t distance = edit_distance(known, key);
+    if (distance < closest_distance) {
+      closest = known;
+      closest_distance = distance;
+    }
+  }
+  if (closest) return message + ", did you mean '" + closest + "'?";
   return message + ", use WantedBy=, RequiredBy=, Alias= or DefaultInstance=";
 }
 
@@ -103,17 +111,31 @@ bool read_install_section(const SdmeSource& source, const UnitFile& unit,
       return false;
     }
   }
-  auto is_plain_service = [](std::string_view name) {
-    return name.ends_with(".service") && name.find('@') == std::string_view::npos;
-  };
-  auto no_alias = [](std::string_view) { return false; };
   if (!read_unit_names(unit, "WantedBy", &install->wanted_by, err) ||
       !read_unit_names(unit, "RequiredBy", &install->required_by, err) ||
-      !read_unit_names(unit, "Alias", &install->aliases, err,
-                       source.kind == SourceKind::kTemplate ? +no_alias : +is_plain_service,
-                       "must be a plain NAME.service (templates and instances cannot have "
-                       "aliases)"))
+      !read_unit_names(unit, "Alias", &install->aliases, err))
     return false;
+  for (const UnitEntry* entry : unit.lookup_list("Install", "Alias")) {
+    std::vector<std::string> aliases;
+    std::string ignored;
+    split_words(entry->value, &aliases, &ignored);  // already checked above
+    for (const std::string& alias : aliases) {
+      if (source.kind != SourceKind::kService) {
+        *err = entry->location() + ": Alias=" + alias +
+               (source.kind == SourceKind::kTemplate
+                    ? ": a template (NAME@.sdme) cannot have aliases; remove Alias="
+                    : ": an instance (NAME@INSTANCE.sdme) cannot have aliases; remove Alias=");
+        return false;
+      }
+      if (!alias.ends_with(".service") || alias.find('@') != std::string::npos) {
+        std::string stem = alias.substr(0, alias.rfind('.'));
+        stem = stem.substr(0, stem.find('@'));
+        *err = entry->location() + ": Alias=" + alias +
+               " must be a plain NAME.service, such as " + stem + ".service";
+        return false;
+      }
+    }
+  }
   if (!assigns_install_target(unit)) install->wanted_by.push_back(kDefaultInstallTarget);
 
   if (const UnitEntry* entry = unit.lookup("Install", "DefaultInstance")) {
@@ -201,15 +223,19 @@ void finish_install_links(const std::string& systemd_unit_dir,
   });
   std::vector<InstallLink> kept;
   for (InstallLink& link : *links) {
+    if (link.link == link.target) {
+      errors->push_back(link.source + ": Alias=" + link.link + " is the unit's own name; remove it");
+      continue;
+    }
     if (std::find(unit_names.begin(), unit_names.end(), link.link) != unit_names.end()) {
       errors->push_back(link.source + ": Alias=" + link.link +
-                        " is the name of a generated unit, choose another alias");
+                        " is the name of a unit generated from another file; choose another alias");
       continue;
     }
     if (!kept.empty() && kept.back().link == link.link) {
       if (kept.back().target != link.target)
-        errors->push_back(link.source + ": " + link.link + " is already claimed by " +
-                          kept.back().source + ", not replacing it");
+        errors->push_back(link.source + ": Alias=" + link.link + " is already taken by " +
+                          kept.back().source + "; choose another alias");
       continue;
     }
     kept.push_back(std::move(link));

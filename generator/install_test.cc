@@ -219,29 +219,27 @@ TEST(ReadInstallSectionTest, RefusesWhatIsNotAUnitName) {
 TEST(ReadInstallSectionTest, AliasMustBeAPlainService) {
   EXPECT_EQ(install_ok("[Install]\nAlias=www.service http.service\n").aliases,
             (Strings{"www.service", "http.service"}));
-  const std::string rule =
-      " must be a plain NAME.service (templates and instances cannot have aliases)";
   EXPECT_EQ(install_error("[Install]\nAlias=www.target\n"),
-            "/etc/sdme/web.sdme:2: Alias=www.target" + rule);
+            "/etc/sdme/web.sdme:2: Alias=www.target must be a plain NAME.service, such as "
+            "www.service");
   EXPECT_EQ(install_error("[Install]\nAlias=www@x.service\n"),
-            "/etc/sdme/web.sdme:2: Alias=www@x.service" + rule);
+            "/etc/sdme/web.sdme:2: Alias=www@x.service must be a plain NAME.service, such as "
+            "www.service");
   EXPECT_EQ(install_error("[Install]\nAlias=www.service\n", "web@.sdme"),
-            "/etc/sdme/web@.sdme:2: Alias=www.service" + rule);
+            "/etc/sdme/web@.sdme:2: Alias=www.service: a template (NAME@.sdme) cannot have "
+            "aliases; remove Alias=");
 }
 
 TEST(ReadInstallSectionTest, BadAliasIsReportedAtItsOwnLine) {
   EXPECT_EQ(install_error("[Install]\nAlias=www.target\nAlias=http.service\n"),
-            "/etc/sdme/web.sdme:2: Alias=www.target must be a plain NAME.service (templates and "
-            "instances cannot have aliases)");
+            "/etc/sdme/web.sdme:2: Alias=www.target must be a plain NAME.service, such as "
+            "www.service");
 }
 
-// KNOWN BUG (fails until fixed): the message says instances cannot have
-// aliases, but only templates are refused; web@db.sdme with Alias= passes.
-// (Either refuse it, or change the message.)
-TEST(ReadInstallSectionTest, KnownBugInstanceCannotHaveAnAlias) {
+TEST(ReadInstallSectionTest, InstanceCannotHaveAnAlias) {
   EXPECT_EQ(install_error("[Install]\nAlias=db.service\n", "web@db.sdme"),
-            "/etc/sdme/web@db.sdme:2: Alias=db.service must be a plain NAME.service (templates "
-            "and instances cannot have aliases)");
+            "/etc/sdme/web@db.sdme:2: Alias=db.service: an instance (NAME@INSTANCE.sdme) cannot "
+            "have aliases; remove Alias=");
 }
 
 TEST(ReadInstallSectionTest, DefaultInstanceForTemplates) {
@@ -507,8 +505,8 @@ TEST(FinishInstallLinksTest, FirstFileKeepsAContestedLink) {
                     link_from("www.service", "b.service", "/etc/sdme/b.sdme")},
                    {"a.service", "b.service"}, &errors),
             (Links{{"www.service", "a.service"}, {"x.target.wants/a.service", "../a.service"}}));
-  EXPECT_EQ(errors, Strings{"/etc/sdme/b.sdme: www.service is already claimed by "
-                            "/etc/sdme/a.sdme, not replacing it"});
+  EXPECT_EQ(errors, Strings{"/etc/sdme/b.sdme: Alias=www.service is already taken by "
+                            "/etc/sdme/a.sdme; choose another alias"});
 }
 
 TEST(FinishInstallLinksTest, AliasCannotReplaceAGeneratedUnit) {
@@ -518,10 +516,9 @@ TEST(FinishInstallLinksTest, AliasCannotReplaceAGeneratedUnit) {
                    {"a.service", "b.service", "web.service"}, &errors),
             Links{});
   EXPECT_EQ(errors,
-            (Strings{"/etc/sdme/a.sdme: Alias=b.service is the name of a generated unit, choose "
-                     "another alias",
-                     "/etc/sdme/web.sdme: Alias=web.service is the name of a generated unit, "
-                     "choose another alias"}));
+            (Strings{"/etc/sdme/a.sdme: Alias=b.service is the name of a unit generated from "
+                     "another file; choose another alias",
+                     "/etc/sdme/web.sdme: Alias=web.service is the unit's own name; remove it"}));
 }
 
 }  // namespace

@@ -82,8 +82,10 @@ void append_line(std::string_view key, std::string_view value, std::string* text
   *text += '\n';
 }
 
-// RequiresMountsFor= splits on whitespace and unquotes, but neither decodes
-// C escapes nor expands $VARIABLES, so it needs its own, lighter quoting.
+// RequiresMountsFor= and Environment= split on whitespace and unquote, but
+// do not expand $VARIABLES, so they need their own, lighter quoting than
+// command lines; escaping only '"' and '\\' reads back the same whether or
+// not the setting also decodes C escapes.
 std::string quote_unit_path(std::string_view path) {
   if (path.find_first_of(" \t\n\"'\\") == std::string_view::npos) return std::string(path);
   std::string quoted = "\"";
@@ -144,7 +146,7 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   text += kServiceDefaults;
   // The helpers find the state directory the same way the generator did.
   if (input.state_dir != kDefaultStateDir)
-    append_line("Environment", quote_exec_argument("SDME_STATE_DIR=" + input.state_dir), &text);
+    append_line("Environment", quote_unit_path("SDME_STATE_DIR=" + state_dir), &text);
   std::vector<std::string> overlay = {helper_dir + "/sdme-overlay", "mount", input.container_name};
   overlay.insert(overlay.end(), plan.overlay_arguments.begin(), plan.overlay_arguments.end());
   // systemd in the container takes its name from /etc/hostname, which in a

@@ -130,7 +130,7 @@ TEST(TranslateTest, WholeUnitForASmallFile) {
           "[Service]\n") +
       kServiceDefaults +
       "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web "
-      "--lower=/var/lib/sdme/rootfs/debian\n"
+      "--lower=/var/lib/sdme/rootfs/debian --hostname=web\n"
       "ExecStartPre=/usr/libexec/sdme/sdme-dns web --network=host\n"
       "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
       "--link-journal=try-guest --resolv-conf=auto --machine=web "
@@ -169,7 +169,7 @@ TEST(TranslateTest, WholeUnitForAnEmptyFile) {
           "[Service]\n") +
       kServiceDefaults +
       "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
-      "--opaque=/etc/systemd/system --opaque=/var/log\n"
+      "--opaque=/etc/systemd/system --opaque=/var/log --hostname=web\n"
       "ExecStartPre=/usr/libexec/sdme/sdme-dns web --network=host\n"
       "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
       "--link-journal=try-guest --resolv-conf=auto --machine=web "
@@ -360,7 +360,7 @@ TEST(TranslateTest, SpecifiersInUserValuesAreKept) {
                                       "RequiresMountsFor=/srv/%i"}));
   EXPECT_EQ(lines_starting_with(text, "ExecStartPre=")[0],
             "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web-%i "
-            "--lower=/var/lib/sdme/rootfs/base-%i");
+            "--lower=/var/lib/sdme/rootfs/base-%i --hostname=%i.example");
   EXPECT_EQ(single_line(text, "ExecStart="),
             "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
             "--link-journal=try-guest --resolv-conf=auto --machine=web-%i "
@@ -386,7 +386,7 @@ TEST(TranslateTest, PercentInDerivedPathsIsEscaped) {
   EXPECT_EQ(
       lines_starting_with(text, "ExecStartPre="),
       (std::vector<std::string>{"ExecStartPre=/opt/50%%/helpers/sdme-overlay mount web "
-                                "--lower=/srv/100%%/sdme/rootfs/debian",
+                                "--lower=/srv/100%%/sdme/rootfs/debian --hostname=web",
                                 "ExecStartPre=/opt/50%%/helpers/sdme-dns web --network=host"}));
   EXPECT_TRUE(single_line(text, "ExecStart=")
                   .starts_with("ExecStart=/opt/50%%/nspawn --quiet --keep-unit --settings=no "
@@ -395,6 +395,24 @@ TEST(TranslateTest, PercentInDerivedPathsIsEscaped) {
       << text;
   EXPECT_EQ(single_line(text, "ExecStopPost="),
             "ExecStopPost=/opt/50%%/helpers/sdme-overlay umount web");
+}
+
+TEST(TranslateTest, OverlayHelperWritesTheHostname) {
+  // The machine name unless Hostname= says otherwise, for every kind of root.
+  EXPECT_EQ(lines_starting_with(translate_ok("[Container]\nRootfs=debian\n"), "ExecStartPre=")[0],
+            "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web "
+            "--lower=/var/lib/sdme/rootfs/debian --hostname=web");
+  EXPECT_EQ(lines_starting_with(translate_ok("[Container]\nHostname=www.example.org\n"),
+                                "ExecStartPre=")[0],
+            "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
+            "--opaque=/etc/systemd/system --opaque=/var/log --hostname=www.example.org");
+  TranslationInput input = web_input();
+  input.unit_name = "web@.service";
+  input.container_name = "web-%i";
+  EXPECT_EQ(
+      lines_starting_with(translate_ok("[Container]\nEphemeral=yes\n", input), "ExecStartPre=")[0],
+      "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web-%i --lower=/ --host-clone "
+      "--ephemeral --opaque=/etc/systemd/system --opaque=/var/log --hostname=web-%i");
 }
 
 TEST(TranslateTest, NetworkReachesTheDnsHelper) {
@@ -422,7 +440,8 @@ TEST(TranslateTest, RequiresMountsForHasItsOwnQuoting) {
                                       "RequiresMountsFor=\"/srv/e\\\"f\""}));
   // In the command lines the doubling is right: systemd turns "$$" into "$".
   EXPECT_EQ(lines_starting_with(text, "ExecStartPre=")[0],
-            "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web \"--lower=/srv/img$$1\"");
+            "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web \"--lower=/srv/img$$1\" "
+            "--hostname=web");
   EXPECT_NE(single_line(text, "ExecStart=").find(" \"--bind=/srv/a$$b\" "), std::string::npos)
       << text;
 }

@@ -7,29 +7,32 @@ namespace sdme {
 namespace {
 
 constexpr std::string_view kOverlayUsage =
-    "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]... "
-    "[--ephemeral]\n"
+    "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
+    "                          [--ephemeral] [--hostname=HOSTNAME]\n"
     "       sdme-overlay umount NAME\n"
     "\n"
     "Mounts or unmounts the overlayfs root of container NAME at\n"
     "$SDME_STATE_DIR/containers/NAME/merged (default /var/lib/sdme). Generated\n"
     "units run it before systemd-nspawn starts and after it stops.\n"
     "\n"
-    "  --lower=PATH    the root file system the container starts from, read-only\n"
-    "  --host-clone    PATH is the host's own root: hide sdme's state and\n"
-    "                  configuration from the container\n"
-    "  --opaque=DIR    hide what the lower layer has below DIR (a path inside the\n"
-    "                  container); may be repeated\n"
-    "  --ephemeral     keep the container's changes on a tmpfs, gone after stop\n"
-    "  --help          show this help\n";
+    "  --lower=PATH         the root file system the container starts from, read-only\n"
+    "  --host-clone         PATH is the host's own root: hide sdme's state and\n"
+    "                       configuration from the container\n"
+    "  --opaque=DIR         hide what the lower layer has below DIR (a path inside\n"
+    "                       the container); may be repeated\n"
+    "  --ephemeral          keep the container's changes on a tmpfs, gone after stop\n"
+    "  --hostname=HOSTNAME  write HOSTNAME to the container's /etc/hostname, which\n"
+    "                       systemd in the container reads when it boots\n"
+    "  --help               show this help\n";
 
 constexpr std::string_view kDnsUsage =
     "Usage: sdme-dns NAME --network=host|private\n"
     "\n"
-    "Prepares /etc/resolv.conf in the upper layer of container NAME, after\n"
-    "sdme-overlay mounted it:\n"
-    "  host     a placeholder file systemd-nspawn --resolv-conf=auto mounts the\n"
-    "           host's configuration onto; the container's systemd-resolved masked\n"
+    "Prepares /etc/resolv.conf of container NAME through its overlay, mounted by\n"
+    "sdme-overlay at $SDME_STATE_DIR/containers/NAME/merged:\n"
+    "  host     a regular file, a placeholder that systemd-nspawn\n"
+    "           --resolv-conf=auto copies the host's resolver configuration into;\n"
+    "           the container's systemd-resolved masked\n"
     "  private  a link to the stub of the container's own systemd-resolved\n"
     "\n"
     "  --help   show this help\n";
@@ -53,6 +56,7 @@ bool option_value(std::string_view argument, std::string_view key, std::string* 
 bool parse_mount_options(const std::vector<std::string>& options, OverlayMountRequest* request,
                          std::string* err) {
   bool have_lower = false;
+  bool have_hostname = false;
   for (const std::string& option : options) {
     std::string value;
     if (option == "--host-clone") {
@@ -72,6 +76,18 @@ bool parse_mount_options(const std::vector<std::string>& options, OverlayMountRe
       have_lower = true;
     } else if (option_value(option, "--opaque", &value)) {
       request->opaque_directories.push_back(value);
+    } else if (option_value(option, "--hostname", &value)) {
+      // Checked as a host name by mount_overlay(), with every other input.
+      if (have_hostname) {
+        *err = "--hostname is given more than once";
+        return false;
+      }
+      if (value.empty()) {
+        *err = "--hostname needs a name";
+        return false;
+      }
+      request->hostname = value;
+      have_hostname = true;
     } else if (is_option(option)) {
       *err = "unknown option '" + option + "'";
       return false;

@@ -26,10 +26,10 @@ std::string dns_error(const std::vector<std::string>& arguments) {
 TEST(OverlayCommandLineTest, ParsesMountWithEveryOption) {
   OverlayCommand command;
   std::string err;
-  ASSERT_TRUE(
-      parse_overlay_command_line({"mount", "web-foo", "--lower=/", "--host-clone",
-                                  "--opaque=/etc/systemd/system", "--opaque=/srv", "--ephemeral"},
-                                 &command, &err))
+  ASSERT_TRUE(parse_overlay_command_line(
+      {"mount", "web-foo", "--lower=/", "--host-clone", "--opaque=/etc/systemd/system",
+       "--opaque=/srv", "--ephemeral", "--hostname=web-db"},
+      &command, &err))
       << err;
   EXPECT_EQ(command.action, OverlayAction::kMount);
   EXPECT_EQ(command.request.container_name, "web-foo");
@@ -38,6 +38,7 @@ TEST(OverlayCommandLineTest, ParsesMountWithEveryOption) {
   EXPECT_EQ(command.request.opaque_directories,
             (std::vector<std::string>{"/etc/systemd/system", "/srv"}));
   EXPECT_TRUE(command.request.ephemeral);
+  EXPECT_EQ(command.request.hostname, "web-db");
 }
 
 TEST(OverlayCommandLineTest, ParsesPlainMountAndUmount) {
@@ -49,6 +50,7 @@ TEST(OverlayCommandLineTest, ParsesPlainMountAndUmount) {
   EXPECT_FALSE(command.request.host_clone);
   EXPECT_FALSE(command.request.ephemeral);
   EXPECT_TRUE(command.request.opaque_directories.empty());
+  EXPECT_EQ(command.request.hostname, "");
 
   ASSERT_TRUE(parse_overlay_command_line({"umount", "web"}, &command, &err)) << err;
   EXPECT_EQ(command.action, OverlayAction::kUnmount);
@@ -61,6 +63,16 @@ TEST(OverlayCommandLineTest, HelpWinsAnywhere) {
   ASSERT_TRUE(parse_overlay_command_line({"mount", "--help"}, &command, &err)) << err;
   EXPECT_EQ(command.action, OverlayAction::kHelp);
   EXPECT_EQ(overlay_usage().substr(0, 20), "Usage: sdme-overlay ");
+}
+
+TEST(OverlayCommandLineTest, UsageNamesEveryMountOption) {
+  std::string_view usage = overlay_usage();
+  EXPECT_EQ(usage.substr(0, usage.find("\n\n") + 1),
+            "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
+            "                          [--ephemeral] [--hostname=HOSTNAME]\n"
+            "       sdme-overlay umount NAME\n");
+  EXPECT_NE(usage.find("\n  --hostname=HOSTNAME  write HOSTNAME to the container's /etc/hostname"),
+            std::string_view::npos);
 }
 
 TEST(OverlayCommandLineTest, ReportsUsageErrors) {
@@ -76,6 +88,14 @@ TEST(OverlayCommandLineTest, ReportsUsageErrors) {
   EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "extra"}), "unexpected argument 'extra'");
   EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--readonly"}),
             "unknown option '--readonly'");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--hostname="}),
+            "--hostname needs a name");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--hostname=a", "--hostname=b"}),
+            "--hostname is given more than once");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--hostname", "web"}),
+            "unknown option '--hostname'");
+  EXPECT_EQ(overlay_error({"umount", "web", "--hostname=web"}),
+            "umount takes only a container name, not '--hostname=web'");
   EXPECT_EQ(overlay_error({"umount"}), "missing container name after 'umount'");
   EXPECT_EQ(overlay_error({"umount", "web", "--ephemeral"}),
             "umount takes only a container name, not '--ephemeral'");

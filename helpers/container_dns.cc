@@ -1,173 +1,142 @@
-// Name resolution for a container, prepared in its upper layer.
+// Name resolution for a container, prepared through its mounted overlay.
 #include "helpers/container_dns.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <climits>
-#include <cstring>
-#include <vector>
-
-#include "common/atomic_file.h"
 #include "helpers/container_layout.h"
-#include "helpers/layer_directories.h"
+#include "helpers/files_beneath.h"
+#include "helpers/mounted_overlay.h"
 #include "helpers/rollback.h"
 
 namespace sdme {
 namespace {
 
-constexpr std::string_view kResolvConfPath = "/etc/resolv.conf";
-constexpr char kMaskTarget[] = "/dev/null";
+constexpr std::string_view kResolvConfDirectory = "/etc";
+constexpr std::string_view kResolvConfFile = "resolv.conf";
+constexpr std::string_view kUnitDirectory = "/etc/systemd/system";
+constexpr std::string_view kResolvedUnitFile = "systemd-resolved.service";
+constexpr std::string_view kMaskTarget = "/dev/null";
 
-enum class EntryKind { kMissing, kRegularFile, kSymlink, kDirectory, kOther };
-
-// What stands at `path`, without following a symlink. A whiteout (the
-// container deleted the file) counts as missing: overlayfs itself replaces
-// one when a file is created in its place.
-bool inspect_entry(const std::string& path, EntryKind* kind, std::string* link_target,
-                   std::string* err) {
-  struct stat status;
-  if (::lstat(path.c_str(), &status) != 0) {
-    if (errno != ENOENT) {
-      *err = "cannot access " + path + ": " + std::strerror(errno);
-      return false;
-    }
-    *kind = EntryKind::kMissing;
-    return true;
-  }
-  if (is_whiteout(status))
-    *kind = EntryKind::kMissing;
-  else if (S_ISREG(status.st_mode))
-    *kind = EntryKind::kRegularFile;
-  else if (S_ISDIR(status.st_mode))
-    *kind = EntryKind::kDirectory;
-  else if (S_ISLNK(status.st_mode))
-    *kind = EntryKind::kSymlink;
-  else
-    *kind = EntryKind::kOther;
-  if (*kind != EntryKind::kSymlink) return true;
-  char target[PATH_MAX];
-  ssize_t length = ::readlink(path.c_str(), target, sizeof target - 1);
-  if (length < 0) {
-    *err = "cannot read the symlink " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  link_target->assign(target, static_cast<size_t>(length));
-  return true;
+bool is_mask(const Entry& entry) {
+  return entry.kind == EntryKind::kSymlink && entry.link_target == kMaskTarget;
 }
 
-// Creates the directory holding `container_path` in the upper layer.
-bool prepare_parent_directory(const std::string& upper, std::string_view container_path,
-                              Rollback* rollback, std::string* err) {
-  std::string_view parent = container_path.substr(0, container_path.rfind('/'));
-  LayerDirectoryState state;
-  std::vector<std::string> created;
-  bool made = make_layer_directories(upper, parent, /*model_root=*/"", &state, &created, err);
-  for (std::string& path : created) rollback->created_directory(std::move(path));
-  if (!made) return false;
-  if (state == LayerDirectoryState::kHiddenByWhiteout) {
-    *err = "cannot write " + std::string(container_path) + ": " + std::string(parent) +
-           " or a directory above it was deleted inside the container; recreate it there";
+// /etc, created when missing, with what stands at /etc/resolv.conf in it.
+bool open_resolv_conf(const DirectoryHandle& root, Rollback* rollback, DirectoryHandle* etc,
+                      Entry* entry, std::string* err) {
+  if (!open_or_create_directory_beneath(root, kResolvConfDirectory, rollback, etc, err)) {
+    *err = "cannot write /etc/resolv.conf: " + *err;
+    return false;
+  }
+  if (!inspect_entry(*etc, kResolvConfFile, entry, err)) return false;
+  if (entry->kind == EntryKind::kDirectory || entry->kind == EntryKind::kOther) {
+    *err = etc->path + "/resolv.conf is not a file; remove it inside the container";
     return false;
   }
   return true;
 }
 
-bool write_resolv_conf_placeholder(const std::string& upper, Rollback* rollback, std::string* err) {
-  if (!prepare_parent_directory(upper, kResolvConfPath, rollback, err)) return false;
-  std::string path = upper + std::string(kResolvConfPath);
-  EntryKind kind;
-  std::string link_target;
-  if (!inspect_entry(path, &kind, &link_target, err)) return false;
-  if (kind == EntryKind::kDirectory || kind == EntryKind::kOther) {
-    *err = path + " is not a file; remove it inside the container";
-    return false;
-  }
-  if (kind == EntryKind::kRegularFile) {
-    std::string content;
-    if (read_file(path, kResolvConfPlaceholder.size() + 1, &content, err) &&
-        content == kResolvConfPlaceholder)
-      return true;
-    err->clear();
+bool write_resolv_conf_placeholder(const DirectoryHandle& root, Rollback* rollback,
+                                   std::string* err) {
+  DirectoryHandle etc;
+  Entry entry;
+  if (!open_resolv_conf(root, rollback, &etc, &entry, err)) return false;
+  if (entry.kind == EntryKind::kRegularFile) {
+    bool same = false;
+    if (!file_has_content(etc, kResolvConfFile, kResolvConfPlaceholder, &same, err)) return false;
+    if (same) return true;
   }
   // A rename replaces a symlink itself, never the file it points to.
-  return write_file_atomically(path, kResolvConfPlaceholder, 0644, err);
+  return replace_file(etc, kResolvConfFile, kResolvConfPlaceholder, 0644, err);
 }
 
-bool link_resolv_conf_to_stub(const std::string& upper, Rollback* rollback, std::string* err) {
-  if (!prepare_parent_directory(upper, kResolvConfPath, rollback, err)) return false;
-  std::string path = upper + std::string(kResolvConfPath);
-  EntryKind kind;
-  std::string link_target;
-  if (!inspect_entry(path, &kind, &link_target, err)) return false;
-  if (kind == EntryKind::kSymlink && link_target == kResolvedStubLink) return true;
-  if (kind == EntryKind::kDirectory || kind == EntryKind::kOther) {
-    *err = path + " is not a file; remove it inside the container";
-    return false;
-  }
-  return symlink_atomically(std::string(kResolvedStubLink), path, err);
+bool link_resolv_conf_to_stub(const DirectoryHandle& root, Rollback* rollback, std::string* err) {
+  DirectoryHandle etc;
+  Entry entry;
+  if (!open_resolv_conf(root, rollback, &etc, &entry, err)) return false;
+  if (entry.kind == EntryKind::kSymlink && entry.link_target == kResolvedStubLink) return true;
+  return replace_symlink(etc, kResolvConfFile, kResolvedStubLink, err);
 }
 
 // The container uses the host's resolver through the shared network; its
 // own resolved would fight over /etc/resolv.conf and port 53 of the host.
-bool mask_resolved(const std::string& upper, Rollback* rollback, std::string* err) {
-  if (!prepare_parent_directory(upper, kResolvedMaskPath, rollback, err)) return false;
-  std::string path = upper + std::string(kResolvedMaskPath);
-  EntryKind kind;
-  std::string link_target;
-  if (!inspect_entry(path, &kind, &link_target, err)) return false;
-  if (kind == EntryKind::kSymlink && link_target == kMaskTarget) return true;
-  if (kind != EntryKind::kMissing && kind != EntryKind::kSymlink) {
-    *err = "cannot mask systemd-resolved: " + path +
-           " is a unit file of the container's own; remove it inside the container, or give "
-           "the container a private network";
+// Only an empty place gets the mask: a unit file or a link there is the
+// container's own (or its image's), and unmask_resolved() could not give it
+// back.
+bool mask_resolved(const DirectoryHandle& root, Rollback* rollback, std::string* err) {
+  DirectoryHandle units;
+  if (!open_or_create_directory_beneath(root, kUnitDirectory, rollback, &units, err)) {
+    *err = "cannot write " + std::string(kResolvedMaskPath) + ": " + *err;
     return false;
   }
-  return symlink_atomically(kMaskTarget, path, err);
+  Entry entry;
+  if (!inspect_entry(units, kResolvedUnitFile, &entry, err)) return false;
+  if (is_mask(entry)) return true;
+  std::string path = units.path + "/" + std::string(kResolvedUnitFile);
+  std::string remedy = "; remove it inside the container, or give the container a private network";
+  switch (entry.kind) {
+    case EntryKind::kMissing:
+      return replace_symlink(units, kResolvedUnitFile, kMaskTarget, err);
+    case EntryKind::kRegularFile:
+      *err = "cannot mask systemd-resolved: " + path + " is a unit file of the container's own" +
+             remedy;
+      return false;
+    case EntryKind::kSymlink:
+      *err = "cannot mask systemd-resolved: " + path + " is a link of the container's own to " +
+             entry.link_target + remedy;
+      return false;
+    default:
+      *err = "cannot mask systemd-resolved: " + path + " is not a unit file" + remedy;
+      return false;
+  }
 }
 
-// Only a mask exactly as mask_resolved() writes it is taken back; anything
-// else there is the container's own.
-bool unmask_resolved(const std::string& upper, std::string* err) {
-  std::string path = upper + std::string(kResolvedMaskPath);
-  EntryKind kind;
-  std::string link_target;
-  if (!inspect_entry(path, &kind, &link_target, err)) return false;
-  if (kind != EntryKind::kSymlink || link_target != kMaskTarget) return true;
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    *err = "cannot remove " + path + ": " + std::strerror(errno);
+// Only a mask this helper can have made is taken back: a link to /dev/null
+// that the container's upper layer holds. A mask in the lower layer is the
+// image's own choice, and removing it through the overlay would only hide it
+// behind a whiteout. (A mask made inside the container by "systemctl mask"
+// looks the same as ours and goes too; private networking wants resolved.)
+// The upper layer is only read here.
+bool unmask_resolved(const DirectoryHandle& root, const std::string& upper, std::string* err) {
+  DirectoryHandle units;
+  if (!open_existing_directory_beneath(root, kUnitDirectory, &units, err)) return false;
+  if (!units.descriptor.valid()) return true;
+  Entry entry;
+  if (!inspect_entry(units, kResolvedUnitFile, &entry, err)) return false;
+  if (!is_mask(entry)) return true;
+
+  DirectoryHandle upper_root;
+  DirectoryHandle upper_units;
+  Entry upper_entry;
+  if (!open_tree_root(upper, &upper_root, err) ||
+      !open_existing_directory_beneath(upper_root, kUnitDirectory, &upper_units, err))
     return false;
-  }
-  return true;
+  if (!upper_units.descriptor.valid()) return true;
+  if (!inspect_entry(upper_units, kResolvedUnitFile, &upper_entry, err)) return false;
+  if (!is_mask(upper_entry)) return true;
+  return remove_entry(units, kResolvedUnitFile, err);
 }
 
 }  // namespace
 
-bool set_up_dns_in_layer(const std::string& upper, NetworkMode mode, std::string* err) {
-  // Directories this run created go again if a later step fails; files are
-  // each replaced atomically, so none is ever half-written.
-  Rollback rollback;
-  bool done = mode == NetworkMode::kHost
-                  ? write_resolv_conf_placeholder(upper, &rollback, err) &&
-                        mask_resolved(upper, &rollback, err)
-                  : link_resolv_conf_to_stub(upper, &rollback, err) && unmask_resolved(upper, err);
-  if (done) rollback.commit();
-  return done;
-}
-
 bool set_up_container_dns(std::string_view container_name, NetworkMode mode, std::string* err) {
   ContainerLayout layout;
   if (!make_container_layout(container_name, &layout, err)) return false;
-  std::string upper;
-  if (!find_upper_layer_in_use(layout, &upper, err)) return false;
-  struct stat status;
-  if (::stat(upper.c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
-    *err = "the upper layer " + upper + " does not exist; run 'sdme-overlay mount " +
-           std::string(container_name) + "' first";
-    return false;
+  DirectoryHandle root;
+  if (!open_mounted_overlay(layout, &root, err)) return false;
+
+  // Directories this run created go again if a later step fails; files are
+  // each replaced atomically, so none is ever half-written.
+  Rollback rollback;
+  bool done = false;
+  if (mode == NetworkMode::kHost) {
+    done =
+        write_resolv_conf_placeholder(root, &rollback, err) && mask_resolved(root, &rollback, err);
+  } else {
+    std::string upper;
+    done = link_resolv_conf_to_stub(root, &rollback, err) &&
+           find_upper_layer_in_use(layout, &upper, err) && unmask_resolved(root, upper, err);
   }
-  return set_up_dns_in_layer(upper, mode, err);
+  if (done) rollback.commit();
+  return done;
 }
 
 }  // namespace sdme

@@ -1,10 +1,11 @@
-// Tests for sdme-dns: /etc/resolv.conf and the resolved mask in a
-// container's upper layer.
+// Tests for sdme-dns: /etc/resolv.conf and the resolved mask, written
+// through a container's real overlay mount in a scratch directory (they
+// need root).
 #include "helpers/container_dns.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -27,75 +28,127 @@ using ::sdme::test_support::ScopedEnvironment;
 using ::sdme::test_support::ScratchDirectory;
 using ::sdme::test_support::write_test_file;
 
+constexpr char kSymlinkRefusal[] =
+    " is a symlink, and sdme does not follow symlinks made by a container; replace it with a "
+    "directory inside the container";
+
 class ContainerDnsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "the helpers' tests run as root";
+    if (::geteuid() != 0) GTEST_SKIP() << "mounting overlayfs needs root";
     scratch_.emplace();
-    upper_ = scratch_->path() + "/upper";
-    std::filesystem::create_directory(upper_);
+    lower_ = scratch_->path() + "/lower";
+    std::filesystem::create_directories(lower_ + "/etc");
+    ::chmod(lower_.c_str(), 0755);
+    ::chmod((lower_ + "/etc").c_str(), 0755);
+    state_ = scratch_->path() + "/state";
+    state_environment_.emplace("SDME_STATE_DIR", state_);
   }
-  void TearDown() override { scratch_.reset(); }
+  void TearDown() override {
+    state_environment_.reset();
+    scratch_.reset();  // unmounts whatever a test left mounted
+  }
 
+  // What sdme-overlay does before sdme-dns runs.
+  void mount(bool ephemeral = false) {
+    OverlayMountRequest request;
+    request.container_name = "web";
+    request.lower = lower_;
+    request.ephemeral = ephemeral;
+    OverlayMountResult result;
+    std::string err;
+    ASSERT_TRUE(mount_overlay(request, &result, &err)) << err;
+  }
+  void unmount() {
+    std::vector<std::string> warnings;
+    std::string err;
+    ASSERT_TRUE(unmount_overlay("web", &warnings, &err)) << err;
+  }
   void set_up(NetworkMode mode) {
     std::string err;
-    EXPECT_TRUE(set_up_dns_in_layer(upper_, mode, &err)) << err;
+    EXPECT_TRUE(set_up_container_dns("web", mode, &err)) << err;
   }
   std::string set_up_error(NetworkMode mode) {
     std::string err;
-    EXPECT_FALSE(set_up_dns_in_layer(upper_, mode, &err));
+    EXPECT_FALSE(set_up_container_dns("web", mode, &err));
     return err;
   }
-  std::string resolv_conf() const { return upper_ + "/etc/resolv.conf"; }
+
+  std::string container() const { return state_ + "/containers/web"; }
+  std::string merged() const { return container() + "/merged"; }
+  std::string upper() const { return container() + "/upper"; }
+  std::string resolv_conf() const { return merged() + "/etc/resolv.conf"; }
   std::string resolved_mask() const {
-    return upper_ + "/etc/systemd/system/systemd-resolved.service";
+    return merged() + "/etc/systemd/system/systemd-resolved.service";
   }
 
   std::optional<ScratchDirectory> scratch_;
-  std::string upper_;
+  std::optional<ScopedEnvironment> state_environment_;
+  std::string lower_;
+  std::string state_;
 };
 
 TEST_F(ContainerDnsTest, HostNetworkWritesPlaceholderAndMasksResolved) {
+  mount();
   set_up(NetworkMode::kHost);
   EXPECT_EQ(entry_kind(resolv_conf()), "file");
   EXPECT_EQ(read_test_file(resolv_conf()),
             "# Placeholder written by sdme-dns: this container shares the host's network.\n"
-            "# systemd-nspawn --resolv-conf=auto mounts the host's resolver configuration\n"
-            "# over this file when the container starts.\n");
+            "# systemd-nspawn --resolv-conf=auto copies the host's resolver configuration\n"
+            "# into this file when the container starts.\n");
   EXPECT_EQ(permission_bits(resolv_conf()), 0644u);
   EXPECT_EQ(link_target(resolved_mask()), "/dev/null");
-  EXPECT_EQ(permission_bits(upper_ + "/etc/systemd"), 0755u);
-  EXPECT_EQ(directory_entries(upper_ + "/etc"),
+  EXPECT_EQ(permission_bits(merged() + "/etc/systemd"), 0755u);
+  EXPECT_EQ(permission_bits(merged() + "/etc/systemd/system"), 0755u);
+  EXPECT_EQ(directory_entries(merged() + "/etc"),
             (std::vector<std::string>{"resolv.conf", "systemd"}));
+  // overlayfs put the changes into the upper layer; the lower one is as it was.
+  EXPECT_EQ(read_test_file(upper() + "/etc/resolv.conf"), kResolvConfPlaceholder);
+  EXPECT_EQ(link_target(upper() + "/etc/systemd/system/systemd-resolved.service"), "/dev/null");
+  EXPECT_EQ(directory_entries(lower_ + "/etc"), std::vector<std::string>{});
 }
 
 TEST_F(ContainerDnsTest, HostNetworkReplacesSymlinkWithoutTouchingItsTarget) {
+  // A clone of the host: its /etc/resolv.conf is an absolute link, which on
+  // the host leads to the host's own file.
   std::string host_file = scratch_->path() + "/host-resolv.conf";
   write_test_file(host_file, "nameserver 192.0.2.1\n");
-  std::filesystem::create_directories(upper_ + "/etc");
-  std::filesystem::create_symlink(host_file, resolv_conf());
+  std::filesystem::create_symlink(host_file, lower_ + "/etc/resolv.conf");
+  mount();
   set_up(NetworkMode::kHost);
   EXPECT_EQ(entry_kind(resolv_conf()), "file");
   EXPECT_EQ(read_test_file(resolv_conf()), kResolvConfPlaceholder);
   EXPECT_EQ(read_test_file(host_file), "nameserver 192.0.2.1\n");
+  EXPECT_EQ(link_target(lower_ + "/etc/resolv.conf"), host_file);
 }
 
 TEST_F(ContainerDnsTest, HostNetworkReplacesDanglingStubLink) {
-  std::filesystem::create_directories(upper_ + "/etc");
+  mount();
   std::filesystem::create_symlink("../run/systemd/resolve/stub-resolv.conf", resolv_conf());
   set_up(NetworkMode::kHost);
   EXPECT_EQ(read_test_file(resolv_conf()), kResolvConfPlaceholder);
-  EXPECT_EQ(entry_kind(upper_ + "/run"), "missing");
+  EXPECT_EQ(entry_kind(merged() + "/run"), "missing");
+  EXPECT_EQ(entry_kind(upper() + "/run"), "missing");
 }
 
-TEST_F(ContainerDnsTest, HostNetworkReplacesWhiteoutOfDeletedResolvConf) {
-  std::filesystem::create_directories(upper_ + "/etc");
-  ASSERT_EQ(::mknod(resolv_conf().c_str(), S_IFCHR | 0000, makedev(0, 0)), 0);
+TEST_F(ContainerDnsTest, HostNetworkReplacesResolvConfOfTheLowerLayer) {
+  write_test_file(lower_ + "/etc/resolv.conf", "nameserver 192.0.2.1\n");
+  mount();
+  set_up(NetworkMode::kHost);
+  EXPECT_EQ(read_test_file(resolv_conf()), kResolvConfPlaceholder);
+  EXPECT_EQ(read_test_file(lower_ + "/etc/resolv.conf"), "nameserver 192.0.2.1\n");
+}
+
+TEST_F(ContainerDnsTest, HostNetworkRecreatesResolvConfTheContainerDeleted) {
+  write_test_file(lower_ + "/etc/resolv.conf", "nameserver 192.0.2.1\n");
+  mount();
+  std::filesystem::remove(resolv_conf());
   set_up(NetworkMode::kHost);
   EXPECT_EQ(read_test_file(resolv_conf()), kResolvConfPlaceholder);
 }
 
 TEST_F(ContainerDnsTest, HostNetworkTwiceLeavesFilesUntouched) {
+  mount();
   set_up(NetworkMode::kHost);
   struct stat first;
   ASSERT_EQ(::lstat(resolv_conf().c_str(), &first), 0);
@@ -104,17 +157,26 @@ TEST_F(ContainerDnsTest, HostNetworkTwiceLeavesFilesUntouched) {
   ASSERT_EQ(::lstat(resolv_conf().c_str(), &second), 0);
   EXPECT_EQ(first.st_ino, second.st_ino);
   EXPECT_EQ(link_target(resolved_mask()), "/dev/null");
-  EXPECT_EQ(directory_entries(upper_ + "/etc"),
+  EXPECT_EQ(directory_entries(merged() + "/etc"),
             (std::vector<std::string>{"resolv.conf", "systemd"}));
+  EXPECT_EQ(directory_entries(merged() + "/etc/systemd/system"),
+            std::vector<std::string>{"systemd-resolved.service"});
 }
 
 TEST_F(ContainerDnsTest, HostNetworkRewritesChangedResolvConf) {
+  mount();
+  set_up(NetworkMode::kHost);
   write_test_file(resolv_conf(), "nameserver 192.0.2.1\n");
+  set_up(NetworkMode::kHost);
+  EXPECT_EQ(read_test_file(resolv_conf()), kResolvConfPlaceholder);
+  // The placeholder followed by anything else is not the placeholder.
+  write_test_file(resolv_conf(), std::string(kResolvConfPlaceholder) + "nameserver 192.0.2.1\n");
   set_up(NetworkMode::kHost);
   EXPECT_EQ(read_test_file(resolv_conf()), kResolvConfPlaceholder);
 }
 
 TEST_F(ContainerDnsTest, HostNetworkRefusesUnitFileWhereMaskGoes) {
+  mount();
   write_test_file(resolved_mask(), "[Service]\nExecStart=/bin/true\n");
   EXPECT_EQ(set_up_error(NetworkMode::kHost),
             "cannot mask systemd-resolved: " + resolved_mask() +
@@ -123,31 +185,85 @@ TEST_F(ContainerDnsTest, HostNetworkRefusesUnitFileWhereMaskGoes) {
   EXPECT_EQ(read_test_file(resolved_mask()), "[Service]\nExecStart=/bin/true\n");
 }
 
-TEST_F(ContainerDnsTest, RefusesToFollowSymlinkedDirectoryOutOfTheLayer) {
+TEST_F(ContainerDnsTest, HostNetworkRefusesLinkWhereMaskGoes) {
+  mount();
+  std::filesystem::create_directories(merged() + "/etc/systemd/system");
+  std::filesystem::create_symlink("/lib/systemd/system/other.service", resolved_mask());
+  EXPECT_EQ(set_up_error(NetworkMode::kHost),
+            "cannot mask systemd-resolved: " + resolved_mask() +
+                " is a link of the container's own to /lib/systemd/system/other.service; remove it "
+                "inside the container, or give the container a private network");
+  EXPECT_EQ(link_target(resolved_mask()), "/lib/systemd/system/other.service");
+}
+
+TEST_F(ContainerDnsTest, MaskOfTheLowerLayerIsLeftAloneByBothModes) {
+  std::filesystem::create_directories(lower_ + "/etc/systemd/system");
+  std::filesystem::create_symlink("/dev/null",
+                                  lower_ + "/etc/systemd/system/systemd-resolved.service");
+  mount();
+  set_up(NetworkMode::kHost);
+  EXPECT_EQ(directory_entries(upper() + "/etc"), std::vector<std::string>{"resolv.conf"});
+  set_up(NetworkMode::kPrivate);
+  EXPECT_EQ(link_target(resolved_mask()), "/dev/null");
+  EXPECT_EQ(directory_entries(upper() + "/etc"), std::vector<std::string>{"resolv.conf"});
+}
+
+TEST_F(ContainerDnsTest, RefusesToFollowSymlinkedEtcOutOfTheContainer) {
   std::string host_etc = scratch_->path() + "/host-etc";
   std::filesystem::create_directory(host_etc);
-  std::filesystem::create_directory_symlink(host_etc, upper_ + "/etc");
+  mount();
+  std::filesystem::remove_all(merged() + "/etc");
+  std::filesystem::create_directory_symlink(host_etc, merged() + "/etc");
   EXPECT_EQ(set_up_error(NetworkMode::kHost),
-            "cannot create /etc in the upper layer: " + upper_ +
-                "/etc is a symlink, and sdme does not follow symlinks made by a container; "
-                "replace it with a directory inside the container");
+            "cannot write /etc/resolv.conf: " + merged() + "/etc" + kSymlinkRefusal);
   EXPECT_EQ(set_up_error(NetworkMode::kPrivate),
-            "cannot create /etc in the upper layer: " + upper_ +
-                "/etc is a symlink, and sdme does not follow symlinks made by a container; "
-                "replace it with a directory inside the container");
+            "cannot write /etc/resolv.conf: " + merged() + "/etc" + kSymlinkRefusal);
   EXPECT_EQ(directory_entries(host_etc), std::vector<std::string>{});
 }
 
-TEST_F(ContainerDnsTest, RefusesWhenContainerDeletedTheDirectory) {
-  std::filesystem::create_directories(upper_ + "/etc");
-  std::string systemd = upper_ + "/etc/systemd";
-  ASSERT_EQ(::mknod(systemd.c_str(), S_IFCHR | 0000, makedev(0, 0)), 0);
+TEST_F(ContainerDnsTest, RefusesToFollowSymlinkFurtherDownThePath) {
+  std::string host_systemd = scratch_->path() + "/host-systemd";
+  std::filesystem::create_directories(host_systemd + "/system");
+  std::filesystem::create_directory_symlink(host_systemd, lower_ + "/etc/systemd");
+  mount();
   EXPECT_EQ(set_up_error(NetworkMode::kHost),
-            "cannot write /etc/systemd/system/systemd-resolved.service: /etc/systemd/system or a "
-            "directory above it was deleted inside the container; recreate it there");
+            "cannot write /etc/systemd/system/systemd-resolved.service: " + merged() +
+                "/etc/systemd" + kSymlinkRefusal);
+  EXPECT_EQ(directory_entries(host_systemd + "/system"), std::vector<std::string>{});
+  // Nothing of sdme's can be behind the link, so private mode has nothing
+  // to take back there.
+  set_up(NetworkMode::kPrivate);
+  EXPECT_EQ(link_target(resolv_conf()), "../run/systemd/resolve/stub-resolv.conf");
+  EXPECT_EQ(directory_entries(host_systemd + "/system"), std::vector<std::string>{});
+}
+
+TEST_F(ContainerDnsTest, HostNetworkRecreatesDirectoriesTheContainerDeleted) {
+  write_test_file(lower_ + "/etc/systemd/system/getty.target.wants/getty@tty1.service", "");
+  mount();
+  std::filesystem::remove_all(merged() + "/etc/systemd");
+  set_up(NetworkMode::kHost);
+  // overlayfs made the new directories opaque: what the container deleted
+  // stays deleted.
+  EXPECT_EQ(directory_entries(merged() + "/etc/systemd/system"),
+            std::vector<std::string>{"systemd-resolved.service"});
+}
+
+TEST_F(ContainerDnsTest, WritesThroughTheOverlayWhichCopiesUpDirectories) {
+  // Written into the upper layer directly, /etc would get sdme's mode and
+  // owner; through the overlay it gets the lower layer's, as copy-up does.
+  ::chmod((lower_ + "/etc").c_str(), 0750);
+  ASSERT_EQ(::chown((lower_ + "/etc").c_str(), 12, 34), 0);
+  mount();
+  set_up(NetworkMode::kPrivate);
+  struct stat status;
+  ASSERT_EQ(::lstat((upper() + "/etc").c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 07777, 0750u);
+  EXPECT_EQ(status.st_uid, 12u);
+  EXPECT_EQ(status.st_gid, 34u);
 }
 
 TEST_F(ContainerDnsTest, RefusesDirectoryInPlaceOfResolvConf) {
+  mount();
   std::filesystem::create_directories(resolv_conf());
   EXPECT_EQ(set_up_error(NetworkMode::kHost),
             resolv_conf() + " is not a file; remove it inside the container");
@@ -156,11 +272,13 @@ TEST_F(ContainerDnsTest, RefusesDirectoryInPlaceOfResolvConf) {
 }
 
 TEST_F(ContainerDnsTest, PrivateNetworkLinksStubAndTakesBackOwnMask) {
+  mount();
   set_up(NetworkMode::kHost);
   set_up(NetworkMode::kPrivate);
   EXPECT_EQ(entry_kind(resolv_conf()), "symlink");
   EXPECT_EQ(link_target(resolv_conf()), "../run/systemd/resolve/stub-resolv.conf");
   EXPECT_EQ(entry_kind(resolved_mask()), "missing");
+  EXPECT_EQ(entry_kind(upper() + "/etc/systemd/system/systemd-resolved.service"), "missing");
   set_up(NetworkMode::kPrivate);
   EXPECT_EQ(link_target(resolv_conf()), "../run/systemd/resolve/stub-resolv.conf");
   // Back to the host network: the placeholder replaces the link.
@@ -168,13 +286,25 @@ TEST_F(ContainerDnsTest, PrivateNetworkLinksStubAndTakesBackOwnMask) {
   EXPECT_EQ(read_test_file(resolv_conf()), kResolvConfPlaceholder);
 }
 
-TEST_F(ContainerDnsTest, PrivateNetworkCreatesNoUnitDirectory) {
+TEST_F(ContainerDnsTest, PrivateNetworkTakesBackOwnMaskAfterARestart) {
+  mount();
+  set_up(NetworkMode::kHost);
+  unmount();
+  mount();
   set_up(NetworkMode::kPrivate);
-  EXPECT_EQ(directory_entries(upper_ + "/etc"), std::vector<std::string>{"resolv.conf"});
+  EXPECT_EQ(entry_kind(resolved_mask()), "missing");
+}
+
+TEST_F(ContainerDnsTest, PrivateNetworkCreatesNoUnitDirectory) {
+  mount();
+  set_up(NetworkMode::kPrivate);
+  EXPECT_EQ(directory_entries(merged() + "/etc"), std::vector<std::string>{"resolv.conf"});
+  EXPECT_EQ(directory_entries(upper() + "/etc"), std::vector<std::string>{"resolv.conf"});
 }
 
 TEST_F(ContainerDnsTest, PrivateNetworkKeepsResolvedUnitsItDidNotWrite) {
-  std::filesystem::create_directories(upper_ + "/etc/systemd/system");
+  mount();
+  std::filesystem::create_directories(merged() + "/etc/systemd/system");
   std::filesystem::create_symlink("/lib/systemd/system/other.service", resolved_mask());
   set_up(NetworkMode::kPrivate);
   EXPECT_EQ(link_target(resolved_mask()), "/lib/systemd/system/other.service");
@@ -186,6 +316,7 @@ TEST_F(ContainerDnsTest, PrivateNetworkKeepsResolvedUnitsItDidNotWrite) {
 }
 
 TEST_F(ContainerDnsTest, PrivateNetworkReplacesPlaceholderFileAndForeignLink) {
+  mount();
   write_test_file(resolv_conf(), "nameserver 192.0.2.1\n");
   set_up(NetworkMode::kPrivate);
   EXPECT_EQ(link_target(resolv_conf()), "../run/systemd/resolve/stub-resolv.conf");
@@ -195,63 +326,45 @@ TEST_F(ContainerDnsTest, PrivateNetworkReplacesPlaceholderFileAndForeignLink) {
   EXPECT_EQ(link_target(resolv_conf()), "../run/systemd/resolve/stub-resolv.conf");
 }
 
-// set_up_container_dns() finds the upper layer from the container's name.
-class ContainerDnsByNameTest : public ContainerDnsTest {
- protected:
-  void SetUp() override {
-    ContainerDnsTest::SetUp();
-    if (IsSkipped()) return;
-    state_ = scratch_->path() + "/state";
-    state_environment_.emplace("SDME_STATE_DIR", state_);
-    lower_ = scratch_->path() + "/lower";
-    write_test_file(lower_ + "/etc/hostname", "lower\n");
-    ::chmod(lower_.c_str(), 0755);
-  }
-  void TearDown() override {
-    state_environment_.reset();
-    ContainerDnsTest::TearDown();
-  }
-  std::string container(const std::string& name) const { return state_ + "/containers/" + name; }
-
-  std::optional<ScopedEnvironment> state_environment_;
-  std::string state_;
-  std::string lower_;
-};
-
-TEST_F(ContainerDnsByNameTest, UsesPersistentUpperLayer) {
-  OverlayMountRequest request{"web-foo", lower_, false, {}, false};
-  OverlayMountResult result;
-  std::string err;
-  ASSERT_TRUE(mount_overlay(request, &result, &err)) << err;
-  ASSERT_TRUE(set_up_container_dns("web-foo", NetworkMode::kHost, &err)) << err;
-  EXPECT_EQ(read_test_file(container("web-foo") + "/upper/etc/resolv.conf"),
-            kResolvConfPlaceholder);
-  EXPECT_EQ(read_test_file(container("web-foo") + "/merged/etc/resolv.conf"),
-            kResolvConfPlaceholder);
+TEST_F(ContainerDnsTest, UsesTheEphemeralUpperLayerWhileItsTmpfsIsMounted) {
+  mount(/*ephemeral=*/true);
+  set_up(NetworkMode::kHost);
+  std::string ephemeral_upper = container() + "/ephemeral/upper";
+  EXPECT_EQ(read_test_file(ephemeral_upper + "/etc/resolv.conf"), kResolvConfPlaceholder);
+  // The mask in the ephemeral layer is recognised as sdme's own.
+  set_up(NetworkMode::kPrivate);
+  EXPECT_EQ(link_target(ephemeral_upper + "/etc/resolv.conf"),
+            "../run/systemd/resolve/stub-resolv.conf");
+  EXPECT_EQ(link_target(resolv_conf()), "../run/systemd/resolve/stub-resolv.conf");
+  EXPECT_EQ(entry_kind(resolved_mask()), "missing");
+  EXPECT_EQ(entry_kind(upper()), "missing");
 }
 
-TEST_F(ContainerDnsByNameTest, UsesEphemeralUpperLayerWhileItsTmpfsIsMounted) {
-  OverlayMountRequest request{"web", lower_, false, {}, true};
-  OverlayMountResult result;
-  std::string err;
-  ASSERT_TRUE(mount_overlay(request, &result, &err)) << err;
-  ASSERT_TRUE(set_up_container_dns("web", NetworkMode::kPrivate, &err)) << err;
-  EXPECT_EQ(link_target(container("web") + "/ephemeral/upper/etc/resolv.conf"),
-            "../run/systemd/resolve/stub-resolv.conf");
-  EXPECT_EQ(link_target(container("web") + "/merged/etc/resolv.conf"),
-            "../run/systemd/resolve/stub-resolv.conf");
-  EXPECT_EQ(entry_kind(container("web") + "/upper"), "missing");
-}
-
-TEST_F(ContainerDnsByNameTest, NeedsTheOverlayPreparedFirst) {
-  std::string err;
-  EXPECT_FALSE(set_up_container_dns("web", NetworkMode::kHost, &err));
-  EXPECT_EQ(err, "the upper layer " + container("web") +
-                     "/upper does not exist; run 'sdme-overlay mount web' first");
+TEST_F(ContainerDnsTest, NeedsTheOverlayMountedFirst) {
+  EXPECT_EQ(set_up_error(NetworkMode::kHost),
+            merged() + " is not mounted; run sdme-overlay mount web first");
   EXPECT_EQ(entry_kind(state_), "missing");
+
+  // After a stop, merged/ is an empty directory on the host's disk.
+  mount();
+  unmount();
+  EXPECT_EQ(set_up_error(NetworkMode::kPrivate),
+            merged() + " is not mounted; run sdme-overlay mount web first");
+  EXPECT_EQ(directory_entries(merged()), std::vector<std::string>{});
+  EXPECT_EQ(directory_entries(upper()), std::vector<std::string>{});
 }
 
-TEST_F(ContainerDnsByNameTest, RefusesInvalidContainerNames) {
+TEST_F(ContainerDnsTest, RefusesAnotherFileSystemMountedAtMerged) {
+  std::filesystem::create_directories(merged());
+  ASSERT_EQ(::mount("tmpfs", merged().c_str(), "tmpfs", 0, nullptr), 0);
+  EXPECT_EQ(set_up_error(NetworkMode::kHost),
+            merged() +
+                " is a mount point of a tmpfs file system, not of sdme's overlay; unmount it and "
+                "run sdme-overlay mount web first");
+  EXPECT_EQ(directory_entries(merged()), std::vector<std::string>{});
+}
+
+TEST_F(ContainerDnsTest, RefusesInvalidContainerNames) {
   std::string err;
   EXPECT_FALSE(set_up_container_dns("../x", NetworkMode::kHost, &err));
   EXPECT_EQ(err, "container name '../x' must start with a letter or digit");

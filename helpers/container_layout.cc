@@ -10,6 +10,7 @@ namespace sdme {
 bool make_container_layout(std::string_view container_name, ContainerLayout* layout,
                            std::string* err) {
   if (!validate_container_name(container_name, err)) return false;
+  layout->container_name = std::string(container_name);
   layout->state_dir = normalize_path(state_dir());
   layout->containers_dir = layout->state_dir + "/containers";
   layout->container_dir = layout->containers_dir + "/" + std::string(container_name);

@@ -15,6 +15,7 @@ namespace sdme {
 //   ephemeral/     a tmpfs holding upper/ and work/ instead, when the
 //                  container must not keep anything after it stops
 struct ContainerLayout {
+  std::string container_name;
   std::string state_dir;
   std::string containers_dir;
   std::string container_dir;

@@ -11,9 +11,12 @@
 #include <cstring>
 
 #include "common/name.h"
+#include "helpers/container_hostname.h"
 #include "helpers/container_layout.h"
+#include "helpers/files_beneath.h"
 #include "helpers/host_clone.h"
 #include "helpers/layer_directories.h"
+#include "helpers/mounted_overlay.h"
 #include "helpers/mounts.h"
 #include "helpers/opaque_directory.h"
 #include "helpers/remove_tree.h"
@@ -207,6 +210,20 @@ void add_host_clone_directories(const std::string& lower, const ContainerLayout&
       opaque_directories->push_back(std::move(hidden));
 }
 
+// The host name goes in through the mounted overlay, for a fresh mount and
+// for one found mounted already alike. Written into upper/ before mounting,
+// it would still need this way for an overlay that is mounted already,
+// where upper/ must not change under the live mount; through merged/,
+// overlayfs itself deals with what the lower layer has there (a symlink to
+// the host's file, a file the container deleted).
+bool write_hostname(const ContainerLayout& layout, const std::string& hostname, Rollback* rollback,
+                    std::string* err) {
+  if (hostname.empty()) return true;
+  DirectoryHandle root;
+  return open_mounted_overlay(layout, &root, err) &&
+         write_container_hostname(root, hostname, rollback, err);
+}
+
 }  // namespace
 
 bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* result,
@@ -225,6 +242,7 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
   std::vector<std::string> opaque_directories;
   if (!normalize_opaque_directories(request.opaque_directories, &opaque_directories, err))
     return false;
+  if (!request.hostname.empty() && !check_container_hostname(request.hostname, err)) return false;
 
   // A second start (or a start after a stop that failed) uses the overlay
   // that is there.
@@ -237,6 +255,11 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
       return false;
     }
     result->already_mounted = true;
+    // The mount is not this run's to undo; directories made for the host
+    // name are.
+    Rollback rollback;
+    if (!write_hostname(layout, request.hostname, &rollback, err)) return false;
+    rollback.commit();
     return true;
   }
 
@@ -257,6 +280,8 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
     *err += "; the kernel log (journalctl -k) has overlayfs' reason";
     return false;
   }
+  rollback.mounted(layout.merged);
+  if (!write_hostname(layout, request.hostname, &rollback, err)) return false;
   rollback.commit();
   return true;
 }

@@ -19,6 +19,8 @@ struct OverlayMountRequest {
   std::vector<std::string> opaque_directories;
   // Keep the upper layer on a tmpfs, so nothing survives a stop.
   bool ephemeral = false;
+  // Written to the container's /etc/hostname when not empty.
+  std::string hostname;
 };
 
 struct OverlayMountResult {
@@ -29,10 +31,11 @@ struct OverlayMountResult {
   std::vector<std::string> warnings;
 };
 
-// Mounts the overlay at STATE/containers/NAME/merged. Checks every input
-// before it touches the disk; an overlay mounted already is left as it is.
-// When the mount fails, removes what this run created and keeps what was
-// there before, above all an upper layer with the container's data.
+// Mounts the overlay at STATE/containers/NAME/merged and writes the host
+// name into it. Checks every input before it touches the disk; an overlay
+// mounted already is used as it is. When a step fails, removes what this
+// run created, a fresh mount included, and keeps what was there before,
+// above all an upper layer with the container's data.
 bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* result,
                    std::string* err);
 

@@ -360,6 +360,143 @@ TEST_F(OverlayMountTest, UnmountDetachesBusyOverlayAndWarns) {
   EXPECT_EQ(mounts(), std::vector<std::string>{});
 }
 
+TEST_F(OverlayMountTest, WritesHostnameThroughTheMountedOverlay) {
+  OverlayMountRequest named = request("web");
+  named.hostname = "web-db";  // Hostname=web-%i, expanded by systemd
+  mount(named);
+  std::string merged = container("web") + "/merged";
+  EXPECT_EQ(entry_kind(merged + "/etc/hostname"), "file");
+  EXPECT_EQ(read_test_file(merged + "/etc/hostname"), "web-db\n");
+  EXPECT_EQ(permission_bits(merged + "/etc/hostname"), 0644u);
+  EXPECT_EQ(directory_entries(merged + "/etc"), std::vector<std::string>{"hostname"});
+  EXPECT_EQ(read_test_file(container("web") + "/upper/etc/hostname"), "web-db\n");
+  EXPECT_EQ(read_test_file(lower_ + "/etc/hostname"), "lower\n");
+}
+
+TEST_F(OverlayMountTest, HostnameReplacesSymlinkWithoutWritingThroughIt) {
+  std::string host_file = scratch_->path() + "/host-hostname";
+  write_test_file(host_file, "host\n");
+  std::filesystem::remove(lower_ + "/etc/hostname");
+  std::filesystem::create_symlink(host_file, lower_ + "/etc/hostname");
+  OverlayMountRequest named = request("web");
+  named.hostname = "web";
+  mount(named);
+  std::string merged = container("web") + "/merged";
+  EXPECT_EQ(entry_kind(merged + "/etc/hostname"), "file");
+  EXPECT_EQ(read_test_file(merged + "/etc/hostname"), "web\n");
+  EXPECT_EQ(read_test_file(host_file), "host\n");
+  EXPECT_EQ(link_target(lower_ + "/etc/hostname"), host_file);
+}
+
+TEST_F(OverlayMountTest, HostnameCreatesMissingEtc) {
+  std::filesystem::remove_all(lower_ + "/etc");
+  OverlayMountRequest named = request("web");
+  named.hostname = "web";
+  mount(named);
+  std::string merged = container("web") + "/merged";
+  EXPECT_EQ(permission_bits(merged + "/etc"), 0755u);
+  EXPECT_EQ(read_test_file(merged + "/etc/hostname"), "web\n");
+}
+
+TEST_F(OverlayMountTest, SameHostnameIsNotRewrittenAndANewOneIs) {
+  OverlayMountRequest named = request("web");
+  named.hostname = "web";
+  std::string hostname_file = container("web") + "/merged/etc/hostname";
+  auto inode = [&] {
+    struct stat status;
+    return ::lstat(hostname_file.c_str(), &status) == 0 ? status.st_ino : 0;
+  };
+  mount(named);
+  ino_t first = inode();
+  ASSERT_NE(first, 0u);
+  EXPECT_TRUE(mount(named).already_mounted);
+  EXPECT_EQ(inode(), first);
+  unmount("web");
+  mount(named);
+  EXPECT_EQ(inode(), first);
+
+  // Hostname= changed while the overlay stayed mounted.
+  named.hostname = "web2";
+  EXPECT_TRUE(mount(named).already_mounted);
+  EXPECT_EQ(read_test_file(hostname_file), "web2\n");
+  EXPECT_EQ(directory_entries(container("web") + "/merged/etc"),
+            std::vector<std::string>{"hostname"});
+}
+
+TEST_F(OverlayMountTest, EphemeralContainerGetsHostnameInItsTmpfs) {
+  OverlayMountRequest named = request("web");
+  named.ephemeral = true;
+  named.hostname = "web";
+  mount(named);
+  EXPECT_EQ(read_test_file(container("web") + "/ephemeral/upper/etc/hostname"), "web\n");
+  EXPECT_EQ(entry_kind(container("web") + "/upper"), "missing");
+}
+
+TEST_F(OverlayMountTest, RefusesInvalidHostnameBeforeTouchingPaths) {
+  OverlayMountRequest named = request("web");
+  named.hostname = "web_db";
+  EXPECT_EQ(mount_error(named),
+            "--hostname: invalid host name 'web_db': only letters, digits, '-' and '.' are "
+            "allowed");
+  // Run by hand from a unit's text: systemd did not expand the specifier.
+  named.hostname = "web-%i";
+  EXPECT_EQ(mount_error(named),
+            "--hostname: invalid host name 'web-%i': only letters, digits, '-' and '.' are "
+            "allowed");
+  named.hostname = std::string(65, 'a');
+  EXPECT_EQ(mount_error(named),
+            "--hostname: invalid host name '" + named.hostname + "': longer than 64 characters");
+  EXPECT_EQ(entry_kind(state_), "missing");
+}
+
+TEST_F(OverlayMountTest, RefusesSymlinkedEtcAndLeavesNothing) {
+  // A root file system whose /etc leads, on the host, to the host's /etc.
+  std::string host_etc = scratch_->path() + "/host-etc";
+  write_test_file(host_etc + "/hostname", "host\n");
+  std::filesystem::remove_all(lower_ + "/etc");
+  std::filesystem::create_directory_symlink(host_etc, lower_ + "/etc");
+  OverlayMountRequest named = request("web");
+  named.hostname = "web";
+  EXPECT_EQ(mount_error(named), "cannot write /etc/hostname: " + container("web") +
+                                    "/merged/etc is a symlink, and sdme does not follow symlinks "
+                                    "made by a container; replace it with a directory inside the "
+                                    "container");
+  EXPECT_EQ(read_test_file(host_etc + "/hostname"), "host\n");
+  EXPECT_EQ(directory_entries(host_etc), std::vector<std::string>{"hostname"});
+  EXPECT_EQ(mounts(), std::vector<std::string>{});
+  EXPECT_EQ(entry_kind(state_), "missing");
+}
+
+TEST_F(OverlayMountTest, HostnameFailureUnmountsAndKeepsTheUpperLayer) {
+  mount(request("web"));
+  write_test_file(container("web") + "/merged/etc/motd", "the container's data\n");
+  std::filesystem::remove(container("web") + "/merged/etc/hostname");
+  std::filesystem::create_directory(container("web") + "/merged/etc/hostname");
+  unmount("web");
+
+  OverlayMountRequest named = request("web");
+  named.hostname = "web";
+  EXPECT_EQ(mount_error(named), "cannot write /etc/hostname: " + container("web") +
+                                    "/merged/etc/hostname is not a file; remove it inside the "
+                                    "container");
+  EXPECT_EQ(mounts(), std::vector<std::string>{});
+  std::string upper = container("web") + "/upper";
+  EXPECT_EQ(read_test_file(upper + "/etc/motd"), "the container's data\n");
+  EXPECT_EQ(entry_kind(upper + "/etc/hostname"), "directory");
+}
+
+TEST_F(OverlayMountTest, HostnameFailureLeavesAnOverlayMountedBeforeMounted) {
+  mount(request("web"));
+  std::string merged = container("web") + "/merged";
+  std::filesystem::remove(merged + "/etc/hostname");
+  std::filesystem::create_directory(merged + "/etc/hostname");
+  OverlayMountRequest named = request("web");
+  named.hostname = "web";
+  EXPECT_EQ(mount_error(named), "cannot write /etc/hostname: " + merged +
+                                    "/etc/hostname is not a file; remove it inside the container");
+  EXPECT_EQ(mounts(), std::vector<std::string>{merged});
+}
+
 TEST_F(OverlayMountTest, HostCloneHidesSdmeStateAndConfiguration) {
   lower_ = scratch_->path() + "/host";
   write_test_file(lower_ + "/etc/hostname", "host\n");
@@ -379,6 +516,17 @@ TEST_F(OverlayMountTest, HostCloneHidesSdmeStateAndConfiguration) {
   }
   EXPECT_EQ(entry_kind(merged + "/usr/local/lib/sdme"), "missing");
   EXPECT_EQ(entry_kind(container("web") + "/upper/usr/local"), "missing");
+}
+
+TEST_F(OverlayMountTest, HostCloneIsNamedAfterItselfNotTheHost) {
+  lower_ = scratch_->path() + "/host";
+  write_test_file(lower_ + "/etc/hostname", "host\n");
+  OverlayMountRequest clone = request("web");
+  clone.host_clone = true;
+  clone.hostname = "web";
+  mount(clone);
+  EXPECT_EQ(read_test_file(container("web") + "/merged/etc/hostname"), "web\n");
+  EXPECT_EQ(read_test_file(lower_ + "/etc/hostname"), "host\n");
 }
 
 TEST(HostCloneHiddenDirectoriesTest, SkipsStateOutsideLowerAndMissingDirectories) {

@@ -1,6 +1,6 @@
 // sdme-dns: ExecStartPre= of a generated container unit, after sdme-overlay
-// mounted the container's root. Prepares /etc/resolv.conf in the upper
-// layer for the container's kind of network.
+// mounted the container's root. Prepares /etc/resolv.conf, through the
+// mounted overlay, for the container's kind of network.
 #include <cstdio>
 #include <string>
 #include <string_view>

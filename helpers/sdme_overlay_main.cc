@@ -1,6 +1,6 @@
 // sdme-overlay: ExecStartPre= and ExecStopPost= of a generated container
-// unit. Mounts the container's overlayfs root before systemd-nspawn starts
-// and unmounts it after it stops.
+// unit. Mounts the container's overlayfs root and writes its /etc/hostname
+// before systemd-nspawn starts, and unmounts it after it stops.
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -30,11 +30,13 @@ int run_mount(const sdme::OverlayMountRequest& request) {
     sdme::log_error(err);
     return kExitFailure;
   }
+  std::string hostname =
+      request.hostname.empty() ? "" : "; /etc/hostname names it " + request.hostname;
   if (result.already_mounted)
-    sdme::log_info("overlay at " + result.merged + " is mounted already; using it");
+    sdme::log_info("overlay at " + result.merged + " is mounted already; using it" + hostname);
   else
     sdme::log_info("mounted overlay at " + result.merged + " over " + request.lower +
-                   (request.ephemeral ? ", changes on a tmpfs" : ""));
+                   (request.ephemeral ? ", changes on a tmpfs" : "") + hostname);
   return kExitSuccess;
 }
 

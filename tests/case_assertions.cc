@@ -187,19 +187,29 @@ bool check_overlay_args(const CaseDirective& directive, const GeneratorRun& run,
 
 // An argument ending in '=' ("--capability=") matches every argument it
 // starts, so a case can say an option is absent whatever its value.
-bool check_nspawn_args_missing(const CaseDirective& directive, const GeneratorRun& run,
-                               std::string* failure) {
+bool check_command_argument_missing(const CaseDirective& directive, const GeneratorRun& run,
+                                    std::string_view key, bool first_only, std::string* failure) {
   std::vector<std::string> arguments;
-  if (!command_arguments(directive, run, "ExecStart", false, &arguments, failure)) return false;
+  if (!command_arguments(directive, run, key, first_only, &arguments, failure)) return false;
   std::string unwanted = expand(directive.arguments[0], run);
   for (const std::string& argument : arguments) {
     if (argument == unwanted || (unwanted.ends_with('=') && argument.starts_with(unwanted))) {
-      *failure = "  expected no ExecStart= argument " + quoted(unwanted) + "\n  found " +
-                 quoted(argument) + " in: " + quoted_list(arguments);
+      *failure = "  expected no " + std::string(key) + "= argument " + quoted(unwanted) +
+                 "\n  found " + quoted(argument) + " in: " + quoted_list(arguments);
       return false;
     }
   }
   return true;
+}
+
+bool check_nspawn_args_missing(const CaseDirective& directive, const GeneratorRun& run,
+                               std::string* failure) {
+  return check_command_argument_missing(directive, run, "ExecStart", false, failure);
+}
+
+bool check_overlay_args_missing(const CaseDirective& directive, const GeneratorRun& run,
+                                std::string* failure) {
+  return check_command_argument_missing(directive, run, "ExecStartPre", true, failure);
 }
 
 bool check_symlink(const CaseDirective& directive, const GeneratorRun& run, std::string* failure) {
@@ -267,6 +277,8 @@ constexpr std::array kDirectives = {
                   check_nspawn_args_missing},
     DirectiveKind{"assert-overlay-args", 1, kAnyNumber, "assert-overlay-args ARG...",
                   check_overlay_args},
+    DirectiveKind{"assert-overlay-args-missing", 1, 1, "assert-overlay-args-missing ARG",
+                  check_overlay_args_missing},
     DirectiveKind{"assert-symlink", 2, 2, "assert-symlink LINK TARGET", check_symlink},
     DirectiveKind{"assert-no-symlink", 1, 1, "assert-no-symlink LINK", check_no_symlink},
     DirectiveKind{"assert-no-unit", 1, 1, "assert-no-unit NAME.service", check_no_unit},
