@@ -2,7 +2,9 @@
 #include "common/log.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <systemd/sd-journal.h>
 #include <unistd.h>
@@ -36,9 +38,29 @@ void write_line(int fd, const std::string& line) {
   (void)ignored;
 }
 
-// As systemd's own generators do: the kernel log when there is one; in a
-// container, which has no /dev/kmsg, the console, which nspawn hands to the
-// container's service on the host; stderr as the last resort.
+// One datagram in journald's native protocol, sent without waiting: a
+// generator must never block on another process (journald may itself be
+// waiting for PID 1, which waits for us), so if the socket is missing (early
+// boot) or full, this fails at once and the caller falls back.
+bool send_to_journal_without_waiting(int priority, std::string_view message) {
+  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return false;
+  struct sockaddr_un address = {};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, "/run/systemd/journal/socket", sizeof address.sun_path - 1);
+  std::string datagram =
+      "PRIORITY=" + std::to_string(priority) + "\nSYSLOG_IDENTIFIER=" + g_program + "\nMESSAGE=";
+  for (char c : message) datagram += c == '\n' ? ' ' : c;
+  datagram += '\n';
+  ssize_t sent = ::sendto(fd, datagram.data(), datagram.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+                          reinterpret_cast<struct sockaddr*>(&address), sizeof address);
+  ::close(fd);
+  return sent == static_cast<ssize_t>(datagram.size());
+}
+
+// As systemd's own generators do: the kernel log when there is one. A
+// container has no /dev/kmsg; there, journald if it already runs (at every
+// daemon-reload), else the console; stderr as the last resort.
 void write_kmsg(int priority, std::string_view message) {
   std::string line =
       g_program + "[" + std::to_string(::getpid()) + "]: " + std::string(message) + "\n";
@@ -47,6 +69,7 @@ void write_kmsg(int priority, std::string_view message) {
     ::close(fd);
     return;
   }
+  if (send_to_journal_without_waiting(priority, message)) return;
   if (int fd = ::open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK); fd >= 0) {
     write_line(fd, line);
     ::close(fd);

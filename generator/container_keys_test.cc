@@ -254,9 +254,9 @@ TEST(RootfsKeyTest, RefusesBadNames) {
                 "rootfs name '-x' must start with a letter or digit");
 }
 
-// KNOWN BUG (fails until fixed): the message quotes the stand-in used for
-// validation ("web_a") instead of what the file says ("web_%i").
-TEST(RootfsKeyTest, KnownBugMessageQuotesTheValueAsWritten) {
+// Validation looks at a stand-in ("web_a"); the message shows what the file
+// says ("web_%i").
+TEST(RootfsKeyTest, MessageQuotesTheValueAsWritten) {
   EXPECT_EQ(settings_error("Rootfs=web_%i\n"),
             at(2) +
                 "Rootfs=web_%i is neither an absolute directory nor a valid rootfs name: "
@@ -415,10 +415,9 @@ TEST(BootExecKeyTest, RefusesBadValues) {
                 "quote");
 }
 
-// KNOWN BUG (fails until fixed): the two-key rules pick "the later line" by
-// line number alone, but entries come from the main file and then from its
-// drop-ins; a drop-in's line 2 applies after the main file's line 6.
-TEST(BootExecKeyTest, KnownBugConflictAcrossDropInIsReportedInTheDropIn) {
+// "Later" is the reading order, not the line number: a drop-in's line 2
+// applies after the main file's line 6.
+TEST(BootExecKeyTest, ConflictAcrossDropInIsReportedInTheDropIn) {
   UnitFile unit;
   std::string err;
   ASSERT_TRUE(unit.parse(kPath, "[Container]\n\n\n\n\nExec=/bin/true\n", &err)) << err;
@@ -458,19 +457,15 @@ TEST(HostnameKeyTest, RefusesInvalidHostnames) {
             at(2) + "Hostname=: invalid host name 'a..b': empty label");
 }
 
-// KNOWN BUG (fails until fixed): as for Rootfs=, the message shows the
-// stand-in "web_a" rather than the value written, "web_%i".
-TEST(HostnameKeyTest, KnownBugMessageQuotesTheValueAsWritten) {
+TEST(HostnameKeyTest, MessageQuotesTheValueAsWritten) {
   EXPECT_EQ(settings_error("Hostname=web_%i\n"),
             at(2) +
                 "Hostname=: invalid host name 'web_%i': only letters, digits, '-' and '.' "
                 "are allowed");
 }
 
-// KNOWN BUG (fails until fixed): "%%" is systemd's literal '%', but the
-// validation stand-in turns it into an ordinary letter, so "web%%1" passes
-// and nspawn later gets the host name "web%1".
-TEST(HostnameKeyTest, KnownBugEscapedPercentIsALiteralPercent) {
+// "%%" is systemd's literal '%': "web%%1" would reach nspawn as "web%1".
+TEST(HostnameKeyTest, EscapedPercentIsALiteralPercent) {
   EXPECT_EQ(settings_error("Hostname=web%%1\n"),
             at(2) +
                 "Hostname=: invalid host name 'web%%1': only letters, digits, '-' and '.' "
@@ -619,6 +614,11 @@ TEST(BindKeyTest, RefusesBadSpecs) {
             at(2) + "Bind=: unknown escape sequence '\\q': write \\\\ for a literal backslash");
   EXPECT_EQ(settings_error("BindReadOnly=etc\n"),
             at(2) + "BindReadOnly= source path 'etc' is not absolute");
+  // The hint about BindReadOnly= is for Bind= only.
+  EXPECT_EQ(settings_error("BindReadOnly=/a:/b:ro\n"),
+            at(2) +
+                "BindReadOnly=/a:/b:ro: unknown bind option 'ro', use rbind, norbind, idmap "
+                "or noidmap");
   EXPECT_EQ(settings_error("BindReadOnly=/a:/b:x\n"),
             at(2) +
                 "BindReadOnly=/a:/b:x: unknown bind option 'x', use rbind, norbind, idmap or "
@@ -629,11 +629,9 @@ TEST(BindKeyTest, RefusesBadSpecs) {
                 "single quote");
 }
 
-// KNOWN BUG (fails until fixed): validate_absolute_path() lets control
-// characters other than NUL and newline through. "\r" ends a line for
-// systemd's unit parser, so RequiresMountsFor= in the generated unit would
-// be cut in two.
-TEST(BindKeyTest, KnownBugRefusesControlCharactersInPaths) {
+// "\r" ends a line for systemd's unit parser: RequiresMountsFor= in the
+// generated unit would be cut in two.
+TEST(BindKeyTest, RefusesControlCharactersInPaths) {
   EXPECT_EQ(settings_error("Bind=/srv/a\\rb\n"),
             at(2) + "Bind= source path contains a control character");
   EXPECT_EQ(settings_error("BindReadOnly=/srv:/mnt/a\\x01\n"),
@@ -709,14 +707,20 @@ TEST(PrivateUsersKeyTest, RefusesOtherValues) {
   }
 }
 
-// KNOWN BUG (fails until fixed): numbers nspawn 252 refuses pass: a UID of
-// 4294967295 ("Failed to parse UID") and an empty range ("UID range cannot
-// be empty or go beyond 4294967295").
-TEST(PrivateUsersKeyTest, KnownBugRefusesUidsNspawnRefuses) {
-  for (const char* value : {"4294967295", "0:0", "4294967290:65536", "9999999999"}) {
-    std::string err = settings_error("PrivateUsers=" + std::string(value) + "\n");
-    EXPECT_TRUE(err.starts_with(at(2) + "PrivateUsers=" + value + " ")) << value << ": " << err;
+// What nspawn 252 refuses at start-up ("UID range cannot be empty or go
+// beyond 4294967295") is refused here, with the file and line.
+TEST(PrivateUsersKeyTest, RefusesUidsNspawnRefuses) {
+  for (const char* value :
+       {"4294967295", "0:0", "4294967290:65536", "9999999999", "4294901760", "4294967295:1"}) {
+    EXPECT_EQ(settings_error("PrivateUsers=" + std::string(value) + "\n"),
+              at(2) + "PrivateUsers=" + value +
+                  " is out of range: the UIDs from UID to UID+RANGE-1 must be below 4294967295 "
+                  "and RANGE at least 1")
+        << value;
   }
+  // The last ranges that fit: the default range is 65536.
+  EXPECT_EQ(settings_ok("PrivateUsers=4294901759\n").private_users, "4294901759");
+  EXPECT_EQ(settings_ok("PrivateUsers=4294967294:1\n").private_users, "4294967294:1");
 }
 
 // --- Capability= and DropCapability= -----------------------------------------------------
@@ -838,11 +842,47 @@ TEST(NspawnArgsKeyTest, EmptyAssignmentResets) {
             Strings{"--b"});
 }
 
+// The text is appended to ExecStart= as written, where a lone ';' would
+// start a second command line.
+TEST(NspawnArgsKeyTest, RefusesALoneSemicolon) {
+  EXPECT_EQ(
+      settings_error("NspawnArgs=--volatile=no ; /bin/sh\n"),
+      at(2) + "NspawnArgs=: a lone ';' would start a second command in ExecStart=, remove it");
+  EXPECT_EQ(settings_ok("NspawnArgs=--setenv=A=a;b \";x\"\n").nspawn_args,
+            Strings{"--setenv=A=a;b \";x\""});
+}
+
 TEST(NspawnArgsKeyTest, MustSplitIntoWords) {
   EXPECT_EQ(settings_error("NspawnArgs=--setenv=\"A=b\n"),
             at(2) +
                 "NspawnArgs=: missing closing \" quote: add one, or write \\\" for a literal "
                 "double quote");
+}
+
+// --- Specifiers ----------------------------------------------------------------------
+
+// Values keep their specifiers for systemd to expand; one systemd 252 does
+// not know would make it refuse the setting when it loads the unit.
+TEST(SpecifiersTest, UnknownSpecifierIsRefusedInEveryKey) {
+  EXPECT_EQ(settings_error("Hostname=web-%x\n"),
+            at(2) + "Hostname=: unknown specifier '%x', write %% for a literal '%'");
+  EXPECT_EQ(settings_error("Hostname=web\nBind=/srv/%Z\n"),
+            at(3) + "Bind=: unknown specifier '%Z', write %% for a literal '%'");
+  EXPECT_EQ(settings_error("NspawnArgs=--setenv=A=%c\n"),
+            at(2) + "NspawnArgs=: unknown specifier '%c', write %% for a literal '%'");
+  EXPECT_EQ(settings_error("Exec=/bin/echo 100%!\n"),
+            at(2) + "Exec=: unknown specifier '%!', write %% for a literal '%'");
+}
+
+TEST(SpecifiersTest, KnownSpecifiersEscapesAndATrailingPercentPass) {
+  for (const char* specifier :
+       {"%a", "%A", "%b", "%B", "%C", "%d", "%E", "%f", "%g", "%G", "%h", "%H", "%i",
+        "%I", "%j", "%J", "%l", "%L", "%m", "%M", "%n", "%N", "%o", "%p", "%P", "%q",
+        "%s", "%S", "%t", "%T", "%u", "%U", "%v", "%V", "%w", "%W", "%y", "%Y", "%%"}) {
+    EXPECT_EQ(settings_ok("Environment=X=" + std::string(specifier) + "\n").environment,
+              Strings{"X=" + std::string(specifier)});
+  }
+  EXPECT_EQ(settings_ok("Exec=/bin/echo 100%\n").exec, (Strings{"/bin/echo", "100%"}));
 }
 
 // --- The whole plan ------------------------------------------------------------------------

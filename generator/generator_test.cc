@@ -228,9 +228,7 @@ TEST_F(GeneratorTest, EachKindOfFailureIsOneLine) {
              {"multi-user.target.wants/machines.target", "/lib/systemd/system/machines.target"}}));
 }
 
-// KNOWN BUG (fails until fixed): load_unit() puts the path in front of
-// read_file()'s message, which already names it: "P: cannot open P: ...".
-TEST_F(GeneratorTest, KnownBugUnreadableFileNamesItsPathOnce) {
+TEST_F(GeneratorTest, UnreadableFileNamesItsPathOnce) {
   SdmeSource source;
   std::string err;
   ASSERT_TRUE(classify_source_name("gone.sdme", &source, &err)) << err;
@@ -344,10 +342,9 @@ TEST_F(GeneratorTest, TwoFilesClaimingOneAliasFirstWins) {
   EXPECT_EQ(link_target(output_ + "/www.service"), "a.service");
 }
 
-// KNOWN BUG (fails until fixed): units refuse to replace a file another
-// generator wrote, but links do not: symlink_atomically() renames over it,
-// so an Alias= can take a unit away from another generator.
-TEST_F(GeneratorTest, KnownBugLinkDoesNotReplaceAnotherGeneratorsFile) {
+// Like units, links must not take a name away from another generator:
+// symlink_atomically() alone would rename over its file.
+TEST_F(GeneratorTest, LinkDoesNotReplaceAnotherGeneratorsFile) {
   write(etc_ + "/web.sdme", "[Install]\nAlias=www.service\n");
   write(output_ + "/www.service", "from another generator\n");
   GeneratorOutput output = run();

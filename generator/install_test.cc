@@ -182,10 +182,9 @@ TEST(ReadInstallSectionTest, UnknownKeysWithoutSuggestion) {
             "RequiredBy=, Alias= or DefaultInstance=");
 }
 
-// KNOWN BUG (fails until fixed): the suggestion is the first known key within
-// two edits, not the closest one: "Alsa" is one edit from Also but two from
-// Alias, and Alias is listed first.
-TEST(ReadInstallSectionTest, KnownBugSuggestsTheClosestKey) {
+// The closest key, not the first one within two edits: "Alsa" is one edit
+// from Also but two from Alias, which is listed first.
+TEST(ReadInstallSectionTest, SuggestsTheClosestKey) {
   EXPECT_EQ(install_error("[Install]\nAlsa=x.service\n"),
             "/etc/sdme/web.sdme:2: unknown key 'Alsa' in [Install], did you mean 'Also'?");
 }

