@@ -18,7 +18,11 @@ const char* env_or_null(const char* name) {
 // /usr: that is where packages and image builds put their files.
 bool is_vendor_directory(std::string_view path) {
   std::string root = root_prefix();
-  if (!root.empty() && path.substr(0, root.size()) == root) path.remove_prefix(root.size());
+  // Only a whole leading directory is the root: SDME_ROOT=/us must not
+  // turn /usr/lib/sdme into "r/lib/sdme".
+  if (!root.empty() && path.starts_with(root) && path.size() > root.size() &&
+      path[root.size()] == '/')
+    path.remove_prefix(root.size());
   return path.substr(0, 5) == "/usr/";
 }
 

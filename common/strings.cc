@@ -39,8 +39,7 @@ std::string_view strip(std::string_view text) {
 }
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -62,6 +61,23 @@ bool parse_boolean(std::string_view text, bool* value) {
     }
   }
   return false;
+}
+
+std::string printable(std::string_view text) {
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  std::string shown;
+  shown.reserve(text.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      shown.append("\\x");
+      shown.push_back(kHexDigits[byte >> 4]);
+      shown.push_back(kHexDigits[byte & 0x0F]);
+    } else {
+      shown.push_back(c);
+    }
+  }
+  return shown;
 }
 
 size_t edit_distance(std::string_view a, std::string_view b) {

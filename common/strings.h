@@ -22,6 +22,10 @@ bool equals_ignore_case(std::string_view a, std::string_view b);
 // case-insensitive). Returns false if `text` is none of them.
 bool parse_boolean(std::string_view text, bool* value);
 
+// Text shown in a message: control characters become \xNN, so one message
+// stays one line whatever a file contained.
+std::string printable(std::string_view text);
+
 // Levenshtein distance, used for did-you-mean suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
 

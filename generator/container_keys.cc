@@ -45,8 +45,8 @@ bool check_specifiers(std::string_view value, std::string* err) {
     if (value[i] != '%') continue;
     if (i + 1 == value.size()) return true;  // systemd keeps a trailing '%' as it is
     if (kUnitSpecifiers.find(value[i + 1]) == std::string_view::npos) {
-      *err = "unknown specifier '%" + std::string(1, value[i + 1]) +
-             "', write %% for a literal '%'";
+      *err =
+          "unknown specifier '%" + std::string(1, value[i + 1]) + "', write %% for a literal '%'";
       return false;
     }
     ++i;
@@ -668,7 +668,8 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
       return false;
     }
     if (!key->parse(entry.value, settings, &message)) {
-      *err = entry.location() + ": " + message;
+      // Values are decoded (C escapes), so the message may quote a newline.
+      *err = entry.location() + ": " + printable(message);
       return false;
     }
     last_assignment[key->name] = &entry;

@@ -1,9 +1,10 @@
 // One run of the generator: translate every source, then write or print.
 #include "generator/generator.h"
 
-#include <map>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <map>
 
 #include "common/atomic_file.h"
 #include "common/paths.h"
@@ -27,12 +28,11 @@ bool load_unit(const SdmeSource& source, UnitFile* unit, std::string* err) {
 // Translates one source with its own unit file; on success adds the unit
 // and its links, and returns its [Install] for instance links to use.
 bool generate_one(const SdmeSource& source, const PresetPolicy& presets,
-                  const GeneratorConfig& config, GeneratorOutput* output,
-                  InstallSection* install) {
+                  const GeneratorConfig& config, GeneratorOutput* output, InstallSection* install) {
   UnitFile unit;
   std::string err;
-  TranslationInput input{source.unit_name, source.container_name, source.path,
-                         source.dropin_paths, config.state_dir,  config.helper_dir,
+  TranslationInput input{source.unit_name,    source.container_name, source.path,
+                         source.dropin_paths, config.state_dir,      config.helper_dir,
                          config.nspawn_path};
   GeneratedUnit generated{source.unit_name, {}};
   if (!load_unit(source, &unit, &err) || !translate_unit(input, unit, &generated.text, &err) ||
@@ -115,7 +115,8 @@ bool write_generator_output(const std::string& directory, const GeneratorOutput&
 
 std::string format_dry_run(const GeneratorOutput& output) {
   std::string text;
-  for (const GeneratedUnit& unit : output.units) text += "---" + unit.unit_name + "---\n" + unit.text;
+  for (const GeneratedUnit& unit : output.units)
+    text += "---" + unit.unit_name + "---\n" + unit.text;
   for (const InstallLink& link : output.links)
     text += "---" + link.link + " -> " + link.target + "---\n";
   return text;

@@ -40,7 +40,7 @@ bool read_unit_names(const UnitFile& unit, std::string_view key, std::vector<std
     }
     for (std::string& word : words) {
       if (!is_unit_name(word)) {
-        *err = entry->location() + ": " + std::string(key) + "=" + word +
+        *err = entry->location() + ": " + std::string(key) + "=" + printable(word) +
                " is not a unit name, write e.g. machines.target";
         return false;
       }
@@ -72,9 +72,8 @@ std::string unknown_install_key_message(std::string_view key) {
   return message + ", use WantedBy=, RequiredBy=, Alias= or DefaultInstance=";
 }
 
-void add_links(const SdmeSource& source, const std::string& unit_name,
-               const std::string& unit_file, const InstallSection& install,
-               std::vector<InstallLink>* links) {
+void add_links(const SdmeSource& source, const std::string& unit_name, const std::string& unit_file,
+               const InstallSection& install, std::vector<InstallLink>* links) {
   for (const std::string& target : install.wanted_by)
     links->push_back({target + ".wants/" + unit_name, "../" + unit_file, source.path});
   for (const std::string& target : install.required_by)
@@ -93,8 +92,8 @@ bool assigns_install_target(const UnitFile& unit) {
          !unit.lookup_all("Install", "RequiredBy").empty();
 }
 
-bool read_install_section(const SdmeSource& source, const UnitFile& unit,
-                          InstallSection* install, std::string* err) {
+bool read_install_section(const SdmeSource& source, const UnitFile& unit, InstallSection* install,
+                          std::string* err) {
   const UnitSection* section = unit.find_section("Install");
   if (!section) return true;
   install->present = true;
@@ -130,8 +129,8 @@ bool read_install_section(const SdmeSource& source, const UnitFile& unit,
       if (!alias.ends_with(".service") || alias.find('@') != std::string::npos) {
         std::string stem = alias.substr(0, alias.rfind('.'));
         stem = stem.substr(0, stem.find('@'));
-        *err = entry->location() + ": Alias=" + alias +
-               " must be a plain NAME.service, such as " + stem + ".service";
+        *err = entry->location() + ": Alias=" + alias + " must be a plain NAME.service, such as " +
+               stem + ".service";
         return false;
       }
     }
@@ -164,8 +163,7 @@ void plan_install_links(const SdmeSource& source, const InstallSection& install,
   switch (source.kind) {
     case SourceKind::kService:
     case SourceKind::kInstance:
-      if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable)
-        return;
+      if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable) return;
       add_links(source, source.unit_name, source.unit_name, install, links);
       for (const std::string& alias : install.aliases)
         links->push_back({alias, source.unit_name, source.path});
@@ -194,8 +192,7 @@ void plan_install_links(const SdmeSource& source, const InstallSection& install,
       return;
     }
     case SourceKind::kInstanceLink: {
-      if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable)
-        return;
+      if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable) return;
       // The link itself asks for enablement: without a template [Install],
       // the default target applies.
       InstallSection effective = install;
@@ -214,17 +211,17 @@ void finish_install_links(const std::string& systemd_unit_dir,
            l.link.starts_with("machines.target.requires/");
   });
   if (wants_machines_target)
-    links->push_back({"multi-user.target.wants/machines.target",
-                      systemd_unit_dir + "/machines.target", ""});
+    links->push_back(
+        {"multi-user.target.wants/machines.target", systemd_unit_dir + "/machines.target", ""});
   // Links were added in source file-name order; a stable sort keeps that
   // order among links of the same path, so the first file wins.
-  std::stable_sort(links->begin(), links->end(), [](const InstallLink& a, const InstallLink& b) {
-    return a.link < b.link;
-  });
+  std::stable_sort(links->begin(), links->end(),
+                   [](const InstallLink& a, const InstallLink& b) { return a.link < b.link; });
   std::vector<InstallLink> kept;
   for (InstallLink& link : *links) {
     if (link.link == link.target) {
-      errors->push_back(link.source + ": Alias=" + link.link + " is the unit's own name; remove it");
+      errors->push_back(link.source + ": Alias=" + link.link +
+                        " is the unit's own name; remove it");
       continue;
     }
     if (std::find(unit_names.begin(), unit_names.end(), link.link) != unit_names.end()) {

@@ -83,7 +83,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> errors;
   std::vector<sdme::SdmeSource> sources = collect_sources(arguments, &errors);
 
-  // Preset policy decides which vendor files are enabled.
   // Preset policy decides which vendor files are enabled. A bad preset line
   // is the preset file's problem, not the .sdme file's: warn and go on.
   sdme::PresetPolicy presets;

@@ -1,12 +1,13 @@
 // Finds the .sdme files and their drop-ins along the search path.
 #include "generator/search_path.h"
 
-#include <algorithm>
 #include <dirent.h>
-#include <map>
-#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
 
 #include "common/name.h"
 
@@ -115,7 +116,8 @@ bool classify_source_name(const std::string& file_name, SdmeSource* source, std:
   std::string prefix = stem.substr(0, at);
   std::string instance = stem.substr(at + 1);
   if (instance.find('@') != std::string::npos) {
-    *err = "'" + stem + "' has more than one '@'; rename the file to NAME@.sdme or NAME@INSTANCE.sdme";
+    *err =
+        "'" + stem + "' has more than one '@'; rename the file to NAME@.sdme or NAME@INSTANCE.sdme";
     return false;
   }
   // Instances become machine names "PREFIX-INSTANCE", so both parts, and the
@@ -161,14 +163,14 @@ Inspection inspect_source(const std::string& path, bool is_vendor, SdmeSource* s
   if (source->kind == SourceKind::kInstance && ::lstat(path.c_str(), &link_status) == 0 &&
       S_ISLNK(link_status.st_mode)) {
     std::string template_file =
-        source->template_unit.substr(0, source->template_unit.find('@') + 1) +
-        std::string(kSuffix);
+        source->template_unit.substr(0, source->template_unit.find('@') + 1) + std::string(kSuffix);
     if (base_name(read_link(path)) == template_file) source->kind = SourceKind::kInstanceLink;
   }
   struct stat status;
   if (::stat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) {
-    *err = path + ": not a regular file (or a dangling symlink); point it at a .sdme file or "
-                  "remove it";
+    *err = path +
+           ": not a regular file (or a dangling symlink); point it at a .sdme file or "
+           "remove it";
     return Inspection::kError;
   }
   return Inspection::kSource;
@@ -176,8 +178,8 @@ Inspection inspect_source(const std::string& path, bool is_vendor, SdmeSource* s
 
 }  // namespace
 
-void find_sources(const std::vector<SearchDirectory>& directories,
-                  std::vector<SdmeSource>* sources, std::vector<std::string>* errors) {
+void find_sources(const std::vector<SearchDirectory>& directories, std::vector<SdmeSource>* sources,
+                  std::vector<std::string>* errors) {
   std::set<std::string> seen;  // names found (or masked) in a higher directory
   std::vector<SdmeSource> found;
   for (const SearchDirectory& directory : directories) {
@@ -185,8 +187,8 @@ void find_sources(const std::vector<SearchDirectory>& directories,
       if (!seen.insert(file_name).second) continue;
       SdmeSource source;
       std::string err;
-      switch (inspect_source(directory.path + "/" + file_name, directory.is_vendor, &source,
-                             &err)) {
+      switch (
+          inspect_source(directory.path + "/" + file_name, directory.is_vendor, &source, &err)) {
         case Inspection::kSource:
           found.push_back(std::move(source));
           break;

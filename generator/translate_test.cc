@@ -192,6 +192,18 @@ TEST(TranslateTest, DropInsAreNamedInTheHeader) {
       << text;
 }
 
+// KNOWN BUG (fails until fixed): drop-in file names are not validated
+// (find_dropins() takes any NAME.conf), and each is copied into a header
+// comment as it is. A name with a newline ends the comment and adds its own
+// lines to the unit: here a second ExecStart=.
+TEST(TranslateTest, KnownBugDropInNameCannotAddLinesToTheUnit) {
+  TranslationInput input = web_input();
+  input.dropin_paths = {"/etc/sdme/web.sdme.d/a\n[Service]\nExecStart=evil.conf"};
+  std::string text = translate_ok("", input);
+  EXPECT_EQ(lines_starting_with(text, "ExecStart=").size(), 1u) << text;
+  EXPECT_EQ(lines_starting_with(text, "[Service]").size(), 1u) << text;
+}
+
 TEST(TranslateTest, UnitAndServiceEntriesFollowTheDefaultsInOrder) {
   std::string text = translate_ok(
       "[Service]\nTimeoutStartSec=90\nDeviceAllow=/dev/fuse rwm\n"

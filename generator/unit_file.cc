@@ -8,10 +8,11 @@
 // starts; systemd names the last line of a continued line.
 #include "generator/unit_file.h"
 
-#include "common/utf8.h"
-
 #include <cstdint>
 #include <cstring>
+
+#include "common/strings.h"
+#include "common/utf8.h"
 
 namespace sdme {
 namespace {
@@ -39,26 +40,6 @@ std::string_view strip_whitespace(std::string_view text) {
 bool is_control(char c) {
   auto byte = static_cast<unsigned char>(c);
   return byte < 0x20 || byte == 0x7F;
-}
-
-
-// Text from the file, shown in an error message: control characters become
-// \xNN so the message stays one readable line.
-std::string printable(std::string_view text) {
-  static constexpr char kHexDigits[] = "0123456789abcdef";
-  std::string shown;
-  shown.reserve(text.size());
-  for (char c : text) {
-    if (is_control(c)) {
-      auto byte = static_cast<unsigned char>(c);
-      shown.append("\\x");
-      shown.push_back(kHexDigits[byte >> 4]);
-      shown.push_back(kHexDigits[byte & 0x0F]);
-    } else {
-      shown.push_back(c);
-    }
-  }
-  return shown;
 }
 
 // systemd's string_is_safe(), which it requires of section names.

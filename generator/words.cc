@@ -4,11 +4,11 @@
 // parser (config_parse_exec) reads back unchanged.
 #include "generator/words.h"
 
-#include "common/utf8.h"
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
+
+#include "common/utf8.h"
 
 namespace sdme {
 namespace {
@@ -35,7 +35,6 @@ bool read_hex(std::string_view text, size_t position, size_t count, uint32_t* va
   return true;
 }
 
-
 // systemd's utf8_encode_unichar(); \u does not check its value, so this
 // also encodes surrogates, as systemd does.
 void append_utf8(uint32_t c, std::string* out) {
@@ -55,7 +54,6 @@ void append_utf8(uint32_t c, std::string* out) {
     out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
   }
 }
-
 
 struct SimpleEscape {
   char letter;   // after the backslash

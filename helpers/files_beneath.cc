@@ -58,9 +58,9 @@ EntryKind kind_of(const struct stat& status) {
 
 bool open_child_directory(const DirectoryHandle& parent, const std::string& name,
                           DirectoryHandle* child) {
+  child->path = path_of(parent, name);
   child->descriptor.reset(::openat(parent.descriptor.get(), name.c_str(),
                                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  child->path = path_of(parent, name);
   return child->descriptor.valid();
 }
 
@@ -102,6 +102,17 @@ bool create_child_directory(const DirectoryHandle& parent, const std::string& na
   return true;
 }
 
+// ".." would climb out of the tree without any symlink; the paths are the
+// helpers' own constants, so this only catches a programming mistake.
+bool check_components(std::string_view path, std::string* err) {
+  for (const std::string& component : split(path, '/')) {
+    if (component != "." && component != "..") continue;
+    *err = "internal error: the path " + std::string(path) + " has a '" + component + "' component";
+    return false;
+  }
+  return true;
+}
+
 bool duplicate(const DirectoryHandle& directory, DirectoryHandle* copy, std::string* err) {
   copy->descriptor.reset(::fcntl(directory.descriptor.get(), F_DUPFD_CLOEXEC, 0));
   copy->path = directory.path;
@@ -128,7 +139,7 @@ bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_v
                                       Rollback* rollback, DirectoryHandle* directory,
                                       std::string* err) {
   DirectoryHandle current;
-  if (!duplicate(root, &current, err)) return false;
+  if (!check_components(path, err) || !duplicate(root, &current, err)) return false;
   for (const std::string& component : split(path, '/')) {
     if (component.empty()) continue;
     DirectoryHandle child;
@@ -149,7 +160,7 @@ bool open_existing_directory_beneath(const DirectoryHandle& root, std::string_vi
                                      DirectoryHandle* directory, std::string* err) {
   *directory = DirectoryHandle{};
   DirectoryHandle current;
-  if (!duplicate(root, &current, err)) return false;
+  if (!check_components(path, err) || !duplicate(root, &current, err)) return false;
   for (const std::string& component : split(path, '/')) {
     if (component.empty()) continue;
     DirectoryHandle child;

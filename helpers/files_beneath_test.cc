@@ -217,6 +217,17 @@ TEST_F(FilesBeneathTest, RemovesEntriesAndAcceptsMissingOnes) {
   ASSERT_TRUE(remove_entry(root_, "mask", &err)) << err;
 }
 
+TEST_F(FilesBeneathTest, RefusesDotDotWhichWouldClimbOutWithoutASymlink) {
+  std::filesystem::create_directory(tree_ + "/etc");
+  EXPECT_EQ(open_or_create_error("/etc/../../escaped"),
+            "internal error: the path /etc/../../escaped has a '..' component");
+  DirectoryHandle directory;
+  std::string err;
+  EXPECT_FALSE(open_existing_directory_beneath(root_, "/..", &directory, &err));
+  EXPECT_EQ(err, "internal error: the path /.. has a '..' component");
+  EXPECT_EQ(entry_kind(scratch_->path() + "/escaped"), "missing");
+}
+
 TEST_F(FilesBeneathTest, ReportsARootThatCannotBeOpened) {
   DirectoryHandle directory;
   std::string err;

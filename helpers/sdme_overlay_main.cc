@@ -30,8 +30,7 @@ int run_mount(const sdme::OverlayMountRequest& request) {
     sdme::log_error(err);
     return kExitFailure;
   }
-  std::string hostname =
-      request.hostname.empty() ? "" : "; /etc/hostname names it " + request.hostname;
+  std::string hostname = request.hostname.empty() ? "" : " (host name " + request.hostname + ")";
   if (result.already_mounted)
     sdme::log_info("overlay at " + result.merged + " is mounted already; using it" + hostname);
   else
