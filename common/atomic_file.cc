@@ -1,12 +1,13 @@
 // Atomic file replacement and small file-system helpers.
 #include "common/atomic_file.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 namespace sdme {
 namespace {
@@ -20,6 +21,8 @@ std::string directory_of(const std::string& path) {
   return path.substr(0, slash);
 }
 
+}  // namespace
+
 bool write_all(int fd, std::string_view content) {
   while (!content.empty()) {
     ssize_t written = ::write(fd, content.data(), content.size());
@@ -31,8 +34,6 @@ bool write_all(int fd, std::string_view content) {
   }
   return true;
 }
-
-}  // namespace
 
 bool write_file_atomically(const std::string& path, std::string_view content, mode_t mode,
                            std::string* err) {
@@ -60,8 +61,7 @@ bool write_file_atomically(const std::string& path, std::string_view content, mo
   return true;
 }
 
-bool symlink_atomically(const std::string& target, const std::string& link_path,
-                        std::string* err) {
+bool symlink_atomically(const std::string& target, const std::string& link_path, std::string* err) {
   // mkostemp only reserves a unique name; the symlink then takes its place.
   std::string temporary = link_path + ".XXXXXX";
   int fd = ::mkostemp(temporary.data(), O_CLOEXEC);

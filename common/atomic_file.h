@@ -2,11 +2,15 @@
 // rename over it. A reader sees the old file or the new one, never half.
 #pragma once
 
-#include <string>
-#include <string_view>
 #include <sys/types.h>
 
+#include <string>
+#include <string_view>
+
 namespace sdme {
+
+// write(2) until all of `content` is written, retrying on EINTR.
+bool write_all(int fd, std::string_view content);
 
 bool write_file_atomically(const std::string& path, std::string_view content, mode_t mode,
                            std::string* err);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <random>
 
+#include "common/atomic_file.h"
 #include "common/strings.h"
 
 namespace sdme {
@@ -35,18 +36,6 @@ std::string temporary_name(std::string_view name) {
   std::string temporary = std::string(name) + ".";
   for (int i = 0; i < 6; ++i) temporary += kCharacters[pick(generator)];
   return temporary;
-}
-
-bool write_all(int fd, std::string_view content) {
-  while (!content.empty()) {
-    ssize_t written = ::write(fd, content.data(), content.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    content.remove_prefix(static_cast<size_t>(written));
-  }
-  return true;
 }
 
 EntryKind kind_of(const struct stat& status) {
