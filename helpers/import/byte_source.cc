@@ -63,4 +63,31 @@ bool CountingByteSource::read(const void** data, size_t* size, std::string* err)
   return true;
 }
 
+bool PeekingByteSource::peek(size_t size, std::string_view* head, std::string* err) {
+  while (head_.size() < size && !inner_ended_) {
+    const void* data;
+    size_t length;
+    if (!inner_->read(&data, &length, err)) return false;
+    if (length == 0) inner_ended_ = true;
+    head_.append(static_cast<const char*>(data), length);
+  }
+  *head = std::string_view(head_).substr(0, size);
+  return true;
+}
+
+bool PeekingByteSource::read(const void** data, size_t* size, std::string* err) {
+  if (head_offset_ < head_.size()) {
+    *data = head_.data() + head_offset_;
+    *size = head_.size() - head_offset_;
+    head_offset_ = head_.size();
+    return true;
+  }
+  if (inner_ended_) {
+    *data = nullptr;
+    *size = 0;
+    return true;
+  }
+  return inner_->read(data, size, err);
+}
+
 }  // namespace sdme

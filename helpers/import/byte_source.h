@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace sdme {
 
@@ -63,6 +64,25 @@ class CountingByteSource : public ByteSource {
   ByteSource* inner_;
   ProgressCallback progress_;
   uint64_t bytes_read_ = 0;
+};
+
+// Lets the importer look at a stream's first bytes (to tell a disk image from
+// a tarball) and then read the stream from its start, without a temp copy.
+class PeekingByteSource : public ByteSource {
+ public:
+  explicit PeekingByteSource(ByteSource* inner) : inner_(inner) {}
+  // Reads ahead until `size` bytes (or the whole stream, if shorter) are
+  // buffered, and shows them.
+  bool peek(size_t size, std::string_view* head, std::string* err);
+  bool read(const void** data, size_t* size, std::string* err) override;
+  uint64_t expected_size() const override { return inner_->expected_size(); }
+  std::string description() const override { return inner_->description(); }
+
+ private:
+  ByteSource* inner_;
+  std::string head_;
+  size_t head_offset_ = 0;
+  bool inner_ended_ = false;
 };
 
 }  // namespace sdme
