@@ -45,6 +45,62 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
          });
 }
 
+bool parse_size(std::string_view text, uint64_t* bytes, std::string* err) {
+  static constexpr std::string_view kSuffixes = "KMGTPE";
+  auto fail = [&] {
+    *err = "'" + printable(text) +
+           "' is not a size; write a number with an optional K, M, G or T suffix (powers of 1024), "
+           "e.g. 8G";
+    return false;
+  };
+  size_t i = 0;
+  uint64_t whole = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (whole > (UINT64_MAX - 9) / 10) return fail();
+    whole = whole * 10 + static_cast<uint64_t>(text[i] - '0');
+    ++i;
+  }
+  if (i == 0) return fail();
+  // Up to nine fraction digits, as in "1.5G", kept as parts per billion.
+  uint64_t fraction = 0, fraction_scale = 1;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    size_t digits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (digits < 9) {
+        fraction = fraction * 10 + static_cast<uint64_t>(text[i] - '0');
+        fraction_scale *= 10;
+      }
+      ++digits;
+      ++i;
+    }
+    if (digits == 0) return fail();
+  }
+  uint64_t multiplier = 1;
+  if (i < text.size()) {
+    size_t suffix = kSuffixes.find(text[i]);
+    if (suffix == std::string_view::npos) return fail();
+    multiplier = uint64_t{1} << (10 * (suffix + 1));
+    ++i;
+  }
+  if (i != text.size()) return fail();
+  if (whole > UINT64_MAX / multiplier) {
+    *err = "size '" + std::string(text) + "' is too large";
+    return false;
+  }
+  // Multiplier and scale are at most 2^60 and 10^9: divide first.
+  uint64_t fractional_bytes = fraction == 0
+                                  ? 0
+                                  : multiplier / fraction_scale * fraction +
+                                        multiplier % fraction_scale * fraction / fraction_scale;
+  if (whole * multiplier > UINT64_MAX - fractional_bytes) {
+    *err = "size '" + std::string(text) + "' is too large";
+    return false;
+  }
+  *bytes = whole * multiplier + fractional_bytes;
+  return true;
+}
+
 bool parse_boolean(std::string_view text, bool* value) {
   static constexpr std::array<std::string_view, 6> kTrue = {"1", "yes", "y", "true", "t", "on"};
   static constexpr std::array<std::string_view, 6> kFalse = {"0", "no", "n", "false", "f", "off"};
