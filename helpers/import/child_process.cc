@@ -118,6 +118,9 @@ bool run_child_process(const std::vector<std::string>& arguments, ChildProcessRe
   posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&setup.actions, write_end.get(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&setup.actions, write_end.get(), STDERR_FILENO);
+  // Descriptors the import holds open without O_CLOEXEC (a library's)
+  // are none of the tool's business.
+  posix_spawn_file_actions_addclosefrom_np(&setup.actions, STDERR_FILENO + 1);
   // The child starts with default signal handling and nothing blocked,
   // whatever the caller (a test runner, a service) had set.
   sigset_t all_signals, no_signals;

@@ -1,7 +1,9 @@
 // Tests for running a tool and keeping its status and the end of its output.
 #include "helpers/import/child_process.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -37,6 +39,16 @@ TEST(ChildProcessTest, ASignal) {
 }
 
 TEST(ChildProcessTest, StdinIsEmpty) { EXPECT_EQ(run_shell("cat; echo end").output_tail, "end\n"); }
+
+TEST(ChildProcessTest, PassesOnlyStdinStdoutAndStderr) {
+  int opened = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(opened, 0);
+  ASSERT_EQ(::dup2(opened, 57), 57);  // dup2 clears O_CLOEXEC
+  ::close(opened);
+  ChildProcessResult result = run_shell("test -e /proc/$$/fd/57 && echo inherited || echo closed");
+  ::close(57);
+  EXPECT_EQ(result.output_tail, "closed\n");
+}
 
 TEST(ChildProcessTest, KeepsOnlyTheTail) {
   ChildProcessResult result =

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <string_view>
@@ -321,8 +322,14 @@ bool should_keep_unit() {
   return ::access("/run/systemd/system", F_OK) != 0;
 }
 
+std::string install_machine_name() {
+  static std::atomic<unsigned> count{0};
+  return "sdme-import-" + std::to_string(::getpid()) + "-" + std::to_string(++count);
+}
+
 std::vector<std::string> install_command(const std::string& nspawn, const std::string& root,
-                                         const std::string& script, bool keep_unit) {
+                                         const std::string& machine, const std::string& script,
+                                         bool keep_unit) {
   std::vector<std::string> command = {nspawn,
                                       // No banner: the output is kept for error messages.
                                       "--quiet",
@@ -343,6 +350,11 @@ std::vector<std::string> install_command(const std::string& nspawn, const std::s
                              "--settings=no"})
     command.push_back(option);
   command.push_back("--directory=" + root);
+  // Named, not left to nspawn to derive from the directory: a temporary
+  // directory's name need not make a valid host name (nspawn then refuses
+  // to start), and two installs at once must not share the name, which
+  // nspawn uses for its working directory under /run/systemd/nspawn.
+  command.push_back("--machine=" + machine);
   for (const char* word : {"--", "/bin/sh", "-c"}) command.push_back(word);
   command.push_back(script);
   return command;
@@ -387,8 +399,9 @@ bool install_packages(const std::string& root, const TreeInfo& info,
 
   ChildProcessResult result;
   std::string run_error;
-  bool ran = run_child_process(install_command(nspawn_path(), root, script, should_keep_unit()),
-                               &result, &run_error);
+  bool ran = run_child_process(
+      install_command(nspawn_path(), root, install_machine_name(), script, should_keep_unit()),
+      &result, &run_error);
 
   // The tree is put back in order whatever happened, and the first error
   // is the one reported.

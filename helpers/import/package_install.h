@@ -33,10 +33,14 @@ std::vector<std::string> missing_packages(const TreeInfo& info);
 std::string install_script(const std::string& package_manager,
                            const std::vector<std::string>& packages);
 
-// The systemd-nspawn command line that runs `script` in ROOT. `keep_unit`:
-// see should_keep_unit().
+// The systemd-nspawn command line that runs `script` in ROOT as container
+// MACHINE. `keep_unit`: see should_keep_unit().
 std::vector<std::string> install_command(const std::string& nspawn, const std::string& root,
-                                         const std::string& script, bool keep_unit);
+                                         const std::string& machine, const std::string& script,
+                                         bool keep_unit);
+
+// A machine name for one install, unique on this host while it runs.
+std::string install_machine_name();
 
 // Whether systemd-nspawn must stay in the unit it was started in
 // (--keep-unit): inside a service ($INVOCATION_ID is set), so that stopping

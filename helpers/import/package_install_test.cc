@@ -46,7 +46,9 @@ class PackageInstallTest : public ::testing::Test {
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "the helpers' tests run as root";
     scratch_.emplace();
-    root_ = scratch_->path() + "/tree";
+    // Named like a temporary directory next to the rootfs, which nspawn
+    // could not make a host name of.
+    root_ = scratch_->path() + "/.__";
     std::filesystem::create_directories(root_);
   }
   void TearDown() override { scratch_.reset(); }
@@ -246,23 +248,24 @@ TEST_F(PackageInstallTest, ScriptsForEveryFamily) {
 }
 
 TEST_F(PackageInstallTest, NspawnCommandLine) {
-  std::vector<std::string> expected = {"/x/nspawn",
-                                       "--quiet",
-                                       "--register=no",
-                                       "--pipe",
-                                       "--as-pid2",
-                                       "--resolv-conf=bind-host",
-                                       "--timezone=off",
-                                       "--link-journal=no",
-                                       "--settings=no",
-                                       "--directory=/r/t",
-                                       "--",
-                                       "/bin/sh",
-                                       "-c",
+  std::vector<std::string> expected = {"/x/nspawn",      "--quiet",
+                                       "--register=no",  "--pipe",
+                                       "--as-pid2",      "--resolv-conf=bind-host",
+                                       "--timezone=off", "--link-journal=no",
+                                       "--settings=no",  "--directory=/r/t",
+                                       "--machine=m-1",  "--",
+                                       "/bin/sh",        "-c",
                                        "set -e\n"};
-  EXPECT_EQ(install_command("/x/nspawn", "/r/t", "set -e\n", false), expected);
+  EXPECT_EQ(install_command("/x/nspawn", "/r/t", "m-1", "set -e\n", false), expected);
   expected.insert(expected.begin() + 3, "--keep-unit");
-  EXPECT_EQ(install_command("/x/nspawn", "/r/t", "set -e\n", true), expected);
+  EXPECT_EQ(install_command("/x/nspawn", "/r/t", "m-1", "set -e\n", true), expected);
+}
+
+TEST_F(PackageInstallTest, EachInstallHasItsOwnMachineName) {
+  std::string first = install_machine_name();
+  std::string second = install_machine_name();
+  EXPECT_NE(first, second);
+  EXPECT_THAT(first, ::testing::MatchesRegex("sdme-import-[0-9]+-[0-9]+"));
 }
 
 TEST_F(PackageInstallTest, KeepsTheUnitInsideAService) {
@@ -287,8 +290,13 @@ TEST_F(PackageInstallTest, InstallsAndPutsTheTreeBackInOrder) {
   std::string err;
   ASSERT_TRUE(install_packages(root_, info, {"systemd", "dbus"}, &err)) << err;
 
-  EXPECT_EQ(recorded_arguments(),
-            install_command(fake, root_, install_script("apt-get", {"systemd", "dbus"}),
+  std::vector<std::string> arguments = recorded_arguments();
+  std::string machine;
+  for (const std::string& argument : arguments)
+    if (argument.starts_with("--machine=")) machine = argument.substr(10);
+  EXPECT_THAT(machine, ::testing::StartsWith("sdme-import-"));
+  EXPECT_EQ(arguments,
+            install_command(fake, root_, machine, install_script("apt-get", {"systemd", "dbus"}),
                             should_keep_unit()));
   EXPECT_EQ(read_test_file(scratch_->path() + "/stdin"), "");
   EXPECT_EQ(entry_kind(scratch_->path() + "/resolv"), "missing") << "nspawn saw the symlink";
