@@ -287,10 +287,12 @@ struct HttpByteSource::Transfer {
   int attempts = 0;
   bool response_checked = false;  // the current attempt's status and range were accepted
   bool paused = false;
-  bool finished = false;  // the whole body has been received
-  std::string failure;    // a reason not to retry, set inside a callback
+  bool retry_pending = false;  // the last attempt broke off; reconnect on the next pump
+  bool finished = false;       // the whole body has been received
+  std::string failure;         // a reason not to retry, set inside a callback
 
   HttpResponse first_response;
+  bool first_response_accepted = false;
   bool has_content_length = false;
   uint64_t content_length = 0;
   std::string first_etag;
@@ -426,6 +428,7 @@ struct HttpByteSource::Transfer {
                 " bytes, more than the limit of " + std::to_string(options.max_bytes) + " bytes";
       return false;
     }
+    first_response_accepted = true;
     first_etag = headers.etag;
     first_last_modified = headers.last_modified;
     // A weak ETag cannot be used with If-Range (RFC 9110 13.1.5).
@@ -442,6 +445,10 @@ struct HttpByteSource::Transfer {
     if (cancelled(options.cancel)) {
       *err = "download of " + shown_url + " cancelled";
       return false;
+    }
+    if (retry_pending) {
+      retry_pending = false;
+      if (!wait_before_retry(err) || !start_attempt(err)) return false;
     }
     int running = 0;
     if (curl_multi_perform(multi, &running) != CURLM_OK) {
@@ -494,8 +501,10 @@ struct HttpByteSource::Transfer {
              "; check the network and try again";
       return false;
     }
-    if (!wait_before_retry(err)) return false;
-    return start_attempt(err);
+    // Started by the next pump, so open() returns with the first response
+    // rather than reconnecting before the consumer has asked for more.
+    retry_pending = true;
+    return true;
   }
 
   bool wait_before_retry(std::string* err) {
@@ -526,8 +535,13 @@ std::unique_ptr<HttpByteSource> HttpByteSource::open(const std::string& url,
     return nullptr;
   }
   if (!transfer->start_attempt(err)) return nullptr;
-  while (!transfer->response_checked && !transfer->finished)
-    if (!transfer->pump(err)) return nullptr;
+  // Until the first response is accepted; a retry may already be under way.
+  while (!transfer->first_response_accepted && !transfer->finished) {
+    if (transfer->pump(err)) continue;
+    if (!transfer->first_response_accepted || transfer->buffer.empty()) return nullptr;
+    transfer->pending_error = *err;
+    break;
+  }
   return std::unique_ptr<HttpByteSource>(new HttpByteSource(std::move(transfer)));
 }
 

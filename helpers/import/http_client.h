@@ -68,9 +68,8 @@ class HttpByteSource : public ByteSource {
   // How many requests were made, including resumptions.
   int attempts() const;
 
-  struct Transfer;
-
  private:
+  struct Transfer;
   explicit HttpByteSource(std::unique_ptr<Transfer> transfer);
   std::unique_ptr<Transfer> transfer_;
 };
