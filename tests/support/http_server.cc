@@ -195,6 +195,11 @@ void TestHttpServer::set_forward_proxy(bool enabled) {
   forward_proxy_ = enabled;
 }
 
+void TestHttpServer::set_request_log(std::FILE* log) {
+  std::lock_guard lock(mutex_);
+  request_log_ = log;
+}
+
 int TestHttpServer::request_count(const std::string& path) const {
   std::lock_guard lock(mutex_);
   int count = 0;
@@ -275,6 +280,10 @@ void TestHttpServer::serve_connection(int fd) {
       std::lock_guard lock(mutex_);
       requests_.push_back(request);
       forward_proxy = forward_proxy_;
+      if (request_log_ != nullptr) {
+        std::fprintf(request_log_, "%s %s\n", request.method.c_str(), request.target.c_str());
+        std::fflush(request_log_);
+      }
     }
     if (request.target.rfind("http://", 0) == 0 && forward_proxy)
       proxy(fd, request, raw.substr(0, head_end));

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -58,6 +59,10 @@ class TestHttpServer {
   // server, as a forward proxy does.
   void set_forward_proxy(bool enabled);
 
+  // Writes "METHOD TARGET" and a newline to `log` for every request, for a
+  // shell-driven test to count them.
+  void set_request_log(std::FILE* log);
+
   int request_count(const std::string& path) const;
   // The Range headers of the requests for `path`, in order.
   std::vector<std::string> range_headers(const std::string& path) const;
@@ -92,6 +97,7 @@ class TestHttpServer {
   std::map<std::string, std::string> etags_;
   bool ranges_supported_ = true;
   bool forward_proxy_ = false;
+  std::FILE* request_log_ = nullptr;
 };
 
 }  // namespace sdme::test_support

@@ -3,6 +3,7 @@
 //   sdme-test-http-server --root DIR --port-file FILE [--port N]
 // The port is written to FILE (atomically, by rename) once the server
 // listens, so a script can wait for the file instead of guessing a port.
+// Every request is logged to stdout as "METHOD TARGET", for counting.
 #include <signal.h>
 
 #include <cstdio>
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   sdme::test_support::TestHttpServer server(root);
+  server.set_request_log(stdout);
   std::string err;
   if (!server.start(&err, static_cast<uint16_t>(port))) {
     std::fprintf(stderr, "sdme-test-http-server: %s\n", err.c_str());
