@@ -1,0 +1,129 @@
+// Proves the registry fixture the import tests rely on (a real
+// docker-registry on loopback, an OCI layout built by hand, pushed with
+// skopeo and read back with skopeo), then pulls the image with sdme's own
+// registry client over libcurl.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "helpers/import/oci_manifest.h"
+#include "helpers/import/registry_client.h"
+#include "helpers/import/registry_transport_curl.h"
+#include "helpers/import/sha256.h"
+#include "helpers/test_support.h"
+#include "tests/support/oci_test_image.h"
+#include "tests/support/registry_server.h"
+
+namespace sdme {
+namespace {
+
+using test_support::RegistryServer;
+using test_support::run_program;
+using test_support::ScratchDirectory;
+
+TEST(RegistryFixtureTest, PushesAHandBuiltImageThatReadsBackUnchanged) {
+  ScratchDirectory scratch;
+  RegistryServer registry(scratch.path());
+  std::string err;
+  ASSERT_TRUE(registry.start(&err)) << err;
+  std::string architecture = host_oci_architecture();
+  test_support::TestImage image =
+      test_support::write_test_oci_layout(scratch.path() + "/layout", "v1", architecture);
+  ASSERT_TRUE(registry.push_oci_layout(scratch.path() + "/layout", "v1", "sdme/test", &err)) << err;
+
+  std::string reference = "docker://" + registry.host() + "/sdme/test:v1";
+  std::string output;
+  ASSERT_EQ(run_program({"/usr/bin/skopeo", "inspect", "--tls-verify=false", "--raw", reference},
+                        &output),
+            0)
+      << output;
+  // An OCI manifest goes to the registry as it is, byte for byte.
+  EXPECT_EQ(output, image.manifest);
+
+  ASSERT_EQ(run_program({"/usr/bin/skopeo", "inspect", "--tls-verify=false", reference}, &output),
+            0)
+      << output;
+  auto inspected = nlohmann::json::parse(output, nullptr, false);
+  ASSERT_TRUE(inspected.is_object()) << output;
+  EXPECT_EQ(inspected.value("Digest", ""), image.manifest_digest);
+  EXPECT_EQ(inspected.value("Architecture", ""), architecture.substr(0, architecture.find('/')));
+  EXPECT_EQ(inspected.value("Os", ""), "linux");
+  ASSERT_TRUE(inspected["Layers"].is_array());
+  EXPECT_EQ(inspected["Layers"],
+            nlohmann::json::array({image.layers[0].digest, image.layers[1].digest}));
+}
+
+// Reads a stream to its end, hashing it; false with `*err` when a read fails.
+bool hash_stream(ByteSource* source, std::string* hex, std::string* err) {
+  Sha256 hash;
+  for (;;) {
+    const void* data = nullptr;
+    size_t size = 0;
+    if (!source->read(&data, &size, err)) return false;
+    if (size == 0) break;
+    hash.update(data, size);
+  }
+  *hex = hash.hex_digest();
+  return true;
+}
+
+TEST(RegistryPullTest, PullsThePushedImageWithVerifiedLayers) {
+  ScratchDirectory scratch;
+  RegistryServer registry(scratch.path());
+  std::string err;
+  ASSERT_TRUE(registry.start(&err)) << err;
+  std::string architecture = host_oci_architecture();
+  test_support::TestImage image =
+      test_support::write_test_oci_layout(scratch.path() + "/layout", "v1", architecture);
+  ASSERT_TRUE(registry.push_oci_layout(scratch.path() + "/layout", "v1", "sdme/test", &err)) << err;
+
+  RegistryReference reference;
+  ASSERT_TRUE(parse_registry_reference(registry.host() + "/sdme/test:v1", &reference, &err)) << err;
+  EXPECT_EQ(reference.api_base_url, "http://" + registry.host());
+  CurlRegistryTransport transport;
+  RegistryImage pulled;
+  ASSERT_TRUE(resolve_registry_image(transport, reference, architecture, &pulled, &err)) << err;
+  ASSERT_EQ(pulled.layers.size(), 2u);
+  EXPECT_EQ(pulled.authorization, "");  // this registry runs without auth
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(pulled.layers[i].digest, image.layers[i].digest);
+    EXPECT_EQ(pulled.layers[i].size, image.layers[i].content.size());
+    std::unique_ptr<ByteSource> blob =
+        open_registry_blob(transport, pulled, pulled.layers[i], &err);
+    ASSERT_TRUE(blob) << err;
+    std::string hex;
+    ASSERT_TRUE(hash_stream(blob.get(), &hex, &err)) << err;
+    EXPECT_EQ("sha256:" + hex, image.layers[i].digest);
+  }
+
+  // By digest too, and a wrong platform and a missing tag with their messages.
+  ASSERT_TRUE(parse_registry_reference(registry.host() + "/sdme/test@" + image.manifest_digest,
+                                       &reference, &err));
+  ASSERT_TRUE(resolve_registry_image(transport, reference, architecture, &pulled, &err)) << err;
+  EXPECT_EQ(pulled.layers.size(), 2u);
+  std::string other = architecture == "amd64" ? "arm64" : "amd64";
+  EXPECT_FALSE(resolve_registry_image(transport, reference, other, &pulled, &err));
+  EXPECT_EQ(err, "http://" + registry.host() + "/v2/sdme/test/blobs/" + image.config_digest +
+                     ": the image is for linux/" + architecture + ", not linux/" + other);
+  ASSERT_TRUE(parse_registry_reference(registry.host() + "/sdme/test:v2", &reference, &err));
+  EXPECT_FALSE(resolve_registry_image(transport, reference, architecture, &pulled, &err));
+  EXPECT_EQ(err, "image sdme/test:v2 not found in registry " + registry.host() +
+                     " (check the name and tag)");
+}
+
+TEST(RegistryFixtureTest, AMissingTagIsReportedBySkopeo) {
+  ScratchDirectory scratch;
+  RegistryServer registry(scratch.path());
+  std::string err;
+  ASSERT_TRUE(registry.start(&err)) << err;
+  std::string output;
+  EXPECT_NE(run_program({"/usr/bin/skopeo", "inspect", "--tls-verify=false", "--raw",
+                         "docker://" + registry.host() + "/sdme/none:v1"},
+                        &output),
+            0);
+  EXPECT_NE(output.find("manifest unknown"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace sdme
