@@ -83,4 +83,13 @@ std::string nspawn_path() {
 
 std::string systemd_unit_dir() { return SDME_SYSTEMD_UNIT_DIR; }
 
+std::string runtime_dir() {
+  if (const char* dir = env_or_null("SDME_RUNTIME_DIR")) return dir;
+  return root_prefix() + "/run/sdme";
+}
+
+std::string import_request_path(std::string_view rootfs) {
+  return runtime_dir() + "/import/" + std::string(rootfs) + ".import";
+}
+
 }  // namespace sdme

@@ -7,9 +7,12 @@
 //   SDME_STATE_DIR    container and rootfs storage (default /var/lib/sdme)
 //   SDME_HELPER_DIR   where generated units find sdme-overlay and sdme-dns
 //   SDME_NSPAWN       the systemd-nspawn binary generated units run
+//   SDME_RUNTIME_DIR  files the generator hands to helpers, such as import
+//                     requests (default /run/sdme)
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sdme {
@@ -30,5 +33,10 @@ std::string nspawn_path();
 // Where systemd's own units live; the target of links we write for
 // units that are not ours (machines.target).
 std::string systemd_unit_dir();
+// Where the generator leaves files for helpers at run time.
+std::string runtime_dir();
+// The request sdme-import reads for rootfs `rootfs` (a valid rootfs name):
+// RUNTIME/import/ROOTFS.import.
+std::string import_request_path(std::string_view rootfs);
 
 }  // namespace sdme

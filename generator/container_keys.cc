@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 
+#include "common/import_request.h"
 #include "common/name.h"
 #include "common/strings.h"
 #include "generator/capabilities.h"
@@ -131,6 +132,241 @@ void emit_rootfs(const ContainerSettings& settings, const std::string& state_dir
     plan->overlay_arguments.push_back("--host-clone");
   else
     plan->requires_mounts_for.push_back(lower);
+}
+
+// --- Import=, ImportChecksum=, ImportInstallPackages=, ImportMaxSize= -------
+
+bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+bool all_of_chars(std::string_view text, bool (*allowed)(char)) {
+  return std::all_of(text.begin(), text.end(), allowed);
+}
+
+// A registry reference as docker and skopeo read it,
+// [HOST[:PORT]/]PATH[:TAG][@ALGORITHM:HEX]. Only the syntax is checked;
+// sdme-import resolves it.
+bool is_registry_reference(std::string_view reference) {
+  if (reference.empty() || reference.size() > 255) return false;
+  if (size_t at = reference.find('@'); at != std::string_view::npos) {
+    std::string_view digest = reference.substr(at + 1);
+    reference = reference.substr(0, at);
+    size_t colon = digest.find(':');
+    if (colon == std::string_view::npos || colon == 0 || digest.size() - colon - 1 < 32 ||
+        !all_of_chars(digest.substr(0, colon),
+                      [](char c) {
+                        return is_lower_alnum(c) || c == '+' || c == '.' || c == '_' || c == '-';
+                      }) ||
+        !all_of_chars(digest.substr(colon + 1),
+                      [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }))
+      return false;
+  }
+  size_t slash = reference.rfind('/');
+  size_t colon = reference.rfind(':');
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+    std::string_view tag = reference.substr(colon + 1);
+    reference = reference.substr(0, colon);
+    auto tag_char = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    };
+    if (tag.empty() || tag.size() > 128 || tag[0] == '.' || tag[0] == '-' ||
+        !all_of_chars(tag, tag_char))
+      return false;
+  }
+  std::vector<std::string> components = split(reference, '/');
+  size_t first_path_component = 0;
+  const std::string& first = components[0];
+  if (components.size() > 1 &&
+      (first.find_first_of(".:") != std::string::npos || first == "localhost")) {
+    std::string_view host = first;
+    if (size_t port = host.find(':'); port != std::string_view::npos) {
+      std::string_view digits = host.substr(port + 1);
+      if (digits.empty() || digits.size() > 5 ||
+          !all_of_chars(digits, [](char c) { return c >= '0' && c <= '9'; }))
+        return false;
+      host = host.substr(0, port);
+    }
+    if (host.empty() || host.front() == '.' || host.front() == '-' || host.back() == '.' ||
+        host.back() == '-' || !all_of_chars(host, [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+        }))
+      return false;
+    first_path_component = 1;
+  }
+  for (size_t i = first_path_component; i < components.size(); ++i) {
+    const std::string& component = components[i];
+    if (component.empty() || !is_lower_alnum(component.front()) ||
+        !is_lower_alnum(component.back()) || !all_of_chars(component, [](char c) {
+          return is_lower_alnum(c) || c == '.' || c == '_' || c == '-';
+        }))
+      return false;
+  }
+  return true;
+}
+
+// The source names one rootfs that every container using it shares, so it
+// cannot vary per instance: specifiers are refused and "%%" is a plain '%'
+// (percent-encoding in a URL is written "%%20").
+bool parse_import(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->import_source.clear();
+    return true;
+  }
+  std::string source;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '%') {
+      if (i + 1 < value.size() && value[i + 1] == '%') {
+        source += '%';
+        ++i;
+        continue;
+      }
+      *err = "Import=" + std::string(value) +
+             ": specifiers are not allowed in Import=, every container using the rootfs imports "
+             "the same source; write %% for a literal '%'";
+      return false;
+    }
+    source += value[i];
+  }
+  if (std::any_of(source.begin(), source.end(), [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return byte <= 0x20 || byte == 0x7F;
+      })) {
+    *err = "Import=" + std::string(value) +
+           " contains whitespace or a control character; percent-encode it in a URL (%%20 for a "
+           "space)";
+    return false;
+  }
+  if (source[0] == '/') {
+    if (!validate_absolute_path(source, "Import=", err)) return false;
+    settings->import_source = normalize_path(source);
+    return true;
+  }
+  if (size_t separator = source.find("://"); separator != std::string::npos) {
+    std::string scheme = source.substr(0, separator);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) {
+      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
+    if (scheme != "http" && scheme != "https") {
+      *err = "Import=" + std::string(value) + ": unsupported URL scheme '" +
+             source.substr(0, separator) + "', use http:// or https://";
+      return false;
+    }
+    if (separator + 3 == source.size() || source[separator + 3] == '/') {
+      *err = "Import=" + std::string(value) + " has no host name after " + scheme + "://";
+      return false;
+    }
+    settings->import_source = std::move(source);
+    return true;
+  }
+  if (!is_registry_reference(source)) {
+    *err = "Import=" + std::string(value) +
+           " is not an absolute path, an http:// or https:// URL, or a registry reference such "
+           "as docker.io/library/debian:12";
+    return false;
+  }
+  settings->import_source = std::move(source);
+  return true;
+}
+
+void emit_import(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  // Rootfs names are letters, digits, '-' and '.', all valid in a unit
+  // name as they are; the unit reads the name back with %i, not %I, so a
+  // '-' stays a '-'.
+  if (!settings.import_source.empty())
+    plan->import_unit = "sdme-import@" + settings.rootfs + ".service";
+}
+
+bool parse_import_checksum(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->import_checksum.clear();
+    return true;
+  }
+  if (!normalize_sha256_checksum(value, &settings->import_checksum)) {
+    *err = "ImportChecksum=" + std::string(value) +
+           " is not sha256: followed by 64 hexadecimal digits";
+    return false;
+  }
+  return true;
+}
+
+bool parse_import_install_packages(std::string_view value, ContainerSettings* settings,
+                                   std::string* err) {
+  if (value.empty()) {
+    settings->import_install_packages.reset();
+    return true;
+  }
+  InstallPackages install;
+  if (!parse_install_packages(value, &install)) {
+    *err = "ImportInstallPackages=" + std::string(value) + " is not yes, no or auto";
+    return false;
+  }
+  settings->import_install_packages = install;
+  return true;
+}
+
+// A size as systemd reads one: a number, possibly with a fraction, and an
+// optional B, K, M, G, T, P or E suffix in powers of 1024.
+bool parse_size(std::string_view text, uint64_t* size) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0) return false;
+  std::string_view whole = text.substr(0, digits);
+  text.remove_prefix(digits);
+  std::string_view fraction;
+  if (!text.empty() && text[0] == '.') {
+    size_t end = 1;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+    fraction = text.substr(1, end - 1);
+    if (fraction.empty()) return false;
+    text.remove_prefix(end);
+  }
+  while (!text.empty() && (text[0] == ' ' || text[0] == '\t')) text.remove_prefix(1);
+  constexpr std::string_view kSuffixes = "BKMGTPE";
+  uint64_t multiplier = 1;
+  if (!text.empty()) {
+    size_t power = kSuffixes.find(text[0]);
+    if (text.size() != 1 || power == std::string_view::npos) return false;
+    multiplier = uint64_t{1} << (10 * power);
+  }
+  uint64_t whole_value = 0;
+  for (char c : whole) {
+    if (whole_value > (UINT64_MAX - 9) / 10) return false;
+    whole_value = whole_value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (whole_value > UINT64_MAX / multiplier) return false;
+  uint64_t result = whole_value * multiplier;
+  // The fraction counts to the byte, as far as 18 digits can say.
+  uint64_t scale = 1, fraction_value = 0;
+  for (char c : fraction.substr(0, 18)) {
+    fraction_value = fraction_value * 10 + static_cast<uint64_t>(c - '0');
+    scale *= 10;
+  }
+  if (scale > 1) {
+    unsigned __int128 part = static_cast<unsigned __int128>(fraction_value) * multiplier / scale;
+    if (part > UINT64_MAX - result) return false;
+    result += static_cast<uint64_t>(part);
+  }
+  *size = result;
+  return true;
+}
+
+bool parse_import_max_size(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->import_max_size = 0;
+    return true;
+  }
+  uint64_t size = 0;
+  if (!parse_size(value, &size)) {
+    *err = "ImportMaxSize=" + std::string(value) +
+           " is not a size, use bytes or a number with K, M, G or T (powers of 1024)";
+    return false;
+  }
+  if (size == 0) {
+    *err = "ImportMaxSize=" + std::string(value) +
+           " must be more than 0; leave it out for sdme-import's default";
+    return false;
+  }
+  settings->import_max_size = size;
+  return true;
 }
 
 // --- Boot= and Exec= -------------------------------------------------------
@@ -604,6 +840,10 @@ void emit_nspawn_args(const ContainerSettings& settings, const std::string&, Con
 // The table. Row order is output order.
 constexpr std::array kContainerKeys = {
     ContainerKey{"Rootfs", KeyKind::kSingle, parse_rootfs, emit_rootfs},
+    ContainerKey{"Import", KeyKind::kSingle, parse_import, emit_import},
+    ContainerKey{"ImportChecksum", KeyKind::kSingle, parse_import_checksum, nullptr},
+    ContainerKey{"ImportInstallPackages", KeyKind::kSingle, parse_import_install_packages, nullptr},
+    ContainerKey{"ImportMaxSize", KeyKind::kSingle, parse_import_max_size, nullptr},
     ContainerKey{"Ephemeral", KeyKind::kBoolean, parse_ephemeral, emit_ephemeral},
     ContainerKey{"OpaqueDir", KeyKind::kList, parse_opaque_dir, emit_opaque_dir},
     ContainerKey{"Boot", KeyKind::kBoolean, parse_boot, emit_boot},
@@ -693,6 +933,38 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
     *err =
         last_assignment["Boot"]->location() + ": Boot=no needs Exec= to say which command to run";
     return false;
+  }
+  if (!settings->import_source.empty()) {
+    const std::string where = later("Import", "Rootfs")->location() + ": ";
+    if (is_host_clone(*settings)) {
+      *err = where +
+             "Import= needs Rootfs=NAME to name the rootfs it imports into; the host clone "
+             "cannot be imported";
+      return false;
+    }
+    if (settings->rootfs[0] == '/') {
+      *err = where +
+             "Import= needs Rootfs=NAME to name the rootfs it imports into, not the "
+             "directory " +
+             settings->rootfs;
+      return false;
+    }
+    if (settings->rootfs.find('%') != std::string::npos) {
+      *err = where + "Import= cannot be used with Rootfs=" + settings->rootfs +
+             ": a template cannot import one rootfs per instance; name one rootfs in Rootfs=";
+      return false;
+    }
+  } else {
+    const bool set[] = {!settings->import_checksum.empty(),
+                        settings->import_install_packages.has_value(),
+                        settings->import_max_size != 0};
+    const std::string_view keys[] = {"ImportChecksum", "ImportInstallPackages", "ImportMaxSize"};
+    for (size_t i = 0; i < std::size(keys); ++i) {
+      if (!set[i]) continue;
+      *err = last_assignment[keys[i]]->location() + ": " + std::string(keys[i]) +
+             "= needs Import= to say where the rootfs comes from";
+      return false;
+    }
   }
   for (const std::string& capability : settings->drop_capabilities) {
     if (std::find(settings->capabilities.begin(), settings->capabilities.end(), capability) !=

@@ -17,13 +17,14 @@ namespace sdme {
 // What the translation of a whole [Container] section produces; each row's
 // emit function adds its part.
 struct ContainerPlan {
-  std::vector<std::string> overlay_arguments;  // after "sdme-overlay mount NAME"
-  std::vector<std::string> nspawn_arguments;   // options, before NspawnArgs=
+  std::vector<std::string> overlay_arguments;     // after "sdme-overlay mount NAME"
+  std::vector<std::string> nspawn_arguments;      // options, before NspawnArgs=
   std::vector<std::string> nspawn_raw_arguments;  // NspawnArgs=, verbatim
-  std::vector<std::string> command;            // after "--" when not booting
+  std::vector<std::string> command;               // after "--" when not booting
   std::vector<std::string> requires_mounts_for;
-  std::string dns_network;                     // "host" or "private"
-  std::string hostname;                        // Hostname=, empty: the machine name
+  std::string dns_network;  // "host" or "private"
+  std::string hostname;     // Hostname=, empty: the machine name
+  std::string import_unit;  // "sdme-import@NAME.service" with Import=
 };
 
 // How a key's values combine, for the reader of the table (and the man page).

@@ -63,10 +63,13 @@ std::string at(int line) { return std::string(kPath) + ":" + std::to_string(line
 TEST(ContainerKeyTableTest, RowsAreInOutputOrder) {
   Strings names;
   for (const ContainerKey& key : container_keys()) names.emplace_back(key.name);
-  EXPECT_EQ(names, (Strings{"Rootfs", "Ephemeral", "OpaqueDir", "Boot", "Exec", "Hostname",
-                            "Network", "Bind", "BindReadOnly", "Environment", "PrivateUsers",
-                            "Capability", "DropCapability", "NoNewPrivileges", "ReadOnly",
-                            "SystemCallFilter", "NspawnArgs"}));
+  EXPECT_EQ(names,
+            (Strings{"Rootfs",         "Import",          "ImportChecksum", "ImportInstallPackages",
+                     "ImportMaxSize",  "Ephemeral",       "OpaqueDir",      "Boot",
+                     "Exec",           "Hostname",        "Network",        "Bind",
+                     "BindReadOnly",   "Environment",     "PrivateUsers",   "Capability",
+                     "DropCapability", "NoNewPrivileges", "ReadOnly",       "SystemCallFilter",
+                     "NspawnArgs"}));
 }
 
 TEST(ContainerKeyTableTest, NamesAreUniqueAndEveryRowHasAParser) {
@@ -282,6 +285,109 @@ TEST(RootfsKeyTest, RefusesBadAbsolutePaths) {
             at(2) +
                 "Rootfs=/srv/a\\b contains ',', ':', '\\' or whitespace, which overlayfs cannot "
                 "use in a layer path; move or link the directory to a plain path");
+}
+
+// --- Import= and its options -------------------------------------------------
+
+TEST(ImportKeyTest, SourcesOfEachKind) {
+  EXPECT_EQ(settings_ok("Rootfs=d\nImport=/srv//images/d.tar/\n").import_source,
+            "/srv/images/d.tar");
+  EXPECT_EQ(settings_ok("Rootfs=d\nImport=HTTPS://example.org/d.tar\n").import_source,
+            "HTTPS://example.org/d.tar");
+  EXPECT_EQ(settings_ok("Rootfs=d\nImport=http://u:p@127.0.0.1:8080/a%%2Fb\n").import_source,
+            "http://u:p@127.0.0.1:8080/a%2Fb");
+  for (const char* reference :
+       {"debian", "debian:12", "library/debian", "docker.io/library/debian:12",
+        "localhost:5000/team/app_1.x:v1.0-rc",
+        "localhost/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "registry.example:443/a/b/c:latest"})
+    EXPECT_EQ(settings_ok(std::string("Rootfs=d\nImport=") + reference + "\n").import_source,
+              reference);
+}
+
+TEST(ImportKeyTest, RefusesBadReferences) {
+  for (const char* reference :
+       {"Debian", "debian:", "debian:-x", "a//b", "-a/b", "a/b-", "debian@sha256:ab",
+        "host:99999x/a", "débian", "a:b:c", "./d.tar"}) {
+    std::string body = std::string("Rootfs=d\nImport=") + reference + "\n";
+    std::string err = settings_error(body);
+    EXPECT_EQ(err, at(3) + "Import=" + reference +
+                       " is not an absolute path, an http:// or https:// URL, or a registry "
+                       "reference such as docker.io/library/debian:12")
+        << reference;
+  }
+}
+
+TEST(ImportKeyTest, RefusesBadPaths) {
+  EXPECT_EQ(settings_error("Rootfs=d\nImport=/srv/../d.tar\n").substr(0, at(3).size()), at(3));
+  EXPECT_EQ(settings_error("Rootfs=d\nImport=/srv/\td.tar\n"),
+            at(3) +
+                "Import=/srv/\\x09d.tar contains whitespace or a control character; "
+                "percent-encode it in a URL (%%20 for a space)");
+}
+
+TEST(ImportKeyTest, EmptyTakesTheImportBack) {
+  ContainerSettings settings = settings_ok("Rootfs=d\nImport=/srv/d.tar\nImport=\n");
+  EXPECT_EQ(settings.import_source, "");
+  EXPECT_EQ(plan_container(settings, kStateDir).import_unit, "");
+}
+
+TEST(ImportKeyTest, PlanNamesTheImportUnit) {
+  EXPECT_EQ(plan_ok("Rootfs=debian-12.1\nImport=/srv/d.tar\n").import_unit,
+            "sdme-import@debian-12.1.service");
+}
+
+TEST(ImportKeyTest, RuleErrorsAreReportedAtTheLaterKey) {
+  EXPECT_EQ(settings_error("Import=/srv/d.tar\nRootfs=/srv/r\n"),
+            at(3) +
+                "Import= needs Rootfs=NAME to name the rootfs it imports into, not the "
+                "directory /srv/r");
+  EXPECT_EQ(settings_error("Rootfs=/\nImport=/srv/d.tar\n"),
+            at(3) +
+                "Import= needs Rootfs=NAME to name the rootfs it imports into; the host "
+                "clone cannot be imported");
+  EXPECT_EQ(settings_error("Import=/srv/d.tar\nRootfs=app-%i\nExec=/bin/true\n"),
+            at(3) +
+                "Import= cannot be used with Rootfs=app-%i: a template cannot import one "
+                "rootfs per instance; name one rootfs in Rootfs=");
+}
+
+TEST(ImportKeyTest, OptionsNeedImport) {
+  EXPECT_EQ(settings_error("Rootfs=d\nImportMaxSize=1G\nImportChecksum=\n"),
+            at(3) + "ImportMaxSize= needs Import= to say where the rootfs comes from");
+  // Reset options do not count.
+  settings_ok(
+      "Rootfs=d\nImportMaxSize=1G\nImportMaxSize=\nImportInstallPackages=no\n"
+      "ImportInstallPackages=\n");
+}
+
+TEST(ImportKeyTest, OptionsAreNormalized) {
+  ContainerSettings settings =
+      settings_ok("Rootfs=d\nImport=/srv/d.tar\nImportChecksum=sha256:" + std::string(64, 'E') +
+                  "\nImportInstallPackages=TRUE\nImportMaxSize=2K\n");
+  EXPECT_EQ(settings.import_checksum, "sha256:" + std::string(64, 'e'));
+  EXPECT_EQ(settings.import_install_packages, InstallPackages::kYes);
+  EXPECT_EQ(settings.import_max_size, 2048u);
+}
+
+TEST(ImportKeyTest, MaxSizeSpellings) {
+  auto size = [](const std::string& value) {
+    return settings_ok("Rootfs=d\nImport=/srv/d.tar\nImportMaxSize=" + value + "\n")
+        .import_max_size;
+  };
+  EXPECT_EQ(size("1"), 1u);
+  EXPECT_EQ(size("512B"), 512u);
+  EXPECT_EQ(size("1.5K"), 1536u);
+  EXPECT_EQ(size("3 M"), 3u << 20);
+  EXPECT_EQ(size("8G"), uint64_t{8} << 30);
+  EXPECT_EQ(size("2T"), uint64_t{2} << 40);
+  EXPECT_EQ(size("15E"), uint64_t{15} << 60);
+  for (const char* bad : {"G", "1.G", "-1", "1k", "1KB", "16E", "99999999999999999999", "1 2"})
+    EXPECT_EQ(
+        settings_error(std::string("Rootfs=d\nImport=/srv/d.tar\nImportMaxSize=") + bad + "\n"),
+        at(4) + "ImportMaxSize=" + bad +
+            " is not a size, use bytes or a number with K, M, G or T (powers of 1024)")
+        << bad;
 }
 
 // --- Ephemeral= ----------------------------------------------------------------

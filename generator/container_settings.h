@@ -2,9 +2,12 @@
 // command lines. Filled by the handlers of the key table (container_keys.h).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "common/import_request.h"
 
 namespace sdme {
 
@@ -20,14 +23,20 @@ struct ContainerSettings {
   // Rootfs=: unset or "/" clones the host; an absolute path is used as the
   // lower layer; anything else names a rootfs under STATE/rootfs.
   std::string rootfs;
-  std::optional<bool> boot;                // Boot=, default yes
-  std::vector<std::string> exec;           // Exec=, the command words
-  std::string hostname;                    // Hostname=
-  std::vector<BindMount> binds;            // Bind=
-  std::vector<BindMount> read_only_binds;  // BindReadOnly=
-  std::vector<std::string> environment;    // Environment=, NAME=VALUE each
+  // Import= and its options: where sdme-import fetches the named rootfs
+  // from when it does not exist yet. Empty source: no import.
+  std::string import_source;
+  std::string import_checksum;                             // normalized, or empty
+  std::optional<InstallPackages> import_install_packages;  // unset: auto
+  uint64_t import_max_size = 0;                            // 0: not set
+  std::optional<bool> boot;                                // Boot=, default yes
+  std::vector<std::string> exec;                           // Exec=, the command words
+  std::string hostname;                                    // Hostname=
+  std::vector<BindMount> binds;                            // Bind=
+  std::vector<BindMount> read_only_binds;                  // BindReadOnly=
+  std::vector<std::string> environment;                    // Environment=, NAME=VALUE each
   NetworkMode network = NetworkMode::kHost;
-  std::string network_name;                // zone or bridge name
+  std::string network_name;                    // zone or bridge name
   std::vector<std::string> capabilities;       // canonical CAP_ names or "all"
   std::vector<std::string> drop_capabilities;  // canonical CAP_ names
   std::optional<bool> no_new_privileges;

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/import_request.h"
 #include "generator/translate.h"
 #include "generator/unit_file.h"
 
@@ -49,8 +50,9 @@ class GeneratorTest : public ::testing::Test {
          {root_ + "/etc", etc_, root_ + "/usr", root_ + "/usr/lib", usr_, output_})
       ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0) << dir;
     directories_ = {{etc_, false}, {usr_, true}};
+    runtime_ = root_ + "/run/sdme";
     config_ = {"/var/lib/sdme", "/usr/libexec/sdme", "/usr/bin/systemd-nspawn",
-               "/lib/systemd/system"};
+               "/lib/systemd/system", runtime_};
   }
 
   void TearDown() override {
@@ -137,7 +139,7 @@ class GeneratorTest : public ::testing::Test {
     return text;
   }
 
-  std::string root_, etc_, usr_, output_;
+  std::string root_, etc_, usr_, output_, runtime_;
   std::vector<SearchDirectory> directories_;
   GeneratorConfig config_;
 };
@@ -397,6 +399,167 @@ TEST_F(GeneratorTest, DryRunFormat) {
             "---machines.target.wants/a.service -> ../a.service---\n"
             "---www.service -> a.service---\n");
   EXPECT_EQ(format_dry_run(GeneratorOutput()), "");
+}
+
+TEST_F(GeneratorTest, DryRunShowsDropInsAndImportRequests) {
+  GeneratorOutput output;
+  output.units = {{"a.service", "[Unit]\nA=1\n"}};
+  output.dropins = {{"sdme-import@d.service.d/50-sdme-state-dir.conf", "[Unit]\nC=1\n"}};
+  output.import_requests = {{"/run/sdme/import/d.import", "Rootfs=d\n"}};
+  output.links = {{"www.service", "a.service", "/etc/sdme/a.sdme"}};
+  EXPECT_EQ(format_dry_run(output),
+            "---a.service---\n"
+            "[Unit]\nA=1\n"
+            "---sdme-import@d.service.d/50-sdme-state-dir.conf---\n"
+            "[Unit]\nC=1\n"
+            "---/run/sdme/import/d.import---\n"
+            "Rootfs=d\n"
+            "---www.service -> a.service---\n");
+}
+
+TEST_F(GeneratorTest, ImportRequestIsWrittenForRootOnly) {
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=https://u:p@example.org/d.tar\n");
+  GeneratorOutput output = run();
+  EXPECT_EQ(output.errors, Strings{});
+  ImportRequest expected;
+  expected.rootfs = "debian";
+  expected.source = "https://u:p@example.org/d.tar";
+  expected.boot = true;
+  expected.origin = etc_ + "/web.sdme:3";
+  ASSERT_EQ(output.import_requests.size(), 1u);
+  EXPECT_EQ(output.import_requests[0].path, runtime_ + "/import/debian.import");
+  EXPECT_EQ(output.import_requests[0].text, format_import_request(expected));
+  // The default state directory is the one the static unit names.
+  EXPECT_TRUE(output.dropins.empty());
+  // Anyone may read the unit: the URL's credentials stay in the request.
+  ASSERT_EQ(output.units.size(), 1u);
+  EXPECT_EQ(output.units[0].text.find("u:p"), std::string::npos) << output.units[0].text;
+  EXPECT_NE(output.units[0].text.find("\nImport=https://***@example.org/d.tar\n"),
+            std::string::npos)
+      << output.units[0].text;
+
+  std::vector<std::string> errors;
+  ASSERT_TRUE(write_generator_output(output_, output, &errors));
+  EXPECT_EQ(errors, Strings{});
+  EXPECT_EQ(contents(runtime_ + "/import/debian.import"), format_import_request(expected));
+  EXPECT_EQ(file_type_and_mode(runtime_ + "/import/debian.import"), S_IFREG | 0600);
+  EXPECT_EQ(file_type_and_mode(runtime_ + "/import"), S_IFDIR | 0700);
+  for (const std::string& path : tree(output_))
+    EXPECT_EQ(path.find(".service.d/"), std::string::npos) << path;
+}
+
+TEST_F(GeneratorTest, ImportRequestDirectoryIsMadePrivate) {
+  ASSERT_EQ(::mkdir((root_ + "/run").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir(runtime_.c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((runtime_ + "/import").c_str(), 0755), 0);
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
+  std::vector<std::string> errors;
+  ASSERT_TRUE(write_generator_output(output_, run(), &errors));
+  EXPECT_EQ(errors, Strings{});
+  EXPECT_EQ(file_type_and_mode(runtime_ + "/import"), S_IFDIR | 0700);
+}
+
+TEST_F(GeneratorTest, StaleImportRequestsAreRemovedAndNothingElse) {
+  const std::string import_dir = runtime_ + "/import";
+  ASSERT_EQ(::mkdir((root_ + "/run").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir(runtime_.c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir(import_dir.c_str(), 0700), 0);
+  write(import_dir + "/old.import", "Rootfs=old\nSource=https://u:p@example.org/o.tar\n");
+  write(import_dir + "/debian.import", "Rootfs=debian\nSource=/stale\n");
+  write(import_dir + "/notes.txt", "kept\n");
+  ASSERT_EQ(::mkdir((import_dir + "/directory.import").c_str(), 0700), 0);
+  ASSERT_EQ(::symlink("notes.txt", (import_dir + "/link.import").c_str()), 0);
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
+  std::vector<std::string> errors;
+  ASSERT_TRUE(write_generator_output(output_, run(), &errors));
+  EXPECT_EQ(errors, Strings{});
+  EXPECT_EQ(tree(import_dir),
+            (Strings{"debian.import", "directory.import/", "link.import", "notes.txt"}));
+  EXPECT_NE(contents(import_dir + "/debian.import").find("Source=/srv/d.tar\n"), std::string::npos);
+
+  // With Import= gone, the next run leaves no request behind.
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\n");
+  std::string other_output = root_ + "/output2";
+  ASSERT_EQ(::mkdir(other_output.c_str(), 0755), 0);
+  ASSERT_TRUE(write_generator_output(other_output, run(), &errors));
+  EXPECT_EQ(errors, Strings{});
+  EXPECT_EQ(tree(import_dir), (Strings{"directory.import/", "link.import", "notes.txt"}));
+}
+
+TEST_F(GeneratorTest, NoImportsCreateNoRuntimeDirectory) {
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\n");
+  std::vector<std::string> errors;
+  ASSERT_TRUE(write_generator_output(output_, run(), &errors));
+  EXPECT_EQ(errors, Strings{});
+  EXPECT_EQ(file_type_and_mode(runtime_), 0u);
+}
+
+TEST_F(GeneratorTest, LaterConflictingImportIsRefused) {
+  write(etc_ + "/a.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\nExec=/bin/true\n");
+  write(etc_ + "/b.sdme", "[Container]\nRootfs=debian\nImport=/srv/other.tar\n");
+  write(etc_ + "/c.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\nImportMaxSize=1G\n");
+  write(etc_ + "/d.sdme",
+        "[Container]\nRootfs=debian\nImport=/srv/d.tar\nImportInstallPackages=no\n");
+  write(etc_ + "/e.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\nExec=/bin/sh\n");
+  GeneratorOutput output = run();
+  EXPECT_EQ(
+      output.errors,
+      (Strings{etc_ + "/b.sdme:3: Import= for rootfs 'debian' differs from " + etc_ +
+                   "/a.sdme:3; containers sharing a rootfs must import it the same way",
+               etc_ + "/c.sdme:3: ImportMaxSize= for rootfs 'debian' differs from " + etc_ +
+                   "/a.sdme:3; containers sharing a rootfs must import it the same way",
+               etc_ + "/d.sdme:3: ImportInstallPackages= for rootfs 'debian' differs from " + etc_ +
+                   "/a.sdme:3; containers sharing a rootfs must import it the same "
+                   "way"}));
+  EXPECT_EQ(unit_names(output), (Strings{"a.service", "e.service"}));
+  ASSERT_EQ(output.import_requests.size(), 1u);
+  ImportRequest request;
+  std::string err;
+  ASSERT_TRUE(parse_import_request(output.import_requests[0].text, "request", &request, &err))
+      << err;
+  EXPECT_EQ(request.source, "/srv/d.tar");
+  EXPECT_EQ(request.origin, etc_ + "/a.sdme:3");
+  // b.sdme would have booted it, but it has no unit.
+  EXPECT_FALSE(request.boot);
+}
+
+TEST_F(GeneratorTest, AnyBootingContainerOfTheRootfsCounts) {
+  write(etc_ + "/a.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\nExec=/bin/true\n");
+  write(etc_ + "/b.sdme", "[Container]\nRootfs=alpine\nImport=/srv/a.tar\nExec=/bin/true\n");
+  write(etc_ + "/z.sdme", "[Container]\nRootfs=debian\n");
+  write(usr_ + "/t@.sdme", "[Container]\nRootfs=%i\n");
+  GeneratorOutput output = run();
+  EXPECT_EQ(output.errors, Strings{});
+  ASSERT_EQ(output.import_requests.size(), 2u);
+  EXPECT_EQ(output.import_requests[0].path, runtime_ + "/import/alpine.import");
+  EXPECT_NE(output.import_requests[0].text.find("\nBoot=no\n"), std::string::npos);
+  EXPECT_EQ(output.import_requests[1].path, runtime_ + "/import/debian.import");
+  EXPECT_NE(output.import_requests[1].text.find("\nBoot=yes\n"), std::string::npos);
+}
+
+TEST_F(GeneratorTest, OtherStateDirectoryGetsAnImportDropIn) {
+  config_.state_dir = "/srv/sdme 100%";
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
+  GeneratorOutput output = run();
+  EXPECT_EQ(output.errors, Strings{});
+  ASSERT_EQ(output.dropins.size(), 1u);
+  EXPECT_EQ(output.dropins[0].path, "sdme-import@debian.service.d/50-sdme-state-dir.conf");
+  EXPECT_EQ(output.dropins[0].text,
+            "# Automatically generated by sdme-generator: the state directory is /srv/sdme "
+            "100%,\n"
+            "# not the /var/lib/sdme that sdme-import@.service names.\n"
+            "\n[Unit]\n"
+            "ConditionPathExists=\n"
+            "ConditionPathExists=!/srv/sdme 100%%/rootfs/%i\n"
+            "RequiresMountsFor=\"/srv/sdme 100%%/rootfs\"\n"
+            "\n[Service]\n"
+            "Environment=\"SDME_STATE_DIR=/srv/sdme 100%%\"\n");
+  std::vector<std::string> errors;
+  ASSERT_TRUE(write_generator_output(output_, output, &errors));
+  EXPECT_EQ(errors, Strings{});
+  std::string path = output_ + "/sdme-import@debian.service.d/50-sdme-state-dir.conf";
+  EXPECT_EQ(contents(path), output.dropins[0].text);
+  EXPECT_EQ(file_type_and_mode(path), S_IFREG | 0644);
 }
 
 TEST_F(GeneratorTest, TwoRunsGiveIdenticalBytes) {

@@ -76,11 +76,57 @@ void append_entries(const UnitSection* section, std::string* text) {
   for (const UnitEntry& entry : section->entries) *text += entry.key + "=" + entry.value + "\n";
 }
 
+// "https://user:secret@host/path" becomes "https://***@host/path".
+std::string without_url_credentials(const std::string& value) {
+  size_t scheme_end = value.find("://");
+  if (scheme_end == std::string::npos) return value;
+  size_t authority = scheme_end + 3;
+  size_t authority_end = value.find_first_of("/?#", authority);
+  if (authority_end == std::string::npos) authority_end = value.size();
+  size_t at = value.rfind('@', authority_end - 1);
+  if (at == std::string::npos || at < authority || authority_end == authority) return value;
+  return value.substr(0, authority) + "***" + value.substr(at);
+}
+
 void append_line(std::string_view key, std::string_view value, std::string* text) {
   *text += key;
   *text += '=';
   *text += value;
   *text += '\n';
+}
+
+void describe_rootfs_use(const ContainerSettings& settings, const UnitSection* container,
+                         RootfsUse* use) {
+  *use = RootfsUse{};
+  // A name with specifiers differs per instance and matches no import.
+  if (!settings.rootfs.empty() && settings.rootfs[0] != '/' &&
+      settings.rootfs.find('%') == std::string::npos)
+    use->rootfs_name = settings.rootfs;
+  use->boots = settings.boot.value_or(settings.exec.empty());
+  if (settings.import_source.empty()) return;
+  use->imports = true;
+  use->import.rootfs = settings.rootfs;
+  use->import.source = settings.import_source;
+  use->import.checksum = settings.import_checksum;
+  use->import.install_packages = settings.import_install_packages.value_or(InstallPackages::kAuto);
+  use->import.max_size = settings.import_max_size;
+  use->import.boot = use->boots;
+  if (container) {
+    for (const UnitEntry& entry : container->entries)
+      if (entry.key == "Import") use->import.origin = printable(entry.location());
+  }
+}
+
+}  // namespace
+
+std::string escape_specifiers(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    if (c == '%') escaped += '%';
+    escaped += c;
+  }
+  return escaped;
 }
 
 // RequiresMountsFor= and Environment= split on whitespace and unquote, but
@@ -97,25 +143,20 @@ std::string quote_unit_path(std::string_view path) {
   return quoted + "\"";
 }
 
-}  // namespace
-
-std::string escape_specifiers(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    if (c == '%') escaped += '%';
-    escaped += c;
-  }
-  return escaped;
+bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
+                    std::string* err) {
+  RootfsUse rootfs_use;
+  return translate_unit(input, unit, unit_text, &rootfs_use, err);
 }
 
 bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
-                    std::string* err) {
+                    RootfsUse* rootfs_use, std::string* err) {
   if (!check_sections(unit, err)) return false;
 
   ContainerSettings settings;
   const UnitSection* container = unit.find_section(kContainerSection);
   if (container && !parse_container_section(*container, &settings, err)) return false;
+  describe_rootfs_use(settings, container, rootfs_use);
 
   const std::string state_dir = escape_specifiers(input.state_dir);
   const std::string helper_dir = escape_specifiers(input.helper_dir);
@@ -140,6 +181,12 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   append_line("PartOf", "machines.target", &text);
   append_line("Before", "machines.target", &text);
   append_line("After", std::string("network.target ") + kModprobeUnits, &text);
+  // The import runs first when the rootfs is missing; its unit's condition
+  // skips it otherwise, which does not stop this unit.
+  if (!plan.import_unit.empty()) {
+    append_line("Requires", plan.import_unit, &text);
+    append_line("After", plan.import_unit, &text);
+  }
   append_line("RequiresMountsFor", quote_unit_path(container_dir), &text);
   for (const std::string& path : plan.requires_mounts_for)
     append_line("RequiresMountsFor", quote_unit_path(path), &text);
@@ -186,8 +233,13 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
 
   if (container) {
     // Kept for `systemctl cat`: what the file said, before translation.
+    // Anyone may read the unit, so a URL's credentials are left out.
     text += "\n[X-Container]\n";
-    append_entries(container, &text);
+    for (const UnitEntry& entry : container->entries) {
+      append_line(entry.key,
+                  entry.key == "Import" ? without_url_credentials(entry.value) : entry.value,
+                  &text);
+    }
   }
   for (const UnitSection& section : unit.sections()) {
     if (!section.name.starts_with("X-")) continue;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/import_request.h"
 #include "generator/unit_file.h"
 
 namespace sdme {
@@ -15,9 +16,9 @@ struct TranslationInput {
   std::string container_name;  // "web", "web-%i", "web-db": machine and directory name
   std::string source_path;     // the .sdme file, for SourcePath=
   std::vector<std::string> dropin_paths;
-  std::string state_dir;       // /var/lib/sdme
-  std::string helper_dir;      // where sdme-overlay and sdme-dns are installed
-  std::string nspawn_path;     // /usr/bin/systemd-nspawn
+  std::string state_dir;    // /var/lib/sdme
+  std::string helper_dir;   // where sdme-overlay and sdme-dns are installed
+  std::string nspawn_path;  // /usr/bin/systemd-nspawn
 };
 
 // Where containers and root file systems live unless SDME_STATE_DIR or
@@ -28,13 +29,29 @@ inline constexpr const char* kDefaultStateDir = "/var/lib/sdme";
 // The install target used when [Install] names none.
 inline constexpr const char* kDefaultInstallTarget = "machines.target";
 
+// What a unit's translation tells the rest of the run about its rootfs:
+// other containers may share it, and Import= asks for it to be fetched.
+struct RootfsUse {
+  std::string rootfs_name;  // Rootfs=NAME; empty for the host clone or a directory
+  bool boots = false;       // the container boots (Boot=yes, or no Exec=)
+  bool imports = false;     // Import= is set; then `import` is filled in
+  ImportRequest import;     // its boot is this container's alone
+};
+
 // Fills *unit_text with the complete unit. On a bad key or value returns
 // false with *err = "PATH:LINE: what is wrong".
 bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
                     std::string* err);
+// The same, also saying how the unit uses its rootfs.
+bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
+                    RootfsUse* rootfs_use, std::string* err);
 
 // Escapes '%' as "%%" in text that must reach systemd literally (paths we
 // derive ourselves, as opposed to user values, whose specifiers are kept).
 std::string escape_specifiers(std::string_view text);
+
+// Quotes a path (or NAME=VALUE) for RequiresMountsFor= and Environment=,
+// which split on whitespace and unquote but do not expand $VARIABLES.
+std::string quote_unit_path(std::string_view path);
 
 }  // namespace sdme

@@ -57,13 +57,18 @@ std::vector<std::string> names_of(const std::map<std::string, std::string>& map)
   return names;
 }
 
-// The text of the unit a directive is about, or a failure naming what exists.
+// The text of the unit (or drop-in, "X.service.d/Y.conf") a directive is
+// about, or a failure naming what exists.
 const std::string* find_unit(const CaseDirective& directive, const GeneratorRun& run,
                              std::string* failure) {
   auto found = run.units.find(directive.unit);
   if (found != run.units.end()) return &found->second;
-  *failure = "  " + directive.unit + " was not generated; generated units:\n" +
-             indented_lines(names_of(run.units));
+  found = run.dropins.find(directive.unit);
+  if (found != run.dropins.end()) return &found->second;
+  std::vector<std::string> names = names_of(run.units);
+  for (const std::string& dropin : names_of(run.dropins)) names.push_back(dropin);
+  *failure = "  " + directive.unit + " was not generated; generated units and drop-ins:\n" +
+             indented_lines(names);
   return nullptr;
 }
 
@@ -252,6 +257,47 @@ bool check_dry_run_exit(const CaseDirective& directive, const GeneratorRun& run,
   return false;
 }
 
+// The values of KEY= in an import request, in order.
+std::vector<std::string> request_values(const std::string& text, const std::string& key) {
+  std::vector<std::string> values;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    if (line.starts_with(key + "=")) values.emplace_back(line.substr(key.size() + 1));
+    start = end + 1;
+  }
+  return values;
+}
+
+bool check_import_request(const CaseDirective& directive, const GeneratorRun& run,
+                          std::string* failure) {
+  const std::string& rootfs = directive.arguments[0];
+  const std::string& key = directive.arguments[1];
+  std::string expected = expand(directive.arguments[2], run);
+  auto found = run.import_requests.find(rootfs);
+  if (found == run.import_requests.end()) {
+    *failure = "  expected an import request for rootfs " + quoted(rootfs) +
+               "; requests written:\n" + indented_lines(names_of(run.import_requests));
+    failure->pop_back();
+    return false;
+  }
+  std::vector<std::string> values = request_values(found->second, key);
+  if (values.size() == 1 && values[0] == expected) return true;
+  *failure = "  expected " + key + "=" + quoted(expected) + " in the request for " + rootfs +
+             "\n  found    " + key + "= " + quoted_list(values);
+  return false;
+}
+
+bool check_no_import_request(const CaseDirective& directive, const GeneratorRun& run,
+                             std::string* failure) {
+  if (run.import_requests.count(directive.arguments[0]) == 0) return true;
+  *failure = "  expected no import request for rootfs " + quoted(directive.arguments[0]) +
+             ", but it was written";
+  return false;
+}
+
 using CheckFunction = bool (*)(const CaseDirective&, const GeneratorRun&, std::string*);
 
 struct DirectiveKind {
@@ -283,6 +329,10 @@ constexpr std::array kDirectives = {
     DirectiveKind{"assert-no-symlink", 1, 1, "assert-no-symlink LINK", check_no_symlink},
     DirectiveKind{"assert-no-unit", 1, 1, "assert-no-unit NAME.service", check_no_unit},
     DirectiveKind{"assert-dry-run-exit", 1, 1, "assert-dry-run-exit N", check_dry_run_exit},
+    DirectiveKind{"assert-import-request", 3, 3, "assert-import-request ROOTFS KEY VALUE",
+                  check_import_request},
+    DirectiveKind{"assert-no-import-request", 1, 1, "assert-no-import-request ROOTFS",
+                  check_no_import_request},
 };
 
 const DirectiveKind* find_directive(std::string_view name) {

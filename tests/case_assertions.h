@@ -22,10 +22,17 @@ struct GeneratorRun {
   std::vector<std::string> messages;         // stderr lines ("sdme-generator: ...")
   std::map<std::string, std::string> units;  // file name in the output directory -> text
   std::map<std::string, std::string> links;  // path under the output directory -> target
+  // "sdme-import@debian.service.d/50-sdme-state-dir.conf" -> text
+  std::map<std::string, std::string> dropins;
+  // rootfs name -> text of /run/sdme/import/NAME.import
+  std::map<std::string, std::string> import_requests;
   int dry_run_exit_code = -1;
   std::string helper_dir;
   std::string systemd_unit_dir;
 };
+
+// Where the generator leaves import requests, below the case's root.
+inline constexpr std::string_view kImportRequestDirectory = "/run/sdme/import";
 
 // The prefix the generator puts before each message.
 inline constexpr std::string_view kGeneratorMessagePrefix = "sdme-generator: ";

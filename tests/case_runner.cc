@@ -2,7 +2,7 @@
 // against the real generator and checks it.
 //
 //   sdme-case-runner --generator PATH --helper-dir DIR --systemd-unit-dir DIR
-//                    [--expect-failure] CASE
+//                    [--static-unit-dir DIR] [--expect-failure] CASE
 //
 // The case is installed into a fresh temporary root; the generator runs
 // with SDME_ROOT pointing there, once writing into ROOT/out and once with
@@ -10,7 +10,10 @@
 // run must get right: the generator exits 0 (bad input never costs the
 // boot), prints only errors the case expects, leaves no stray files, and
 // --dry-run shows the same units, links and errors as the real run. Every
-// generated unit must then pass `systemd-analyze verify` without a word.
+// generated unit must then pass `systemd-analyze verify` without a word,
+// and so must every static unit a drop-in was written for, with its
+// drop-in; --static-unit-dir says where the static units (such as
+// sdme-import@.service) are found.
 //
 // Exit status: 0 the case passed, 1 it failed (with --expect-failure the
 // other way round: used to show the runner does catch mistakes), 2 the
@@ -46,6 +49,7 @@ struct Options {
   std::string generator;
   std::string helper_dir;
   std::string systemd_unit_dir;
+  std::string static_unit_dir;
   std::string systemd_analyze = "systemd-analyze";
   bool expect_failure = false;
   std::string case_path;
@@ -73,6 +77,8 @@ bool parse_options(int argc, char** argv, Options* options) {
       ok = value(&options->helper_dir);
     else if (argument == "--systemd-unit-dir")
       ok = value(&options->systemd_unit_dir);
+    else if (argument == "--static-unit-dir")
+      ok = value(&options->static_unit_dir);
     else if (argument == "--systemd-analyze")
       ok = value(&options->systemd_analyze);
     else if (argument == "--expect-failure")
@@ -109,9 +115,9 @@ std::string read_text(const fs::path& path) {
   return buffer.str();
 }
 
-// The units and links the real run wrote. Anything else in the output
-// directory (a temporary file left behind, a unit in a .wants directory) is
-// a failure.
+// The units, drop-ins and links the real run wrote. Anything else in the
+// output directory (a temporary file left behind, a unit in a .wants
+// directory) is a failure.
 void read_output_directory(const std::string& root, const fs::path& output, GeneratorRun* run,
                            std::vector<Failure>* failures) {
   std::error_code error;
@@ -125,6 +131,10 @@ void read_output_directory(const std::string& root, const fs::path& output, Gene
     } else if (it->is_regular_file() && it->path().parent_path() == output &&
                relative.ends_with(".service")) {
       run->units[relative] = replace_all(read_text(it->path()), root, "");
+    } else if (it->is_regular_file() && it->path().parent_path().parent_path() == output &&
+               it->path().parent_path().filename().string().ends_with(".service.d") &&
+               relative.ends_with(".conf")) {
+      run->dropins[relative] = replace_all(read_text(it->path()), root, "");
     } else {
       failures->push_back({"output", "  unexpected file in the output directory: " + relative});
     }
@@ -133,8 +143,31 @@ void read_output_directory(const std::string& root, const fs::path& output, Gene
     failures->push_back({"output", "  cannot list the output directory: " + error.message()});
 }
 
-// Reads --dry-run's "---NAME---" unit blocks and "---LINK -> TARGET---" lines.
+// The import requests the run left in ROOT/run/sdme/import, by rootfs name.
+void read_import_requests(const std::string& root, GeneratorRun* run) {
+  std::error_code error;
+  fs::path directory = fs::path(root) / sdme::kImportRequestDirectory.substr(1);
+  for (const auto& entry : fs::directory_iterator(directory, error)) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.ends_with(".import"))
+      run->import_requests[name.substr(0, name.size() - 7)] =
+          replace_all(read_text(entry.path()), root, "");
+  }
+}
+
+// The block name --dry-run gives an import request, "/run/sdme/import/NAME.import",
+// as the rootfs NAME, or empty for other blocks.
+std::string import_request_rootfs(const std::string& block_name) {
+  std::string prefix = std::string(sdme::kImportRequestDirectory) + "/";
+  if (!block_name.starts_with(prefix) || !block_name.ends_with(".import")) return {};
+  return block_name.substr(prefix.size(), block_name.size() - prefix.size() - 7);
+}
+
+// Reads --dry-run's "---NAME---" unit, drop-in and import request blocks and
+// "---LINK -> TARGET---" lines.
 void parse_dry_run(const std::string& text, std::map<std::string, std::string>* units,
+                   std::map<std::string, std::string>* dropins,
+                   std::map<std::string, std::string>* import_requests,
                    std::map<std::string, std::string>* links) {
   std::string* current = nullptr;
   for (const std::string& line : lines_of(text)) {
@@ -144,6 +177,10 @@ void parse_dry_run(const std::string& text, std::map<std::string, std::string>* 
       if (arrow != std::string::npos) {
         (*links)[inner.substr(0, arrow)] = inner.substr(arrow + 4);
         current = nullptr;
+      } else if (std::string rootfs = import_request_rootfs(inner); !rootfs.empty()) {
+        current = &(*import_requests)[rootfs];
+      } else if (inner.find(".service.d/") != std::string::npos) {
+        current = &(*dropins)[inner];
       } else {
         current = &(*units)[inner];
       }
@@ -163,8 +200,14 @@ std::string describe_links(const std::map<std::string, std::string>& links) {
 // the real run does.
 void compare_dry_run(const std::string& root, const ProcessResult& dry_run, const GeneratorRun& run,
                      std::vector<Failure>* failures) {
-  std::map<std::string, std::string> units, links;
-  parse_dry_run(replace_all(dry_run.standard_output, root, ""), &units, &links);
+  std::map<std::string, std::string> units, dropins, import_requests, links;
+  parse_dry_run(replace_all(dry_run.standard_output, root, ""), &units, &dropins, &import_requests,
+                &links);
+  if (dropins != run.dropins)
+    failures->push_back({"--dry-run", "  --dry-run shows other drop-ins than the run wrote"});
+  if (import_requests != run.import_requests)
+    failures->push_back(
+        {"--dry-run", "  --dry-run shows other import requests than the run wrote"});
   for (const auto& [name, text] : run.units) {
     auto found = units.find(name);
     if (found == units.end())
@@ -192,12 +235,24 @@ void compare_dry_run(const std::string& root, const ProcessResult& dry_run, cons
 // templates are checked with their real content too.
 void verify_units(const Options& options, const std::string& root, const fs::path& output,
                   const GeneratorRun& run, std::vector<Failure>* failures) {
-  std::vector<std::string> environment = sdme::environment_with({"SYSTEMD_UNIT_PATH"}, {});
-  for (const auto& [name, text] : run.units) {
+  // The output directory and the static units come first; the trailing
+  // ':' keeps systemd's own directories for the units ours refer to.
+  std::string unit_path = output.string() + ":";
+  if (!options.static_unit_dir.empty()) unit_path += options.static_unit_dir + ":";
+  std::vector<std::string> environment =
+      sdme::environment_with({"SYSTEMD_UNIT_PATH"}, {{"SYSTEMD_UNIT_PATH", unit_path}});
+  // Generated units by their file, static units with drop-ins by name.
+  std::vector<std::string> targets;
+  for (const auto& [name, text] : run.units) targets.push_back((output / name).string());
+  for (const auto& [path, text] : run.dropins) {
+    std::string unit = path.substr(0, path.find(".d/"));
+    if (std::find(targets.begin(), targets.end(), unit) == targets.end()) targets.push_back(unit);
+  }
+  for (const std::string& target : targets) {
+    std::string name = fs::path(target).filename().string();
     ProcessResult result;
     std::string err;
-    std::vector<std::string> command = {options.systemd_analyze, "verify", "--man=no",
-                                        (output / name).string()};
+    std::vector<std::string> command = {options.systemd_analyze, "verify", "--man=no", target};
     if (!sdme::run_process(command, environment, kTimeoutSeconds, &result, &err)) {
       failures->push_back({"verify " + name, "  " + err});
       continue;
@@ -227,6 +282,10 @@ void print_report(const GoldenCase& golden_case, const std::string& root,
   for (const std::string& message : run.messages) std::printf("%s\n", message.c_str());
   for (const auto& [name, text] : run.units)
     std::printf("--- generated %s ---\n%s", name.c_str(), text.c_str());
+  for (const auto& [name, text] : run.dropins)
+    std::printf("--- generated drop-in %s ---\n%s", name.c_str(), text.c_str());
+  for (const auto& [name, text] : run.import_requests)
+    std::printf("--- import request for %s ---\n%s", name.c_str(), text.c_str());
   std::printf("--- symlinks written ---\n%s", describe_links(run.links).c_str());
   std::vector<fs::path> files = {golden_case.source};
   if (golden_case.is_tree) {
@@ -246,7 +305,8 @@ int main(int argc, char** argv) {
   if (!parse_options(argc, argv, &options)) {
     std::fprintf(stderr,
                  "usage: sdme-case-runner --generator PATH --helper-dir DIR "
-                 "--systemd-unit-dir DIR [--systemd-analyze PATH] [--expect-failure] CASE\n");
+                 "--systemd-unit-dir DIR [--static-unit-dir DIR] [--systemd-analyze PATH] "
+                 "[--expect-failure] CASE\n");
     return kRunnerError;
   }
   const int passed = options.expect_failure ? kFailed : kPassed;
@@ -322,6 +382,7 @@ int main(int argc, char** argv) {
     failures.push_back({"generator", "  printed on standard output:\n" +
                                          replace_all(generated.standard_output, root, "")});
   read_output_directory(root, output, &run, &failures);
+  read_import_requests(root, &run);
   compare_dry_run(root, dry_run, run, &failures);
   for (const std::string& message : sdme::unexpected_messages(golden_case.directives, run))
     failures.push_back(

@@ -2,7 +2,8 @@
 # tests/cases/NAME/ root tree, each run by sdme-case-runner against the real
 # generator (see tests/case_runner.cc for the case format); the runner's own
 # self-test cases, which must fail; and the check that every [Container] key
-# has a case and a man page entry. All carry the label "golden".
+# has a case and a man page entry; and systemd-analyze verify of the static
+# unit sdme-import@.service. All carry the label "golden".
 # Included from tests/CMakeLists.txt.
 
 set(SDME_CASES_DIR "${CMAKE_CURRENT_LIST_DIR}/cases")
@@ -24,11 +25,33 @@ add_executable(sdme-key-coverage
   "${CMAKE_CURRENT_LIST_DIR}/case_unit_text.cc")
 target_link_libraries(sdme-key-coverage PRIVATE sdme_generator_lib)
 
+# A copy of the static units that finds sdme-import where the build puts it:
+# systemd-analyze verify checks that ExecStart= is executable. Until the
+# program exists, a link to true(1) stands in for it, so the rest of the
+# unit is still verified.
+set(SDME_TEST_UNIT_DIR "${PROJECT_BINARY_DIR}/tests/units")
+if(TARGET sdme-import)
+  set(SDME_TEST_IMPORT_HELPER_DIR "$<TARGET_FILE_DIR:sdme-import>")
+  add_dependencies(sdme-case-runner sdme-import)
+else()
+  find_program(SDME_TRUE_PROGRAM true REQUIRED)
+  set(SDME_TEST_IMPORT_HELPER_DIR "${PROJECT_BINARY_DIR}/tests/import-stand-in")
+  file(MAKE_DIRECTORY "${SDME_TEST_IMPORT_HELPER_DIR}")
+  file(CREATE_LINK "${SDME_TRUE_PROGRAM}" "${SDME_TEST_IMPORT_HELPER_DIR}/sdme-import" SYMBOLIC)
+endif()
+set(SDME_IMPORT_UNIT_SOURCE "${PROJECT_SOURCE_DIR}/units/sdme-import@.service.in")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SDME_IMPORT_UNIT_SOURCE}")
+file(READ "${SDME_IMPORT_UNIT_SOURCE}" SDME_IMPORT_UNIT_TEXT)
+string(REPLACE "@SDME_HELPER_DIR@" "${SDME_TEST_IMPORT_HELPER_DIR}" SDME_IMPORT_UNIT_TEXT
+  "${SDME_IMPORT_UNIT_TEXT}")
+file(GENERATE OUTPUT "${SDME_TEST_UNIT_DIR}/sdme-import@.service" CONTENT "${SDME_IMPORT_UNIT_TEXT}")
+
 set(SDME_CASE_RUNNER_COMMAND
   $<TARGET_FILE:sdme-case-runner>
   --generator $<TARGET_FILE:sdme-generator>
   --helper-dir $<TARGET_FILE_DIR:sdme-overlay>
-  --systemd-unit-dir "${SYSTEMD_UNIT_DIR}")
+  --systemd-unit-dir "${SYSTEMD_UNIT_DIR}"
+  --static-unit-dir "${SDME_TEST_UNIT_DIR}")
 
 # Cases are NAME.sdme files (their NAME.sdme.d/ drop-in directories are
 # not cases of their own) and NAME/ directories.
@@ -58,3 +81,16 @@ sdme_add_golden_cases("${SDME_CASE_RUNNER_SELFTEST_DIR}" case-runner-must-fail -
 add_test(NAME golden-key-coverage
   COMMAND sdme-key-coverage "${SDME_CASES_DIR}" "${SDME_MAN_PAGE}")
 set_tests_properties(golden-key-coverage PROPERTIES LABELS golden)
+
+# The static unit, through an instance as systemd-analyze verifies templates,
+# must pass without a word; and the installed copy must differ from the
+# tested one only in the helper directory.
+add_test(NAME static-unit-sdme-import
+  COMMAND "${CMAKE_COMMAND}"
+          "-DSYSTEMD_ANALYZE=systemd-analyze"
+          "-DTESTED_UNIT=${SDME_TEST_UNIT_DIR}/sdme-import@.service"
+          "-DTESTED_HELPER_DIR=${SDME_TEST_IMPORT_HELPER_DIR}"
+          "-DINSTALLED_UNIT=${PROJECT_BINARY_DIR}/units/sdme-import@.service"
+          "-DINSTALLED_HELPER_DIR=${SDME_HELPER_DIR}"
+          -P "${CMAKE_CURRENT_LIST_DIR}/verify_static_unit.cmake")
+set_tests_properties(static-unit-sdme-import PROPERTIES LABELS golden)
