@@ -27,7 +27,8 @@ struct TreeCopyCounters {
 
 // Copies the contents of `source_dir` into the existing empty directory
 // `target_dir`, and gives `target_dir` the owner, mode, extended attributes
-// and timestamps of `source_dir`. Mount points below the source become empty
+// and timestamps of `source_dir` (its own ACLs are dropped first, lest the
+// copy inherit them). Mount points below the source become empty
 // directories (a file mounted over a file is copied, as `cp -ax` does);
 // `target_dir` itself is skipped when it lies inside the
 // source. On failure the target holds a partial copy for the caller to

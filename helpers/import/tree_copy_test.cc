@@ -258,6 +258,24 @@ TEST_F(TreeCopyTest, KeepsOwnersModesAttributesTimesAndContents) {
   EXPECT_EQ(link_target(target_ + "/etc-link"), "/etc");
 }
 
+// Nothing the target would pass on to new entries (a setgid group, a
+// default ACL) nor a strict umask shows in the copy; new files skip chown
+// and chmod only when creating them gets both right.
+TEST_F(TreeCopyTest, KeepsOwnersAndModesWhateverTheTargetInherits) {
+  test_support::ScopedUmask umask(0077);
+  write_test_file(source_ + "/etc/motd", "hello");
+  write_test_file(source_ + "/etc/group", "root:x:0:");
+  ASSERT_EQ(::chmod((source_ + "/etc/motd").c_str(), 0644), 0);
+  ASSERT_EQ(::chmod((source_ + "/etc/group").c_str(), 0664), 0);
+  ASSERT_EQ(::chown(target_.c_str(), 0, 50), 0);
+  ASSERT_EQ(::chmod(target_.c_str(), 02775), 0);
+  set_attribute(target_, "system.posix_acl_default", access_control_list());
+
+  std::map<std::string, std::string> before = description_of(source_);
+  copy_successfully();
+  EXPECT_EQ(description_of(target_), before);
+}
+
 TEST_F(TreeCopyTest, KeepsHardLinksAsOneInode) {
   write_test_file(source_ + "/bin/gzip", "gzip");
   std::filesystem::create_directories(source_ + "/usr/bin");
