@@ -45,59 +45,56 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
          });
 }
 
-bool parse_size(std::string_view text, uint64_t* bytes, std::string* err) {
-  static constexpr std::string_view kSuffixes = "KMGTPE";
+// A size as systemd reads one: a number, possibly with a fraction, and an
+// optional B, K, M, G, T, P or E suffix in powers of 1024.
+bool parse_size(std::string_view text, uint64_t* size, std::string* err) {
+  const std::string_view original = text;
   auto fail = [&] {
-    *err = "'" + printable(text) +
+    *err = "'" + printable(original) +
            "' is not a size; write a number with an optional K, M, G or T suffix (powers of 1024), "
            "e.g. 8G";
     return false;
   };
-  size_t i = 0;
-  uint64_t whole = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    if (whole > (UINT64_MAX - 9) / 10) return fail();
-    whole = whole * 10 + static_cast<uint64_t>(text[i] - '0');
-    ++i;
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0) return fail();
+  std::string_view whole = text.substr(0, digits);
+  text.remove_prefix(digits);
+  std::string_view fraction;
+  if (!text.empty() && text[0] == '.') {
+    size_t end = 1;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+    fraction = text.substr(1, end - 1);
+    if (fraction.empty()) return fail();
+    text.remove_prefix(end);
   }
-  if (i == 0) return fail();
-  // Up to nine fraction digits, as in "1.5G", kept as parts per billion.
-  uint64_t fraction = 0, fraction_scale = 1;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    size_t digits = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (digits < 9) {
-        fraction = fraction * 10 + static_cast<uint64_t>(text[i] - '0');
-        fraction_scale *= 10;
-      }
-      ++digits;
-      ++i;
-    }
-    if (digits == 0) return fail();
-  }
+  while (!text.empty() && (text[0] == ' ' || text[0] == '\t')) text.remove_prefix(1);
+  constexpr std::string_view kSuffixes = "BKMGTPE";
   uint64_t multiplier = 1;
-  if (i < text.size()) {
-    size_t suffix = kSuffixes.find(text[i]);
-    if (suffix == std::string_view::npos) return fail();
-    multiplier = uint64_t{1} << (10 * (suffix + 1));
-    ++i;
+  if (!text.empty()) {
+    size_t power = kSuffixes.find(text[0]);
+    if (text.size() != 1 || power == std::string_view::npos) return fail();
+    multiplier = uint64_t{1} << (10 * power);
   }
-  if (i != text.size()) return fail();
-  if (whole > UINT64_MAX / multiplier) {
-    *err = "size '" + std::string(text) + "' is too large";
-    return false;
+  uint64_t whole_value = 0;
+  for (char c : whole) {
+    if (whole_value > (UINT64_MAX - 9) / 10) return fail();
+    whole_value = whole_value * 10 + static_cast<uint64_t>(c - '0');
   }
-  // Multiplier and scale are at most 2^60 and 10^9: divide first.
-  uint64_t fractional_bytes = fraction == 0
-                                  ? 0
-                                  : multiplier / fraction_scale * fraction +
-                                        multiplier % fraction_scale * fraction / fraction_scale;
-  if (whole * multiplier > UINT64_MAX - fractional_bytes) {
-    *err = "size '" + std::string(text) + "' is too large";
-    return false;
+  if (whole_value > UINT64_MAX / multiplier) return fail();
+  uint64_t result = whole_value * multiplier;
+  // The fraction counts to the byte, as far as 18 digits can say.
+  uint64_t scale = 1, fraction_value = 0;
+  for (char c : fraction.substr(0, 18)) {
+    fraction_value = fraction_value * 10 + static_cast<uint64_t>(c - '0');
+    scale *= 10;
   }
-  *bytes = whole * multiplier + fractional_bytes;
+  if (scale > 1) {
+    unsigned __int128 part = static_cast<unsigned __int128>(fraction_value) * multiplier / scale;
+    if (part > UINT64_MAX - result) return fail();
+    result += static_cast<uint64_t>(part);
+  }
+  *size = result;
   return true;
 }
 

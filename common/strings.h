@@ -28,8 +28,9 @@ bool parse_boolean(std::string_view text, bool* value);
 std::string printable(std::string_view text);
 
 // Levenshtein distance, used for did-you-mean suggestions.
-// A byte size as systemd writes them: "512", "64K", "1.5G"; suffixes K, M,
-// G, T, P, E are powers of 1024. The message says what a size looks like.
+// A byte size as systemd reads one: "512", "64K", "1.5G"; an optional B, K,
+// M, G, T, P or E suffix in powers of 1024. The message says what a size
+// looks like.
 bool parse_size(std::string_view text, uint64_t* bytes, std::string* err);
 
 size_t edit_distance(std::string_view a, std::string_view b);

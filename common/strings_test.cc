@@ -120,6 +120,10 @@ TEST(ParseSizeTest, AcceptsSystemdSizes) {
   EXPECT_EQ(bytes, 3ull << 29);
   ASSERT_TRUE(parse_size("2T", &bytes, &err)) << err;
   EXPECT_EQ(bytes, 2ull << 40);
+  ASSERT_TRUE(parse_size("8 G", &bytes, &err)) << err;
+  EXPECT_EQ(bytes, 8ull << 30);
+  ASSERT_TRUE(parse_size("100B", &bytes, &err)) << err;
+  EXPECT_EQ(bytes, 100u);
   ASSERT_TRUE(parse_size("15E", &bytes, &err)) << err;
   EXPECT_EQ(bytes, 15ull << 60);
 }
@@ -127,14 +131,16 @@ TEST(ParseSizeTest, AcceptsSystemdSizes) {
 TEST(ParseSizeTest, RefusesWhatIsNotASize) {
   uint64_t bytes = 0;
   std::string err;
-  for (const char* bad : {"", "G", "8g", "8 G", "-1", "1.G", "8GB", "0x10"}) {
+  for (const char* bad : {"", "G", "8g", "-1", "1.G", "8GB", "0x10"}) {
     EXPECT_FALSE(parse_size(bad, &bytes, &err)) << bad;
   }
   EXPECT_EQ(err,
             "'0x10' is not a size; write a number with an optional K, M, G or T suffix (powers of "
             "1024), e.g. 8G");
   EXPECT_FALSE(parse_size("16E", &bytes, &err));
-  EXPECT_EQ(err, "size '16E' is too large");
+  EXPECT_EQ(err,
+            "'16E' is not a size; write a number with an optional K, M, G or T suffix (powers of "
+            "1024), e.g. 8G");
   EXPECT_FALSE(parse_size("99999999999999999999", &bytes, &err));
 }
 

@@ -303,59 +303,14 @@ bool parse_import_install_packages(std::string_view value, ContainerSettings* se
   return true;
 }
 
-// A size as systemd reads one: a number, possibly with a fraction, and an
-// optional B, K, M, G, T, P or E suffix in powers of 1024.
-bool parse_size(std::string_view text, uint64_t* size) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  if (digits == 0) return false;
-  std::string_view whole = text.substr(0, digits);
-  text.remove_prefix(digits);
-  std::string_view fraction;
-  if (!text.empty() && text[0] == '.') {
-    size_t end = 1;
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-    fraction = text.substr(1, end - 1);
-    if (fraction.empty()) return false;
-    text.remove_prefix(end);
-  }
-  while (!text.empty() && (text[0] == ' ' || text[0] == '\t')) text.remove_prefix(1);
-  constexpr std::string_view kSuffixes = "BKMGTPE";
-  uint64_t multiplier = 1;
-  if (!text.empty()) {
-    size_t power = kSuffixes.find(text[0]);
-    if (text.size() != 1 || power == std::string_view::npos) return false;
-    multiplier = uint64_t{1} << (10 * power);
-  }
-  uint64_t whole_value = 0;
-  for (char c : whole) {
-    if (whole_value > (UINT64_MAX - 9) / 10) return false;
-    whole_value = whole_value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (whole_value > UINT64_MAX / multiplier) return false;
-  uint64_t result = whole_value * multiplier;
-  // The fraction counts to the byte, as far as 18 digits can say.
-  uint64_t scale = 1, fraction_value = 0;
-  for (char c : fraction.substr(0, 18)) {
-    fraction_value = fraction_value * 10 + static_cast<uint64_t>(c - '0');
-    scale *= 10;
-  }
-  if (scale > 1) {
-    unsigned __int128 part = static_cast<unsigned __int128>(fraction_value) * multiplier / scale;
-    if (part > UINT64_MAX - result) return false;
-    result += static_cast<uint64_t>(part);
-  }
-  *size = result;
-  return true;
-}
-
 bool parse_import_max_size(std::string_view value, ContainerSettings* settings, std::string* err) {
   if (value.empty()) {
     settings->import_max_size = 0;
     return true;
   }
   uint64_t size = 0;
-  if (!parse_size(value, &size)) {
+  std::string size_err;
+  if (!parse_size(value, &size, &size_err)) {
     *err = "ImportMaxSize=" + std::string(value) +
            " is not a size, use bytes or a number with K, M, G or T (powers of 1024)";
     return false;
