@@ -40,7 +40,9 @@
 # What the base contains. The cache directory's name carries a hash of this,
 # so changing the list builds a new base instead of reusing a stale one.
 TESTHOST_SUITE=bookworm
-TESTHOST_PACKAGES=(systemd dbus systemd-sysv systemd-container)
+# systemd and what nspawn and machinectl need, plus the shared libraries
+# sdme's helpers link against that minbase lacks (sdme-import's).
+TESTHOST_PACKAGES=(systemd dbus systemd-sysv systemd-container libarchive13 libcurl4)
 TESTHOST_HOSTNAME=sdme-testhost
 # The PATH and environment commands run with inside the host; nothing from
 # the caller's environment leaks in.
