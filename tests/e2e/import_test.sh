@@ -100,7 +100,7 @@ check_shared_import() {
   expect_equal "requests for the tarball after a second container started" 1 \
     "$(tarball_requests)" || return
   in_host journalctl --boot --no-pager --output=cat --unit sdme-import@debian.service || return
-  expect_equal "imports logged" 1 "$(grep -c -x -F 'Imported debian' <<<"$output")"
+  expect_equal "imports logged" 1 "$(grep -c -F 'Imported debian' <<<"$output")"
 }
 
 check_reimport_after_removal() {
