@@ -54,20 +54,6 @@ TEST(RegistryFixtureTest, PushesAHandBuiltImageThatReadsBackUnchanged) {
             nlohmann::json::array({image.layers[0].digest, image.layers[1].digest}));
 }
 
-// Reads a stream to its end, hashing it; false with `*err` when a read fails.
-bool hash_stream(ByteSource* source, std::string* hex, std::string* err) {
-  Sha256 hash;
-  for (;;) {
-    const void* data = nullptr;
-    size_t size = 0;
-    if (!source->read(&data, &size, err)) return false;
-    if (size == 0) break;
-    hash.update(data, size);
-  }
-  *hex = hash.hex_digest();
-  return true;
-}
-
 TEST(RegistryPullTest, PullsThePushedImageWithVerifiedLayers) {
   ScratchDirectory scratch;
   RegistryServer registry(scratch.path());
@@ -93,7 +79,7 @@ TEST(RegistryPullTest, PullsThePushedImageWithVerifiedLayers) {
         open_registry_blob(transport, pulled, pulled.layers[i], &err);
     ASSERT_TRUE(blob) << err;
     std::string hex;
-    ASSERT_TRUE(hash_stream(blob.get(), &hex, &err)) << err;
+    ASSERT_TRUE(sha256_stream(*blob, &hex, &err)) << err;
     EXPECT_EQ("sha256:" + hex, image.layers[i].digest);
   }
 

@@ -78,12 +78,15 @@ bool parse_sha256_checksum(std::string_view text, std::string* hex, std::string*
 
 bool sha256_file(const std::string& path, std::string* hex, std::string* err) {
   std::unique_ptr<FileByteSource> source = FileByteSource::open(path, err);
-  if (!source) return false;
+  return source && sha256_stream(*source, hex, err);
+}
+
+bool sha256_stream(ByteSource& source, std::string* hex, std::string* err) {
   Sha256 hash;
   for (;;) {
     const void* data = nullptr;
     size_t size = 0;
-    if (!source->read(&data, &size, err)) return false;
+    if (!source.read(&data, &size, err)) return false;
     if (size == 0) break;
     hash.update(data, size);
   }

@@ -39,6 +39,8 @@ bool parse_sha256_checksum(std::string_view text, std::string* hex, std::string*
 
 // Hashes a whole file.
 bool sha256_file(const std::string& path, std::string* hex, std::string* err);
+// Hashes a stream to its end; false with `*err` when a read fails.
+bool sha256_stream(ByteSource& source, std::string* hex, std::string* err);
 
 // Passes bytes through and hashes them; at the end of the stream the read
 // fails unless the digest (and the size, when known) is what was expected.
