@@ -49,8 +49,10 @@ struct Import {
 };
 
 std::string what_failed(const Import& run) {
-  return "cannot import '" + redact_url(run.settings.request.source) + "' as " +
-         run.settings.request.rootfs + ": ";
+  const ImportRequest& request = run.settings.request;
+  // As a service, say which .sdme line to fix.
+  std::string origin = request.origin.empty() ? "" : " (Import= at " + request.origin + ")";
+  return "cannot import '" + redact_url(request.source) + "' as " + request.rootfs + origin + ": ";
 }
 
 bool unpack(Import& run, ByteSource& source, std::string phase, const std::string& target,
