@@ -24,15 +24,19 @@
 
 #include <cctype>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <system_error>
 #include <thread>
 #include <unordered_set>
 
 #include "helpers/file_descriptor.h"
+#include "helpers/import/compression.h"
 
 namespace sdme {
 namespace {
@@ -283,6 +287,11 @@ class ScopedUtf8Locale {
   locale_t previous_ = locale_t{};
 };
 
+std::string truncation_message(const std::string& last_member, bool seen_member) {
+  return "truncated archive: unexpected end of data " +
+         (seen_member ? "after " + quote(last_member) : std::string("before its first member"));
+}
+
 // Why reading the archive stopped, in one line. `last_member` is the member
 // being read, or the one before the failing header.
 std::string read_failure(struct archive* reader, const ReadContext& context,
@@ -295,8 +304,7 @@ std::string read_failure(struct archive* reader, const ReadContext& context,
   // middle of a header's extension (a pax or GNU long-name record): the
   // read-ahead came back empty, and a failing source would have set one.
   if (message.empty() || is_truncation(message))
-    return "truncated archive: unexpected end of data " +
-           (seen_member ? "after " + quote(last_member) : std::string("before its first member"));
+    return truncation_message(last_member, seen_member);
   return "cannot read archive " + context.source->description() +
          (seen_member ? " after member " + quote(last_member) : std::string()) + ": " + message;
 }
@@ -318,13 +326,195 @@ bool open_reader(ReadContext* context, ReadArchive* reader, std::string* err) {
   return true;
 }
 
+// Reads a source to its end after the archive has ended, so that a source
+// checking a digest or a length at its end gets to check it.
+bool drain(ByteSource& source, const std::atomic<bool>* cancel, std::string* err) {
+  for (;;) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      *err = "interrupted";
+      return false;
+    }
+    const void* data = nullptr;
+    size_t size = 0;
+    if (!source.read(&data, &size, err)) return false;
+    if (size == 0) return true;
+  }
+}
+
+// Gives back the block a detection step already read, then the rest.
+class PrefixedByteSource : public ByteSource {
+ public:
+  PrefixedByteSource(ByteSource* inner, const void* prefix, size_t size)
+      : inner_(inner), prefix_(prefix), prefix_size_(size) {}
+  bool read(const void** data, size_t* size, std::string* err) override {
+    if (prefix_ != nullptr) {
+      *data = std::exchange(prefix_, nullptr);
+      *size = prefix_size_;
+      return true;
+    }
+    return inner_->read(data, size, err);
+  }
+  uint64_t expected_size() const override { return inner_->expected_size(); }
+  std::string description() const override { return inner_->description(); }
+
+ private:
+  ByteSource* inner_;
+  const void* prefix_;
+  size_t prefix_size_;
+};
+
+// Decompressed bytes on their way from the thread that decompresses to the
+// one that parses and writes, in a few large chunks so the two overlap.
+class ChunkPipe {
+ public:
+  enum class End { kOpen, kComplete, kTruncated, kFailed, kSourceFailed, kCancelled };
+  static constexpr size_t kChunkSize = 1 << 20;
+  static constexpr size_t kDepth = 4;
+
+  // Producer: a buffer to fill, recycled from the consumer.
+  std::string take_buffer() {
+    std::lock_guard lock(mutex_);
+    if (spare_.empty()) return std::string();
+    std::string buffer = std::move(spare_.back());
+    spare_.pop_back();
+    return buffer;
+  }
+  // False once the consumer stopped reading.
+  bool push(std::string chunk) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return chunks_.size() < kDepth || consumer_done_; });
+    if (consumer_done_) return false;
+    chunks_.push_back(std::move(chunk));
+    changed_.notify_all();
+    return true;
+  }
+  void close(End end, std::string message = "") {
+    std::lock_guard lock(mutex_);
+    end_ = end;
+    message_ = std::move(message);
+    changed_.notify_all();
+  }
+
+  // Consumer: the next chunk into `*chunk` (whose old buffer is recycled);
+  // false at the end, with how it ended.
+  bool pop(std::string* chunk, End* end, std::string* message) {
+    std::unique_lock lock(mutex_);
+    if (chunk->capacity() != 0) spare_.push_back(std::move(*chunk));
+    changed_.wait(lock, [&] { return !chunks_.empty() || end_ != End::kOpen; });
+    if (!chunks_.empty()) {
+      *chunk = std::move(chunks_.front());
+      chunks_.pop_front();
+      changed_.notify_all();
+      return true;
+    }
+    *end = end_;
+    *message = message_;
+    return false;
+  }
+  // How the producer ended; kOpen when it stopped because the consumer did.
+  End end(std::string* message) {
+    std::lock_guard lock(mutex_);
+    *message = message_;
+    return end_;
+  }
+  void stop_consuming() {
+    std::lock_guard lock(mutex_);
+    consumer_done_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::string> chunks_;
+  std::vector<std::string> spare_;
+  End end_ = End::kOpen;
+  std::string message_;
+  bool consumer_done_ = false;
+};
+
+// The consumer's end of the pipe as a ByteSource. A decompressor that ran
+// out of input looks like the end of the stream here, so that the tar
+// reader reports the member it was in.
+class PipeByteSource : public ByteSource {
+ public:
+  PipeByteSource(ChunkPipe* pipe, ByteSource* original) : pipe_(pipe), original_(original) {}
+  bool read(const void** data, size_t* size, std::string* err) override {
+    ChunkPipe::End end = ChunkPipe::End::kOpen;
+    std::string message;
+    if (pipe_->pop(&chunk_, &end, &message)) {
+      *data = chunk_.data();
+      *size = chunk_.size();
+      return true;
+    }
+    if (end == ChunkPipe::End::kFailed || end == ChunkPipe::End::kSourceFailed ||
+        end == ChunkPipe::End::kCancelled) {
+      *err = message;
+      return false;
+    }
+    truncated_ = end == ChunkPipe::End::kTruncated;
+    *size = 0;
+    return true;
+  }
+  std::string description() const override { return original_->description(); }
+  bool truncated() const { return truncated_; }
+
+ private:
+  ChunkPipe* pipe_;
+  ByteSource* original_;
+  std::string chunk_;
+  bool truncated_ = false;
+};
+
+// The producer: decompresses `source` into the pipe until the stream ends
+// (and closes the pipe saying how) or the consumer stops.
+void decompress_into(ByteSource& source, const std::atomic<bool>* cancel, ChunkPipe* pipe) {
+  ReadContext context;
+  context.source = &source;
+  context.cancel = cancel;
+  ReadArchive reader(archive_read_new(), archive_read_free);
+  if (reader == nullptr) return pipe->close(ChunkPipe::End::kFailed, "out of memory");
+  archive_read_support_filter_all(reader.get());
+  archive_read_support_format_raw(reader.get());
+  struct archive_entry* entry = nullptr;
+  int status = archive_read_open(reader.get(), &context, nullptr, read_from_source, nullptr);
+  if (status == ARCHIVE_OK) status = archive_read_next_header(reader.get(), &entry);
+  std::string chunk = pipe->take_buffer();
+  chunk.clear();
+  while (status == ARCHIVE_OK) {
+    const void* block = nullptr;
+    size_t size = 0;
+    la_int64_t offset = 0;
+    status = archive_read_data_block(reader.get(), &block, &size, &offset);
+    // What came before an error is passed on, so that the consumer gets
+    // to the member where the stream broke.
+    if (status == ARCHIVE_OK) chunk.append(static_cast<const char*>(block), size);
+    if (chunk.size() >= ChunkPipe::kChunkSize || (status != ARCHIVE_OK && !chunk.empty())) {
+      // The consumer stopped: it failed, or the archive ended before the
+      // compressed stream did.
+      if (!pipe->push(std::move(chunk))) return;
+      chunk = pipe->take_buffer();
+      chunk.clear();
+    }
+  }
+  if (status == ARCHIVE_EOF) return pipe->close(ChunkPipe::End::kComplete);
+  if (context.cancelled) return pipe->close(ChunkPipe::End::kCancelled, "interrupted");
+  if (!context.source_error.empty())
+    return pipe->close(ChunkPipe::End::kSourceFailed, context.source_error);
+  const char* text = archive_error_string(reader.get());
+  std::string message = text != nullptr ? text : "";
+  if (message.empty() || is_truncation(message)) return pipe->close(ChunkPipe::End::kTruncated);
+  pipe->close(ChunkPipe::End::kFailed,
+              "cannot read archive " + source.description() + ": " + message);
+}
+
 // One extraction: the libarchive reader and writer, the checks, and, for
 // layers, what this layer created.
 class Extractor {
  public:
   Extractor(ByteSource& input, int target_fd, const ExtractOptions& options,
-            ExtractCounters* counters)
-      : target_fd_(target_fd), options_(options), counters_(counters) {
+            ExtractCounters* counters, const PipeByteSource* pipe)
+      : target_fd_(target_fd), options_(options), counters_(counters), pipe_(pipe) {
     context_.source = &input;
     context_.cancel = options.cancel;
   }
@@ -341,6 +531,13 @@ class Extractor {
   }
   bool refuse(const std::string& member, const std::string& why, std::string* err) {
     return fail("refusing archive member " + quote(member) + ": " + why, err);
+  }
+  // Why reading stopped; a decompressor that ran out of input explains
+  // whatever the tar reader made of the end of its input.
+  std::string read_error() const {
+    if (pipe_ != nullptr && pipe_->truncated())
+      return truncation_message(last_member_, seen_member_);
+    return read_failure(reader_.get(), context_, last_member_, seen_member_);
   }
   bool process_entry(struct archive_entry* entry, std::string* err);
   bool check_parent(const std::string& member, const std::string& path, std::string* err);
@@ -359,6 +556,7 @@ class Extractor {
   int target_fd_;
   const ExtractOptions& options_;
   ExtractCounters* counters_;
+  const PipeByteSource* pipe_;
   ReadContext context_;
   ReadArchive reader_{nullptr, archive_read_free};
   WriteArchive writer_{nullptr, archive_write_free};
@@ -377,7 +575,10 @@ class Extractor {
 };
 
 bool Extractor::run(std::string* err) {
-  if (!open_reader(&context_, &reader_, err)) return false;
+  if (!open_reader(&context_, &reader_, err)) {
+    if (pipe_ != nullptr && pipe_->truncated()) *err = truncation_message("", false);
+    return false;
+  }
   writer_.reset(archive_write_disk_new());
   if (writer_ == nullptr) return fail("cannot unpack archive: out of memory", err);
   // No ARCHIVE_EXTRACT_FFLAGS: an immutable flag from an image would make
@@ -395,10 +596,14 @@ bool Extractor::run(std::string* err) {
     int status = archive_read_next_header(reader_.get(), &entry);
     if (status == ARCHIVE_EOF) break;
     // A warning (an unknown pax keyword, say) still gives a usable entry.
-    if (status < ARCHIVE_WARN)
-      return fail(read_failure(reader_.get(), context_, last_member_, seen_member_), err);
+    if (status < ARCHIVE_WARN) return fail(read_error(), err);
     if (!process_entry(entry, err)) return false;
   }
+  // The tar reader takes an end at a member boundary for the end of the
+  // archive (some writers leave out the closing blocks); a decompressor
+  // knows better.
+  if (pipe_ != nullptr && pipe_->truncated())
+    return fail(truncation_message(last_member_, seen_member_), err);
   // Directories get their final modes and times only now, deepest first.
   if (archive_write_close(writer_.get()) != ARCHIVE_OK) {
     const char* message = archive_error_string(writer_.get());
@@ -491,8 +696,7 @@ bool Extractor::copy_data(const std::string& member, std::string* err) {
     la_int64_t offset = 0;
     int status = archive_read_data_block(reader_.get(), &block, &size, &offset);
     if (status == ARCHIVE_EOF) return true;
-    if (status < ARCHIVE_WARN)
-      return fail(read_failure(reader_.get(), context_, member, true), err);
+    if (status < ARCHIVE_WARN) return fail(read_error(), err);
     if (blocks % 16 == 0 && cancelled()) return fail("interrupted", err);
     if (archive_write_data_block(writer_.get(), block, size, offset) < ARCHIVE_OK)
       return fail(write_failure(member), err);
@@ -674,24 +878,56 @@ bool extract_archive(ByteSource& input, const std::string& target_dir,
   ExtractCounters local_counters;
   if (counters == nullptr) counters = &local_counters;
 
+  // A compressed stream is decompressed on this thread while the writing
+  // thread parses and writes: on two cores that overlaps the two costs.
+  const void* first_block = nullptr;
+  size_t first_size = 0;
+  if (!input.read(&first_block, &first_size, err)) return false;
+  PrefixedByteSource source(&input, first_block, first_size);
+  Compression compression =
+      detect_compression(std::string_view(static_cast<const char*>(first_block), first_size));
+  bool pipelined = compression != Compression::kNone && compression != Compression::kUnknown;
+  ChunkPipe pipe;
+  PipeByteSource pipe_source(&pipe, &source);
+
   bool ok = false;
   std::string thread_err;
   auto extract = [&] {
     // This thread's working directory and umask only, not the process's.
     if (::unshare(CLONE_FS) != 0 || ::fchdir(target.get()) != 0) {
       thread_err = "cannot change into " + target_dir + ": " + std::strerror(errno);
-      return;
+    } else {
+      ScopedUtf8Locale utf8;
+      Extractor extractor(pipelined ? static_cast<ByteSource&>(pipe_source) : source, target.get(),
+                          options, counters, pipelined ? &pipe_source : nullptr);
+      ok = extractor.run(&thread_err);
     }
-    ScopedUtf8Locale utf8;
-    Extractor extractor(input, target.get(), options, counters);
-    ok = extractor.run(&thread_err);
+    if (pipelined)
+      pipe.stop_consuming();
+    else if (ok)
+      ok = drain(source, options.cancel, &thread_err);
   };
   try {
     std::thread worker(extract);
+    if (pipelined) decompress_into(source, options.cancel, &pipe);
     worker.join();
   } catch (const std::system_error& error) {
     *err = std::string("cannot start a thread to unpack the archive: ") + error.what();
     return false;
+  }
+  if (ok && pipelined) {
+    // The archive ended; what follows in the stream (the compressor's
+    // trailer, padding) is read too. A source that failed there, say on a
+    // digest it checks at its end, fails the extraction; data the
+    // decompressor could not make sense of after the archive's end does not.
+    std::string message;
+    ChunkPipe::End end = pipe.end(&message);
+    if (end == ChunkPipe::End::kSourceFailed || end == ChunkPipe::End::kCancelled) {
+      ok = false;
+      thread_err = message;
+    } else {
+      ok = drain(source, options.cancel, &thread_err);
+    }
   }
   if (!ok) *err = thread_err;
   return ok;

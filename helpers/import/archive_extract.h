@@ -49,8 +49,10 @@ struct ExtractOptions {
 };
 
 // Unpacks the tar stream from `input` into the existing directory
-// `target_dir`. On failure the target holds whatever was unpacked so far;
-// the caller discards it.
+// `target_dir`. `input` is read to its end, past the end of the archive, so
+// that a source checking a digest at its end checks it (and may be read
+// again after it reported the end). On failure the target holds whatever
+// was unpacked so far; the caller discards it.
 bool extract_archive(ByteSource& input, const std::string& target_dir,
                      const ExtractOptions& options, ExtractCounters* counters, std::string* err);
 

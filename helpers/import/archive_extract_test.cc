@@ -134,11 +134,16 @@ TEST_F(ArchiveExtractTest, ExtractsEveryCompression) {
     archive.directory(directory).file(directory + "/data", content);
     std::string bytes = archive.finish();
     EXPECT_EQ(compression_name(detect_compression(bytes.substr(0, 512))), name);
-    expect_extracts(bytes);
-    EXPECT_EQ(read_test_file(in_target(directory + "/data")), content) << name;
+    // A first block too short to tell the compression by is unpacked on
+    // one thread, a longer one with decompression on a thread of its own.
+    for (size_t block_size : {3, 65536}) {
+      std::string err;
+      EXPECT_TRUE(extract(bytes, &err, ExtractOptions(), block_size)) << err;
+      EXPECT_EQ(read_test_file(in_target(directory + "/data")), content) << name;
+    }
   }
-  EXPECT_EQ(counters_.entries, 12u);
-  EXPECT_EQ(counters_.unpacked_bytes, 6 * content.size());
+  EXPECT_EQ(counters_.entries, 24u);
+  EXPECT_EQ(counters_.unpacked_bytes, 12 * content.size());
 }
 
 TEST_F(ArchiveExtractTest, ExtractsGnuTarAndV7Dialects) {
@@ -591,6 +596,35 @@ TEST_F(ArchiveExtractTest, PassesOnTheSourcesError) {
   TestArchive archive;
   archive.file("x", random_bytes(100'000, 4));
   FailingByteSource source(archive.finish().substr(0, 2048), "download of x broke: reset");
+  std::string err;
+  EXPECT_FALSE(extract_archive(source, target_, ExtractOptions(), &counters_, &err));
+  EXPECT_EQ(err, "download of x broke: reset");
+}
+
+TEST_F(ArchiveExtractTest, ReadsTheSourceToItsEnd) {
+  for (int filter : {ARCHIVE_FILTER_NONE, ARCHIVE_FILTER_GZIP, ARCHIVE_FILTER_ZSTD}) {
+    TestArchive archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, filter);
+    archive.file("x", random_bytes(100'000, 5));
+    // What follows the archive (record padding, the compressor's trailer)
+    // is read too, ...
+    std::string bytes = archive.finish();
+    if (filter == ARCHIVE_FILTER_NONE) bytes += std::string(10240, '\0');
+    StringByteSource inner(bytes);
+    CountingByteSource counting(&inner, nullptr);
+    std::string err;
+    EXPECT_TRUE(extract_archive(counting, target_, ExtractOptions(), &counters_, &err)) << err;
+    EXPECT_EQ(counting.bytes_read(), bytes.size()) << filter;
+    // ... so that a source checking a digest at its end fails the extraction.
+    FailingByteSource failing(bytes, "blob sha256:00 does not match its digest");
+    EXPECT_FALSE(extract_archive(failing, target_, ExtractOptions(), &counters_, &err));
+    EXPECT_EQ(err, "blob sha256:00 does not match its digest") << filter;
+  }
+}
+
+TEST_F(ArchiveExtractTest, PassesOnTheSourcesErrorWhileDecompressing) {
+  TestArchive archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP);
+  archive.file("x", random_bytes(3'000'000, 6));
+  FailingByteSource source(archive.finish().substr(0, 100'000), "download of x broke: reset");
   std::string err;
   EXPECT_FALSE(extract_archive(source, target_, ExtractOptions(), &counters_, &err));
   EXPECT_EQ(err, "download of x broke: reset");

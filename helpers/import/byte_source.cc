@@ -9,9 +9,11 @@
 namespace sdme {
 namespace {
 
-// Large reads keep syscalls off the profile; libarchive's decompressors
-// consume whatever block size they are given.
-constexpr size_t kReadBlockSize = 1 << 20;
+// Big enough to keep syscalls off the profile, small enough to stay in the
+// CPU cache between read(2) copying into it and write(2) copying out of it:
+// unpacking a 250 MB rootfs tarball took 10-15% more system time with
+// 1 MiB blocks than with 64 KiB ones (what bsdtar reads).
+constexpr size_t kReadBlockSize = 64 << 10;
 
 }  // namespace
 
