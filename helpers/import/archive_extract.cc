@@ -623,7 +623,7 @@ bool Extractor::process_entry(struct archive_entry* entry, std::string* err) {
   if (++counters_->entries > options_.limits.max_entries)
     return fail("archive has more than " + std::to_string(options_.limits.max_entries) +
                     " members (limit) at member " + quote(member) +
-                    "; raise ImportMaxEntries= if this image really has that many files",
+                    "; a root file system has far fewer, so sdme-import will not unpack this one",
                 err);
 
   std::string path;
