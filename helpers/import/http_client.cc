@@ -103,6 +103,13 @@ std::string cap_message(const std::string& url, uint64_t max_bytes) {
   return "download of " + url + " exceeds the limit of " + std::to_string(max_bytes) + " bytes";
 }
 
+// Failures where the server was reached and the connection then broke, as
+// opposed to a name, route or certificate that is wrong.
+bool broken_connection(CURLcode code) {
+  return code == CURLE_GOT_NOTHING || code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR ||
+         code == CURLE_SEND_ERROR;
+}
+
 int check_cancel(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return cancelled(static_cast<const std::atomic<bool>*>(user)) ? 1 : 0;
 }
@@ -285,6 +292,8 @@ struct HttpByteSource::Transfer {
   std::unique_ptr<CurlHandle> handle;  // the current attempt's request
   ResponseHeaders headers;             // the current attempt's response
   int attempts = 0;
+  int breaks_in_a_row = 0;        // broken attempts since one last brought new bytes
+  uint64_t attempt_start = 0;     // `offset` when the current attempt began
   bool response_checked = false;  // the current attempt's status and range were accepted
   bool paused = false;
   bool retry_pending = false;  // the last attempt broke off; reconnect on the next pump
@@ -317,6 +326,7 @@ struct HttpByteSource::Transfer {
 
   bool start_attempt(std::string* err) {
     ++attempts;
+    attempt_start = offset;
     headers = ResponseHeaders();
     response_checked = false;
     paused = false;
@@ -371,7 +381,7 @@ struct HttpByteSource::Transfer {
   bool check_response() {
     response_checked = true;
     long status = response_status();
-    if (attempts == 1) return check_first_response(status);
+    if (!first_response_accepted) return check_first_response(status);
     if (status == 206) {
       uint64_t first = 0, total = 0;
       if (!parse_content_range(headers.content_range, &first, &total) || first != offset ||
@@ -488,16 +498,19 @@ struct HttpByteSource::Transfer {
                          : handle->error_buffer()[0] != '\0'
                              ? std::string(handle->error_buffer())
                              : std::string(curl_easy_strerror(result));
-    // Before a first response there is nothing to resume: the URL, the
-    // network or TLS is wrong, and saying so beats retrying.
-    if (attempts == 1 && !response_checked) {
+    breaks_in_a_row = offset > attempt_start ? 1 : breaks_in_a_row + 1;
+    bool retry = breaks_in_a_row < options.max_attempts;
+    // Before a first response only a connection that broke is worth another
+    // try; a wrong URL, an unreachable host or untrusted TLS stays wrong.
+    if (!first_response_accepted && (!retry || !broken_connection(result))) {
       *err = failure_message(shown_url, result, handle->error_buffer());
       return false;
     }
     remove_handle();
-    if (attempts >= options.max_attempts) {
-      *err = "download of " + shown_url + " broke off after " + std::to_string(offset) + " bytes " +
-             std::to_string(attempts) + " times; last error: " + detail +
+    // Every break counted here happened at the same byte.
+    if (!retry) {
+      *err = "download of " + shown_url + " broke off at byte " + std::to_string(offset) + " " +
+             std::to_string(breaks_in_a_row) + " times in a row; last error: " + detail +
              "; check the network and try again";
       return false;
     }
@@ -508,7 +521,7 @@ struct HttpByteSource::Transfer {
   }
 
   bool wait_before_retry(std::string* err) {
-    auto until = std::chrono::steady_clock::now() + options.retry_delay * attempts;
+    auto until = std::chrono::steady_clock::now() + options.retry_delay * breaks_in_a_row;
     while (std::chrono::steady_clock::now() < until) {
       if (cancelled(options.cancel)) {
         *err = "download of " + shown_url + " cancelled";

@@ -26,9 +26,12 @@ namespace sdme {
 struct HttpOptions {
   std::vector<std::string> headers;  // extra request headers, "Name: value"
   uint64_t max_bytes = 50ull << 30;  // body cap; more is an error naming the cap
-  int max_attempts = 5;              // for streams: resume after a broken connection
+  // For streams: how many connections in a row may break off at the same
+  // byte. One that brought new bytes starts the count over, so a long
+  // download on a flaky link goes on as long as it gets somewhere.
+  int max_attempts = 5;
   const std::atomic<bool>* cancel = nullptr;
-  // Wait before reconnecting a broken stream, times the attempt number.
+  // Wait before reconnecting a broken stream, times the breaks in a row.
   std::chrono::milliseconds retry_delay{1000};
 };
 
@@ -54,7 +57,8 @@ class HttpByteSource : public ByteSource {
  public:
   // Sends the request and waits for the response; nullptr and `*err` when
   // none came or its status is 400 or more (the message names the redacted
-  // URL and the status).
+  // URL and the status). A connection that broke before the response is
+  // retried like one that broke mid-body.
   static std::unique_ptr<HttpByteSource> open(const std::string& url, const HttpOptions& options,
                                               std::string* err);
   ~HttpByteSource() override;

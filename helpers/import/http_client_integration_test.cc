@@ -278,9 +278,11 @@ TEST_F(HttpClientTest, AFileChangedBeforeTheResumeIsNotSpliced) {
   EXPECT_EQ(server_.request_count("/root.tar"), 2);
 }
 
-TEST_F(HttpClientTest, GivesUpAfterMaxAttempts) {
+TEST_F(HttpClientTest, GivesUpAfterMaxAttemptsWithoutProgress) {
+  // Without ranges every attempt starts over and breaks at the same byte.
   std::string content = test_content(100000, 10);
   std::string url = put("/root.tar", content);
+  server_.set_ranges_supported(false);
   server_.add_break("/root.tar", 1000, 100);
   HttpOptions options = quick_options();
   options.max_attempts = 3;
@@ -290,10 +292,53 @@ TEST_F(HttpClientTest, GivesUpAfterMaxAttempts) {
   std::string received;
   EXPECT_FALSE(read_all(source.get(), &received, &err));
   EXPECT_EQ(err, "download of " + url +
-                     " broke off after 3000 bytes 3 times; last error: transfer closed with 97000 "
-                     "bytes remaining to read; check the network and try again");
-  EXPECT_TRUE(received == content.substr(0, 3000));
+                     " broke off at byte 1000 3 times in a row; last error: transfer closed with "
+                     "99000 bytes remaining to read; check the network and try again");
+  EXPECT_TRUE(received == content.substr(0, 1000));
   EXPECT_EQ(server_.request_count("/root.tar"), 3);
+  EXPECT_EQ(source->attempts(), 3);
+}
+
+TEST_F(HttpClientTest, KeepsResumingWhileEachAttemptGetsFurther) {
+  std::string content = test_content(20000, 14);
+  std::string url = put("/root.tar", content);
+  server_.add_break("/root.tar", 1000, 100);
+  HttpOptions options = quick_options();
+  options.max_attempts = 2;
+  std::string err;
+  std::unique_ptr<HttpByteSource> source = HttpByteSource::open(url, options, &err);
+  ASSERT_NE(source, nullptr) << err;
+  std::string received;
+  ASSERT_TRUE(read_all(source.get(), &received, &err)) << err;
+  EXPECT_TRUE(received == content) << "received " << received.size() << " bytes";
+  EXPECT_EQ(source->attempts(), 20);
+  EXPECT_EQ(server_.range_headers("/root.tar").size(), 19u);
+}
+
+TEST_F(HttpClientTest, RetriesAConnectionThatBrokeBeforeTheResponse) {
+  std::string content = test_content(50000, 15);
+  std::string url = put("/root.tar", content);
+  server_.add_hang_up("/root.tar", 2);
+  HttpOptions options = quick_options();
+  options.max_attempts = 3;
+  std::string err;
+  std::unique_ptr<HttpByteSource> source = HttpByteSource::open(url, options, &err);
+  ASSERT_NE(source, nullptr) << err;
+  EXPECT_EQ(source->response().status, 200);
+  EXPECT_EQ(source->expected_size(), content.size());
+  std::string received;
+  ASSERT_TRUE(read_all(source.get(), &received, &err)) << err;
+  EXPECT_TRUE(received == content);
+  EXPECT_EQ(source->attempts(), 3);
+  EXPECT_EQ(server_.range_headers("/root.tar"), std::vector<std::string>{});
+
+  // One hang-up more than the attempts: the message is libcurl's, as for a
+  // first attempt that fails for good.
+  std::string other = put("/other.tar", content);
+  server_.add_hang_up("/other.tar", 3);
+  EXPECT_EQ(HttpByteSource::open(other, options, &err), nullptr);
+  EXPECT_EQ(err, "cannot download " + other + ": Empty reply from server");
+  EXPECT_EQ(server_.request_count("/other.tar"), 3);
 }
 
 TEST_F(HttpClientTest, CancelledWhileWaiting) {

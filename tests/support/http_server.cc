@@ -170,6 +170,11 @@ void TestHttpServer::add_break(const std::string& path, uint64_t after_bytes, in
   breaks_[path] = Break{after_bytes, times};
 }
 
+void TestHttpServer::add_hang_up(const std::string& path, int times) {
+  std::lock_guard lock(mutex_);
+  hang_ups_[path] = times;
+}
+
 void TestHttpServer::add_truncation(const std::string& path, uint64_t after_bytes) {
   std::lock_guard lock(mutex_);
   truncations_[path] = after_bytes;
@@ -310,6 +315,10 @@ void TestHttpServer::serve_file(int fd, const RecordedRequest& request) {
     std::lock_guard lock(mutex_);
     if (auto it = redirects_.find(path); it != redirects_.end()) {
       send_simple(fd, it->second.second, "Location: " + it->second.first + "\r\n", "");
+      return;
+    }
+    if (auto it = hang_ups_.find(path); it != hang_ups_.end() && it->second > 0) {
+      --it->second;
       return;
     }
     if (auto it = etags_.find(path); it != etags_.end()) etag = it->second;

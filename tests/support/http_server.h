@@ -45,6 +45,9 @@ class TestHttpServer {
   // For the first `times` requests of `path`, sends the headers and
   // `after_bytes` bytes of the body, then closes the connection.
   void add_break(const std::string& path, uint64_t after_bytes, int times);
+  // For the first `times` requests of `path`, closes the connection without
+  // answering.
+  void add_hang_up(const std::string& path, int times);
   // Sends `after_bytes` bytes of `path` without a Content-Length and closes
   // cleanly, so the client sees an ordinary end of the body.
   void add_truncation(const std::string& path, uint64_t after_bytes);
@@ -92,6 +95,7 @@ class TestHttpServer {
   std::vector<RecordedRequest> requests_;
   std::map<std::string, std::pair<std::string, int>> redirects_;
   std::map<std::string, Break> breaks_;
+  std::map<std::string, int> hang_ups_;
   std::map<std::string, uint64_t> truncations_;
   std::map<std::string, uint64_t> stalls_;
   std::map<std::string, std::string> etags_;
