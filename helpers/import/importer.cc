@@ -284,8 +284,10 @@ bool import_rootfs(const ImportSettings& settings, ProgressReporter* progress,
   // an image names its content by digest already.
   if (!request.checksum.empty() && source.kind != SourceKind::kFile &&
       source.kind != SourceKind::kUrl) {
-    *err = "a checksum applies to a file or URL, not to a " +
-           std::string(source_kind_name(source.kind)) +
+    // "an OCI image layout", "a directory".
+    std::string kind(source_kind_name(source.kind));
+    *err = std::string("a checksum applies to a file or URL, not to ") +
+           (kind[0] == 'O' ? "an " : "a ") + kind +
            (source.kind == SourceKind::kRegistry ? "; pin the image by digest (NAME@sha256:...)"
                                                  : "; drop ImportChecksum=");
     return false;
