@@ -60,7 +60,17 @@ bool unpack(Import& run, ByteSource& source, std::string phase, const std::strin
       &source, [&](uint64_t done, uint64_t total) { run.progress.update(done, total); });
   ExtractOptions options = run.extract_options;
   options.apply_whiteouts = layer;
-  return extract_archive(counting, target, options, &run.counters, err);
+  if (!extract_archive(counting, target, options, &run.counters, err)) return false;
+  // The unpacker stops at the archive's end marker, but a checksum or
+  // digest is checked only when its stream reaches its end: without reading
+  // the rest (tar padding, or bytes appended to the file), a download with a
+  // wrong checksum or a tampered layer would be committed.
+  for (;;) {
+    const void* data;
+    size_t size;
+    if (!counting.read(&data, &size, err)) return false;
+    if (size == 0) return true;
+  }
 }
 
 // Layers of an OCI layout or docker-save directory, applied in order, each

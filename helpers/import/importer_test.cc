@@ -220,6 +220,29 @@ TEST_F(ImporterTest, ImportsAnOciLayoutTarballWithItsWhiteouts) {
   EXPECT_EQ(read_test_file(rootfs("archive") + "/etc/hostname"), "layer2\n");
 }
 
+TEST_F(ImporterTest, RefusesALayerWithBytesAfterItsEnd) {
+  // An uncompressed layer, whose unpacker stops at the tar's end marker:
+  // the bytes after it must still be refused.
+  std::string layout = source_path("layout");
+  std::string layer = make_tar({{TarEntry::kFile, "etc/os-release", "ID=layer\n", 0644}}, false);
+  std::string digest = test_support::write_blob(layout, layer);
+  write_test_file(layout + "/blobs/sha256/" + digest.substr(7), layer + std::string(100000, 'x'));
+  std::string config = test_support::config_json("linux", host_oci_architecture(), {digest});
+  std::string config_digest = test_support::write_blob(layout, config);
+  std::string manifest = test_support::manifest_json(
+      config_digest, config.size(), {{"application/vnd.oci.image.layer.v1.tar", digest, layer}});
+  std::string manifest_digest = test_support::write_blob(layout, manifest);
+  write_test_file(layout + "/oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
+  write_test_file(layout + "/index.json",
+                  "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/"
+                  "vnd.oci.image.manifest.v1+json\",\"digest\":\"" +
+                      manifest_digest + "\",\"size\":" + std::to_string(manifest.size()) + "}]}");
+  EXPECT_EQ(import_error(layout, "tampered"),
+            failure_prefix(layout, "tampered") + layout + "/blobs/sha256/" + digest.substr(7) +
+                ": size mismatch: expected " + std::to_string(layer.size()) +
+                " bytes, got more; the download is corrupt");
+}
+
 TEST_F(ImporterTest, ImportsADockerSaveTarball) {
   std::string base = make_tar({{TarEntry::kFile, "etc/os-release", "ID=docker\n", 0644},
                                {TarEntry::kFile, "removed", "gone\n", 0644}},
