@@ -69,6 +69,13 @@ bool parse_import_command_line(const std::vector<std::string>& arguments, Import
     }
     bool takes_value = name == "--checksum" || name == "--install-packages" ||
                        name == "--max-size" || name == "--architecture" || name == "--unit";
+    bool is_flag = name == "--help" || name == "--boot" || name == "--no-boot";
+    // Before the value checks: "--bogus=1" is an unknown option, not a flag
+    // given a value.
+    if (!takes_value && !is_flag) {
+      *err = "unknown option '" + std::string(name) + "'";
+      return false;
+    }
     if (takes_value && (!has_value || value.empty())) {
       *err = "option " + std::string(name) + " needs a value: " + std::string(name) + "=VALUE";
       return false;
@@ -102,9 +109,6 @@ bool parse_import_command_line(const std::vector<std::string>& arguments, Import
       command->architecture = std::string(value);
     } else if (name == "--unit") {
       command->unit_rootfs = std::string(value);
-    } else {
-      *err = "unknown option '" + std::string(name) + "'";
-      return false;
     }
   }
 

@@ -18,6 +18,25 @@ bool is_url(std::string_view source) {
   return starts_with(source, "http://") || starts_with(source, "https://");
 }
 
+// "/wd/./rootfs.tar" -> "/wd/rootfs.tar", so messages name the file as a
+// person would. ".." stays: resolving it without the file system would be
+// wrong behind a symlink.
+std::string without_dot_components(const std::string& path) {
+  std::string result;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view component(path.data() + start, end - start);
+    if (component != ".") {
+      if (!result.empty() || start > 0) result += '/';
+      result += component;
+    }
+    start = end + 1;
+  }
+  return normalize_path(result.empty() ? "/" : result);
+}
+
 }  // namespace
 
 std::string_view source_kind_name(SourceKind kind) {
@@ -65,7 +84,7 @@ bool classify_import_source(std::string_view source, const std::string& working_
   // current directory is that directory.
   std::string path =
       source[0] == '/' ? std::string(source) : working_directory + "/" + std::string(source);
-  path = normalize_path(path);
+  path = without_dot_components(path);
   struct stat status;
   if (::stat(path.c_str(), &status) == 0) {
     if (S_ISDIR(status.st_mode)) {

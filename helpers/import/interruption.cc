@@ -35,4 +35,6 @@ const std::atomic<bool>* interruption_flag() { return &interrupted_flag; }
 
 bool interrupted() { return interrupted_flag.load(); }
 
+void clear_interruption() { interrupted_flag.store(false); }
+
 }  // namespace sdme

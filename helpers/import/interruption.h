@@ -16,4 +16,9 @@ const std::atomic<bool>* interruption_flag();
 
 bool interrupted();
 
+// Lowers the flag again. sdme-import runs one import and exits, so only a
+// process that runs several imports needs this: the tests, which raise
+// SIGTERM to interrupt one import and must not fail every later one.
+void clear_interruption();
+
 }  // namespace sdme
