@@ -105,6 +105,12 @@ bool parse_import_command_line(const std::vector<std::string>& arguments, Import
         *err = "invalid --max-size: " + *err;
         return false;
       }
+      // 0 is how a request file says "the default"; on a command line it
+      // would read as "nothing at all".
+      if (command->request.max_size == 0) {
+        *err = "--max-size must be more than 0";
+        return false;
+      }
     } else if (name == "--architecture") {
       command->architecture = std::string(value);
     } else if (name == "--unit") {

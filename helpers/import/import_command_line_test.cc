@@ -153,6 +153,7 @@ TEST(ImportCommandLineTest, RefusesABadSize) {
   EXPECT_EQ(usage_error({"--max-size=lots", "a", "b"}),
             "invalid --max-size: 'lots' is not a size; write a number with an optional K, M, G "
             "or T suffix (powers of 1024), e.g. 8G");
+  EXPECT_EQ(usage_error({"--max-size=0", "a", "b"}), "--max-size must be more than 0");
   EXPECT_EQ(usage_error({"--max-size=8GB", "a", "b"}),
             "invalid --max-size: '8GB' is not a size; write a number with an optional K, M, G "
             "or T suffix (powers of 1024), e.g. 8G");

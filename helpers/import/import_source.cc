@@ -108,8 +108,10 @@ bool classify_import_source(std::string_view source, const std::string& working_
     *result = {SourceKind::kRegistry, std::string(source)};
     return true;
   }
-  *err = path + ": no such file or directory (for a registry image, write docker://" +
-         std::string(source) + ")";
+  *err = path + ": no such file or directory";
+  // Only a name that could be an image gets the hint.
+  if (source[0] != '/' && source[0] != '.' && source.find(' ') == std::string_view::npos)
+    *err += " (for a registry image, write docker://" + std::string(source) + ")";
   return false;
 }
 

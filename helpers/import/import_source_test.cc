@@ -124,14 +124,11 @@ TEST_F(ImportSourceTest, AMissingPathThatReadsAsAReferenceIsOne) {
   EXPECT_EQ(source.location, "localhost:5000/x");
 }
 
-TEST_F(ImportSourceTest, AMissingPathIsNamedWithAHintForRegistryImages) {
-  EXPECT_EQ(refusal("./x"), in_scratch("x") +
-                                ": no such file or directory (for a registry image, write "
-                                "docker://./x)");
-  EXPECT_EQ(refusal("/nonexistent-sdme/x"),
-            "/nonexistent-sdme/x: no such file or directory (for a registry image, write "
-            "docker:///nonexistent-sdme/x)");
-  // A file name that reads as an archive is not taken for a reference.
+TEST_F(ImportSourceTest, AMissingPathIsNamedWithAHintOnlyWhereItCouldBeAnImage) {
+  EXPECT_EQ(refusal("./x"), in_scratch("x") + ": no such file or directory");
+  EXPECT_EQ(refusal("/nonexistent-sdme/x"), "/nonexistent-sdme/x: no such file or directory");
+  // A file name that reads as an archive is not taken for a reference, but
+  // could still be meant as one.
   EXPECT_EQ(refusal("rootfs.tar.gz"), in_scratch("rootfs.tar.gz") +
                                           ": no such file or directory (for a registry image, "
                                           "write docker://rootfs.tar.gz)");

@@ -62,17 +62,10 @@ bool unpack(Import& run, ByteSource& source, std::string phase, const std::strin
       &source, [&](uint64_t done, uint64_t total) { run.progress.update(done, total); });
   ExtractOptions options = run.extract_options;
   options.apply_whiteouts = layer;
-  if (!extract_archive(counting, target, options, &run.counters, err)) return false;
-  // The unpacker stops at the archive's end marker, but a checksum or
-  // digest is checked only when its stream reaches its end: without reading
-  // the rest (tar padding, or bytes appended to the file), a download with a
-  // wrong checksum or a tampered layer would be committed.
-  for (;;) {
-    const void* data;
-    size_t size;
-    if (!counting.read(&data, &size, err)) return false;
-    if (size == 0) return true;
-  }
+  // extract_archive() reads the stream to its end, past the archive's end
+  // marker, so a checksum or digest checked at the end of the stream always
+  // is (ImporterIntegrationTest.ChecksTheChecksumOfBytesAfterTheArchivesEnd).
+  return extract_archive(counting, target, options, &run.counters, err);
 }
 
 // Layers of an OCI layout or docker-save directory, applied in order, each
@@ -301,7 +294,7 @@ bool import_rootfs(const ImportSettings& settings, ProgressReporter* progress,
     *err = std::string("a checksum applies to a file or URL, not to ") +
            (kind[0] == 'O' ? "an " : "a ") + kind +
            (source.kind == SourceKind::kRegistry ? "; pin the image by digest (NAME@sha256:...)"
-                                                 : "; drop ImportChecksum=");
+                                                 : "; drop ImportChecksum= (--checksum=)");
     return false;
   }
 

@@ -333,11 +333,12 @@ TEST_F(ImporterTest, RefusesAChecksumForADirectoryOrARegistryImage) {
   settings_.request.checksum = kNoSuchChecksum;
   std::string tree = make_source_tree();
   EXPECT_EQ(import_error(tree, "tree"),
-            "a checksum applies to a file or URL, not to a directory; drop ImportChecksum=");
+            "a checksum applies to a file or URL, not to a directory; drop ImportChecksum= "
+            "(--checksum=)");
   test_support::write_test_oci_layout(source_path("layout"), "v1", host_oci_architecture());
   EXPECT_EQ(import_error(source_path("layout"), "layout"),
             "a checksum applies to a file or URL, not to an OCI image layout; drop "
-            "ImportChecksum=");
+            "ImportChecksum= (--checksum=)");
   // Refused before any registry is contacted.
   EXPECT_EQ(import_error("docker.io/library/debian:12", "debian"),
             "a checksum applies to a file or URL, not to a registry image; pin the image by "
