@@ -226,10 +226,7 @@ TEST_F(ImportProgramTest, ExitsTwoWithTheUsageForAUsageError) {
 TEST_F(ImportProgramTest, ExitsOneWhenTheImportFails) {
   std::string output;
   EXPECT_EQ(run({scratch_.path() + "/missing", "name"}, &output), 1);
-  EXPECT_EQ(output, "sdme-import: " + scratch_.path() +
-                        "/missing: no such file or directory (for a registry image, write "
-                        "docker://" +
-                        scratch_.path() + "/missing)\n");
+  EXPECT_EQ(output, "sdme-import: " + scratch_.path() + "/missing: no such file or directory\n");
   EXPECT_EQ(entry_kind(rootfs("name")), "missing");
 }
 
