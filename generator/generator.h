@@ -33,7 +33,7 @@ struct GeneratedFile {
 
 struct GeneratorOutput {
   std::vector<GeneratedUnit> units;  // in source file-name order
-  // "sdme-import@NAME.service.d/50-sdme-state-dir.conf", when the state
+  // "sdme-import@NAME.service.d/50-sdme-paths.conf", when the state
   // directory is not the one the static unit names; by rootfs name.
   std::vector<GeneratedFile> dropins;
   // RUNTIME/import/NAME.import for every imported rootfs, by rootfs name.

@@ -22,7 +22,7 @@ struct GeneratorRun {
   std::vector<std::string> messages;         // stderr lines ("sdme-generator: ...")
   std::map<std::string, std::string> units;  // file name in the output directory -> text
   std::map<std::string, std::string> links;  // path under the output directory -> target
-  // "sdme-import@debian.service.d/50-sdme-state-dir.conf" -> text
+  // "sdme-import@debian.service.d/50-sdme-paths.conf" -> text
   std::map<std::string, std::string> dropins;
   // rootfs name -> text of /run/sdme/import/NAME.import
   std::map<std::string, std::string> import_requests;
