@@ -14,6 +14,8 @@
 
 #include "helpers/file_descriptor.h"
 #include "helpers/import/child_process.h"
+#include "helpers/import/tree_copy.h"
+#include "helpers/import/tree_copy.h"
 #include "helpers/remove_tree.h"
 
 namespace sdme {
@@ -69,7 +71,6 @@ struct Tool {
 };
 constexpr Tool kQemuImg = {"qemu-img", "SDME_QEMU_IMG", "qemu-utils"};
 constexpr Tool kSystemdDissect = {"systemd-dissect", "SDME_SYSTEMD_DISSECT", "systemd-container"};
-constexpr Tool kCp = {"cp", "SDME_CP", "coreutils"};
 
 bool find_tool(const Tool& tool, const std::string& image, std::string* path, std::string* err) {
   const char* override_path = std::getenv(tool.environment);
@@ -202,17 +203,17 @@ DiskImageKind detect_disk_image(std::string_view first_bytes) {
 }
 
 bool import_disk_image(const std::string& image, DiskImageKind kind, const std::string& target_dir,
-                       const std::string& scratch_dir, std::string* err) {
+                       const std::string& scratch_dir, std::string* err,
+                       const std::atomic<bool>* cancel) {
   if (kind == DiskImageKind::kNone) {
     *err = "cannot import " + image + ": not a disk image";
     return false;
   }
   // Every tool is looked for before the first one runs: a missing
   // systemd-dissect is better reported before a long conversion than after.
-  std::string qemu_img, dissect, cp;
+  std::string qemu_img, dissect;
   if (kind == DiskImageKind::kQcow2 && !find_tool(kQemuImg, image, &qemu_img, err)) return false;
   if (!find_tool(kSystemdDissect, image, &dissect, err)) return false;
-  if (!find_tool(kCp, image, &cp, err)) return false;
 
   ScratchArea scratch;
   if (!scratch.create(scratch_dir, image, err)) return false;
@@ -246,14 +247,17 @@ bool import_disk_image(const std::string& image, DiskImageKind kind, const std::
                 "systemd-dissect cannot mount it", err))
     return false;
 
-  // TEMPORARY: cp -a until helpers/import/tree_copy.h (copy_tree, with the
-  // import's size and entry limits) can be used here. Not
-  // --one-file-system: the only mounts below the mount point are the
-  // image's own partitions, and a separate /usr partition belongs in the
-  // tree. "SOURCE/." copies the root directory's owner and mode too.
-  if (!run_tool({cp, "-a", "--", mount_point + "/.", target_dir + "/."}, image,
-                "copying its files failed", err))
+  // The image's own partitions (a separate /usr) are mounted below the
+  // mount point by systemd-dissect, and belong in the tree.
+  TreeCopyOptions options;
+  options.cross_mounts = true;
+  options.cancel = cancel;
+  TreeCopyCounters counters;
+  std::string copy_err;
+  if (!copy_tree(mount_point, target_dir, options, &counters, &copy_err)) {
+    *err = "cannot import " + image + ": " + copy_err;
     return false;
+  }
   return true;
 }
 

@@ -5,6 +5,7 @@
 // directory; the image itself is never written to.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -26,11 +27,13 @@ DiskImageKind detect_disk_image(std::string_view first_bytes);
 // owners, modes, times, hard links, device nodes and extended attributes.
 // A QCOW2 image is first converted into a raw copy in SCRATCH_DIR (on the
 // same file system as the target, which will hold the files anyway). Tools
-// are found in $PATH, or at $SDME_QEMU_IMG, $SDME_SYSTEMD_DISSECT and
-// $SDME_CP. Nothing is left mounted, attached or in SCRATCH_DIR afterwards,
-// whether it succeeds or not; on failure TARGET_DIR may hold part of the
-// files, and the caller removes it.
+// are found in $PATH, or at $SDME_QEMU_IMG and $SDME_SYSTEMD_DISSECT. The
+// files are copied out with copy_tree() (tree_copy.h), which stops at the
+// next entry once `*cancel` is true. Nothing is left mounted, attached or in SCRATCH_DIR
+// afterwards, whether it succeeds or not; on failure TARGET_DIR may hold part of the files, and the
+// caller removes it.
 bool import_disk_image(const std::string& image, DiskImageKind kind, const std::string& target_dir,
-                       const std::string& scratch_dir, std::string* err);
+                       const std::string& scratch_dir, std::string* err,
+                       const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace sdme

@@ -132,7 +132,7 @@ bool import_disk(Import& run, const std::string& image, DiskImageKind kind,
   std::string scratch;
   if (!run.transaction.make_directory(&scratch, err)) return false;
   run.progress.set_phase("Copying files out of the disk image");
-  return import_disk_image(image, kind, staging, scratch, err);
+  return import_disk_image(image, kind, staging, scratch, err, interruption_flag());
 }
 
 bool import_file(Import& run, const std::string& path, std::string* staging, std::string* err) {

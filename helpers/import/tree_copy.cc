@@ -380,7 +380,7 @@ bool TreeCopier::copy_directory(size_t parent_index, const char* name, const str
   bool other_mount = mount_ids_known_ ? status.stx_mnt_id != source_mount_id_
                                       : makedev(status.stx_dev_major, status.stx_dev_minor) !=
                                             source_root_key_.device;
-  if (other_mount) {
+  if (other_mount && !options_.cross_mounts) {
     // A mount point, like /proc: the directory, none of what is mounted on it.
     return finish_directory(frame, false);
   }

@@ -18,6 +18,10 @@ struct TreeCopyOptions {
   const std::atomic<bool>* cancel = nullptr;
   // Apparent bytes of regular-file data copied so far (total 0: unknown).
   ProgressCallback progress;
+  // Descend into file systems mounted below the source too. For a disk
+  // image that systemd-dissect mounted: its /usr or /home partition is part
+  // of the tree, and nothing else is mounted there.
+  bool cross_mounts = false;
 };
 
 struct TreeCopyCounters {

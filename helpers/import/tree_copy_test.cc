@@ -418,6 +418,18 @@ TEST_F(TreeCopyTest, StaysOnTheSourceMount) {
   EXPECT_EQ(directory_entries(target_ + "/var/lib/sdme"), std::vector<std::string>{});
 }
 
+TEST_F(TreeCopyTest, CrossesMountsWhenAskedTo) {
+  // A disk image's separate /usr partition, mounted below its root.
+  std::filesystem::create_directories(source_ + "/usr");
+  ASSERT_EQ(::mount("tmpfs", (source_ + "/usr").c_str(), "tmpfs", 0, "mode=0755"), 0);
+  write_test_file(source_ + "/usr/bin/true", "partition content");
+  TreeCopyOptions options;
+  options.cross_mounts = true;
+  std::string err;
+  ASSERT_TRUE(copy(&err, nullptr, options)) << err;
+  EXPECT_EQ(read_test_file(target_ + "/usr/bin/true"), "partition content");
+}
+
 TEST_F(TreeCopyTest, SkipsTheTargetInsideTheSource) {
   write_test_file(source_ + "/etc/hostname", "host");
   std::filesystem::create_directories(source_ + "/var/lib/sdme/rootfs/copy");

@@ -109,9 +109,12 @@ check_reimport_after_removal() {
   # Nothing needs the import any more: StopWhenUnneeded= stopped it, so its
   # condition is checked again at the next start.
   expect_unit_state sdme-import@debian.service inactive || return
-  in_host rm -rf /var/lib/sdme/rootfs/debian /var/lib/sdme/containers/first || return
-  command_timeout=$import_timeout in_host systemctl start first.service || return
+  in_host rm -rf /var/lib/sdme/rootfs/debian /var/lib/sdme/containers/first \
+    /var/lib/sdme/containers/second || return
+  # Both at once: one transaction, one job for the shared import.
+  command_timeout=$import_timeout in_host systemctl start first.service second.service || return
   expect_unit_state first.service active || return
+  expect_unit_state second.service active || return
   expect_equal "requests for the tarball after the rootfs was removed" 2 "$(tarball_requests)"
 }
 
@@ -150,7 +153,7 @@ testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
 echo "# booted in $((SECONDS - boot_started)) s"
 run_check "a container whose Import= names a tarball on loopback HTTP starts with one systemctl start" check_import_on_start
 run_check "a second container sharing the rootfs starts without a second import" check_shared_import
-run_check "after both stop and the rootfs is removed, the next start imports it again" check_reimport_after_removal
+run_check "after both stop and the rootfs is removed, starting both at once imports it again, once" check_reimport_after_removal
 run_check "a bad ImportChecksum= fails the start, logs the mismatch and leaves no rootfs behind" check_bad_checksum
 
 testhost_poweroff "$poweroff_timeout" || bail_out "the test host does not power off cleanly after the checks"
