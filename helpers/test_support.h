@@ -144,4 +144,19 @@ inline std::vector<std::string> directory_entries(const std::string& path) {
   return names;
 }
 
+// Every path under `root`, relative and sorted, directories marked with a
+// trailing slash.
+inline std::vector<std::string> tree_listing(const std::string& root) {
+  std::vector<std::string> paths;
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(root, error);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    std::string path = it->path().lexically_relative(root).string();
+    if (it->is_directory() && !it->is_symlink()) path += "/";
+    paths.push_back(path);
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
 }  // namespace sdme::test_support

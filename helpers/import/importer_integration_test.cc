@@ -34,6 +34,7 @@ using test_support::ScopedEnvironment;
 using test_support::ScratchDirectory;
 using test_support::TarEntry;
 using test_support::TestHttpServer;
+using test_support::tree_listing;
 using test_support::write_test_file;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -41,21 +42,6 @@ using ::testing::StartsWith;
 
 constexpr char kNoSuchChecksum[] =
     "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-
-// Every path under `root`, relative and sorted, directories marked with a
-// trailing slash.
-std::vector<std::string> tree_listing(const std::string& root) {
-  std::vector<std::string> paths;
-  std::error_code error;
-  for (auto it = std::filesystem::recursive_directory_iterator(root, error);
-       it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-    std::string path = it->path().lexically_relative(root).string();
-    if (it->is_directory() && !it->is_symlink()) path += "/";
-    paths.push_back(path);
-  }
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
 
 class ImporterIntegrationTest : public ::testing::Test {
  protected:
