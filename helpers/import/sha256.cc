@@ -4,18 +4,9 @@
 
 #include <cstdlib>
 
+#include "common/import_request.h"
+
 namespace sdme {
-namespace {
-
-constexpr size_t kSha256HexLength = 64;
-
-bool is_hex_digit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
 
 struct Sha256::Context {
   EVP_MD_CTX* context = nullptr;
@@ -58,21 +49,14 @@ std::string sha256_hex(std::string_view data) {
 }
 
 bool parse_sha256_checksum(std::string_view text, std::string* hex, std::string* err) {
-  constexpr std::string_view kPrefix = "sha256:";
-  std::string_view digits = text;
-  bool prefixed = digits.size() >= kPrefix.size();
-  for (size_t i = 0; prefixed && i < kPrefix.size(); ++i)
-    prefixed = to_lower(digits[i]) == kPrefix[i];
-  if (prefixed) digits.remove_prefix(kPrefix.size());
-  bool valid = prefixed && digits.size() == kSha256HexLength;
-  for (size_t i = 0; valid && i < digits.size(); ++i) valid = is_hex_digit(digits[i]);
-  if (!valid) {
+  // The same rule the generator applies to ImportChecksum=.
+  std::string normalized;
+  if (!normalize_sha256_checksum(text, &normalized)) {
     *err = "invalid checksum \"" + std::string(text) +
            "\": expected sha256: followed by 64 hexadecimal digits";
     return false;
   }
-  hex->clear();
-  for (char c : digits) *hex += to_lower(c);
+  *hex = normalized.substr(normalized.find(':') + 1);
   return true;
 }
 
