@@ -1,64 +1,32 @@
 #include "tests/support/oci_test_image.h"
 
 #include <archive.h>
-#include <archive_entry.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
+#include "helpers/import/archive_test_support.h"
 #include "helpers/import/sha256.h"
+#include "helpers/test_support.h"
 
 namespace sdme::test_support {
-namespace {
-
-void write_file(const std::string& path, const std::string& content) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << content;
-}
-
-}  // namespace
 
 std::string make_tar(const std::vector<TarEntry>& entries, bool gzip) {
-  archive* writer = archive_write_new();
-  archive_write_set_format_pax_restricted(writer);
-  if (gzip) archive_write_add_filter_gzip(writer);
-  // Big enough for any test image; libarchive reports the size written.
-  std::string buffer(16 << 20, '\0');
-  size_t used = 0;
-  if (archive_write_open_memory(writer, buffer.data(), buffer.size(), &used) != ARCHIVE_OK)
-    std::abort();
+  TestArchive archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED,
+                      gzip ? ARCHIVE_FILTER_GZIP : ARCHIVE_FILTER_NONE);
   for (const TarEntry& item : entries) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, item.path.c_str());
-    archive_entry_set_perm(entry, item.mode);
-    archive_entry_set_mtime(entry, 1700000000, 0);
-    if (item.kind == TarEntry::kDirectory) {
-      archive_entry_set_filetype(entry, AE_IFDIR);
-    } else if (item.kind == TarEntry::kSymlink) {
-      archive_entry_set_filetype(entry, AE_IFLNK);
-      archive_entry_set_symlink(entry, item.content.c_str());
-    } else {
-      archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_size(entry, static_cast<la_int64_t>(item.content.size()));
-    }
-    if (archive_write_header(writer, entry) != ARCHIVE_OK) std::abort();
-    if (item.kind == TarEntry::kFile && !item.content.empty() &&
-        archive_write_data(writer, item.content.data(), item.content.size()) < 0)
-      std::abort();
-    archive_entry_free(entry);
+    if (item.kind == TarEntry::kDirectory)
+      archive.directory(item.path, item.mode);
+    else if (item.kind == TarEntry::kSymlink)
+      archive.symlink(item.path, item.content);
+    else
+      archive.file(item.path, item.content, item.mode);
   }
-  if (archive_write_close(writer) != ARCHIVE_OK) std::abort();
-  archive_write_free(writer);
-  buffer.resize(used);
-  return buffer;
+  return archive.finish();
 }
 
 std::string digest_of(const std::string& content) { return "sha256:" + sha256_hex(content); }
 
 std::string write_blob(const std::string& layout_dir, const std::string& content) {
   std::string digest = digest_of(content);
-  write_file(layout_dir + "/blobs/sha256/" + digest.substr(7), content);
+  write_test_file(layout_dir + "/blobs/sha256/" + digest.substr(7), content);
   return digest;
 }
 
@@ -121,14 +89,14 @@ TestImage write_test_oci_layout(const std::string& dir, const std::string& ref_n
   image.config_digest = write_blob(dir, image.config);
   image.manifest = manifest_json(image.config_digest, image.config.size(), image.layers);
   image.manifest_digest = write_blob(dir, image.manifest);
-  write_file(dir + "/oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
-  write_file(dir + "/index.json",
-             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
-             "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-             "\"digest\":\"" +
-                 image.manifest_digest + "\",\"size\":" + std::to_string(image.manifest.size()) +
-                 ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + ref_name +
-                 "\"}}]}");
+  write_test_file(dir + "/oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
+  write_test_file(
+      dir + "/index.json",
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+      "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+      "\"digest\":\"" +
+          image.manifest_digest + "\",\"size\":" + std::to_string(image.manifest.size()) +
+          ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + ref_name + "\"}}]}");
   return image;
 }
 
