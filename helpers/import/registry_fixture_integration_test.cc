@@ -22,16 +22,24 @@ using test_support::RegistryServer;
 using test_support::run_program;
 using test_support::ScratchDirectory;
 
-TEST(RegistryFixtureTest, PushesAHandBuiltImageThatReadsBackUnchanged) {
-  ScratchDirectory scratch;
-  RegistryServer registry(scratch.path());
-  std::string err;
-  ASSERT_TRUE(registry.start(&err)) << err;
-  std::string architecture = host_oci_architecture();
-  test_support::TestImage image =
-      test_support::write_test_oci_layout(scratch.path() + "/layout", "v1", architecture);
-  ASSERT_TRUE(registry.push_oci_layout(scratch.path() + "/layout", "v1", "sdme/test", &err)) << err;
+// A registry on loopback holding the hand-built image as sdme/test:v1.
+class PushedImageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(registry.start(&err)) << err;
+    image = test_support::write_test_oci_layout(scratch.path() + "/layout", "v1", architecture);
+    ASSERT_TRUE(registry.push_oci_layout(scratch.path() + "/layout", "v1", "sdme/test", &err))
+        << err;
+  }
 
+  ScratchDirectory scratch;
+  RegistryServer registry{scratch.path()};
+  std::string err;
+  std::string architecture = host_oci_architecture();
+  test_support::TestImage image;
+};
+
+TEST_F(PushedImageTest, PushesAHandBuiltImageThatReadsBackUnchanged) {
   std::string reference = "docker://" + registry.host() + "/sdme/test:v1";
   std::string output;
   ASSERT_EQ(run_program({"/usr/bin/skopeo", "inspect", "--tls-verify=false", "--raw", reference},
@@ -54,16 +62,7 @@ TEST(RegistryFixtureTest, PushesAHandBuiltImageThatReadsBackUnchanged) {
             nlohmann::json::array({image.layers[0].digest, image.layers[1].digest}));
 }
 
-TEST(RegistryPullTest, PullsThePushedImageWithVerifiedLayers) {
-  ScratchDirectory scratch;
-  RegistryServer registry(scratch.path());
-  std::string err;
-  ASSERT_TRUE(registry.start(&err)) << err;
-  std::string architecture = host_oci_architecture();
-  test_support::TestImage image =
-      test_support::write_test_oci_layout(scratch.path() + "/layout", "v1", architecture);
-  ASSERT_TRUE(registry.push_oci_layout(scratch.path() + "/layout", "v1", "sdme/test", &err)) << err;
-
+TEST_F(PushedImageTest, PullsThePushedImageWithVerifiedLayers) {
   RegistryReference reference;
   ASSERT_TRUE(parse_registry_reference(registry.host() + "/sdme/test:v1", &reference, &err)) << err;
   EXPECT_EQ(reference.api_base_url, "http://" + registry.host());
