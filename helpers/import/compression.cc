@@ -11,10 +11,6 @@ constexpr size_t kChecksumOffset = 148;
 constexpr size_t kChecksumLength = 8;
 constexpr size_t kMagicOffset = 257;
 
-bool starts_with(std::string_view bytes, std::string_view magic) {
-  return bytes.substr(0, magic.size()) == magic;
-}
-
 // The header checksum is the sum of all 512 bytes with the checksum field
 // itself counted as spaces. Old tar versions summed signed chars, so accept
 // either sum.
@@ -57,17 +53,17 @@ bool looks_like_tar(std::string_view first_512_bytes) {
 }
 
 Compression detect_compression(std::string_view first_bytes) {
-  if (starts_with(first_bytes, "\x1f\x8b")) return Compression::kGzip;
-  if (starts_with(first_bytes, std::string_view("\xfd"
-                                                "7zXZ\0",
-                                                6)))
+  if (first_bytes.starts_with("\x1f\x8b")) return Compression::kGzip;
+  if (first_bytes.starts_with(std::string_view("\xfd"
+                                               "7zXZ\0",
+                                               6)))
     return Compression::kXz;
-  if (starts_with(first_bytes, "\x28\xb5\x2f\xfd")) return Compression::kZstd;
-  if (starts_with(first_bytes, "BZh") && first_bytes.size() > 3 && first_bytes[3] >= '1' &&
+  if (first_bytes.starts_with("\x28\xb5\x2f\xfd")) return Compression::kZstd;
+  if (first_bytes.starts_with("BZh") && first_bytes.size() > 3 && first_bytes[3] >= '1' &&
       first_bytes[3] <= '9')
     return Compression::kBzip2;
   // The LZ4 frame format, and the legacy format lz4 -l still writes.
-  if (starts_with(first_bytes, "\x04\x22\x4d\x18") || starts_with(first_bytes, "\x02\x21\x4c\x18"))
+  if (first_bytes.starts_with("\x04\x22\x4d\x18") || first_bytes.starts_with("\x02\x21\x4c\x18"))
     return Compression::kLz4;
   if (looks_like_tar(first_bytes)) return Compression::kNone;
   return Compression::kUnknown;

@@ -10,12 +10,8 @@
 namespace sdme {
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 bool is_url(std::string_view source) {
-  return starts_with(source, "http://") || starts_with(source, "https://");
+  return source.starts_with("http://") || source.starts_with("https://");
 }
 
 // "/wd/./rootfs.tar" -> "/wd/rootfs.tar", so messages name the file as a
@@ -65,7 +61,7 @@ bool classify_import_source(std::string_view source, const std::string& working_
     *result = {SourceKind::kUrl, std::string(source)};
     return true;
   }
-  if (starts_with(source, "docker://")) {
+  if (source.starts_with("docker://")) {
     std::string_view reference = source.substr(strlen("docker://"));
     if (!looks_like_registry_reference(reference)) {
       *err = "'" + std::string(source) + "' is not a registry image reference";
