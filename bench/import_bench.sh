@@ -26,7 +26,7 @@ else
 fi
 runs=${RUNS:-3}
 bench=${BENCH_DIR:-/var/tmp/sdme-bench}
-import=$build_dir/helpers/import/sdme-import
+import=$build_dir/libexec/sdme-import
 [[ -x $import ]] || { echo "build sdme-import first: $import" >&2; exit 1; }
 
 mkdir -p "$bench/inputs"

@@ -127,9 +127,9 @@ std::string lower_directory(const ContainerSettings& settings, const std::string
 void emit_rootfs(const ContainerSettings& settings, const std::string& state_dir,
                  ContainerPlan* plan) {
   std::string lower = lower_directory(settings, state_dir);
-  plan->overlay_arguments.push_back("--lower=" + lower);
+  plan->overlay.lower = lower;
   if (is_host_clone(settings))
-    plan->overlay_arguments.push_back("--host-clone");
+    plan->overlay.host_clone = true;
   else
     plan->requires_mounts_for.push_back(lower);
 }
@@ -549,7 +549,7 @@ bool parse_network(std::string_view value, ContainerSettings* settings, std::str
 }
 
 void emit_network(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
-  plan->dns_network = settings.network == NetworkMode::kHost ? "host" : "private";
+  plan->dns_network = settings.network == NetworkMode::kHost ? DnsNetwork::kHost : DnsNetwork::kPrivate;
   switch (settings.network) {
     case NetworkMode::kHost:
       break;
@@ -644,7 +644,7 @@ bool parse_ephemeral(std::string_view value, ContainerSettings* settings, std::s
 }
 
 void emit_ephemeral(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
-  if (settings.ephemeral) plan->overlay_arguments.push_back("--ephemeral");
+  plan->overlay.ephemeral = settings.ephemeral;
 }
 
 // --- SystemCallFilter= -------------------------------------------------------
@@ -758,12 +758,11 @@ constexpr std::array<std::string_view, 2> kHostCloneDefaultOpaqueDirs = {"/etc/s
 
 void emit_opaque_dir(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
   if (!settings.opaque_dirs_assigned && is_host_clone(settings)) {
-    for (std::string_view dir : kHostCloneDefaultOpaqueDirs)
-      plan->overlay_arguments.push_back("--opaque=" + std::string(dir));
+    plan->overlay.opaque_directories.assign(kHostCloneDefaultOpaqueDirs.begin(),
+                                            kHostCloneDefaultOpaqueDirs.end());
     return;
   }
-  for (const std::string& dir : settings.opaque_dirs)
-    plan->overlay_arguments.push_back("--opaque=" + dir);
+  plan->overlay.opaque_directories = settings.opaque_dirs;
 }
 
 // --- NspawnArgs= -------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/helper_command_lines.h"
 #include "generator/container_settings.h"
 #include "generator/unit_file.h"
 
@@ -17,12 +18,14 @@ namespace sdme {
 // What the translation of a whole [Container] section produces; each row's
 // emit function adds its part.
 struct ContainerPlan {
-  std::vector<std::string> overlay_arguments;     // after "sdme-overlay mount NAME"
+  // sdme-overlay mount's request; translate_unit() adds the container's
+  // name and host name.
+  OverlayMountRequest overlay;
   std::vector<std::string> nspawn_arguments;      // options, before NspawnArgs=
   std::vector<std::string> nspawn_raw_arguments;  // NspawnArgs=, verbatim
   std::vector<std::string> command;               // after "--" when not booting
   std::vector<std::string> requires_mounts_for;
-  std::string dns_network;  // "host" or "private"
+  DnsNetwork dns_network = DnsNetwork::kHost;
   std::string hostname;     // Hostname=, empty: the machine name
   std::string import_unit;  // "sdme-import@NAME.service" with Import=
 };

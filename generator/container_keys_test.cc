@@ -16,6 +16,13 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
+// The options the plan gives sdme-overlay mount, as the unit writes them.
+Strings overlay_arguments(const ContainerPlan& plan) {
+  Strings arguments = format_overlay_mount_arguments(plan.overlay);
+  return Strings(arguments.begin() + 2, arguments.end());  // after "mount NAME"
+}
+
+
 constexpr const char* kPath = "/etc/sdme/web.sdme";
 constexpr const char* kStateDir = "/var/lib/sdme";
 
@@ -203,43 +210,43 @@ TEST(ParseContainerSectionTest, EmptySectionGivesDefaults) {
 
 TEST(RootfsKeyTest, DefaultIsAHostClone) {
   ContainerPlan plan = plan_ok("");
-  EXPECT_EQ(plan.overlay_arguments, (Strings{"--lower=/", "--host-clone",
+  EXPECT_EQ(overlay_arguments(plan), (Strings{"--lower=/", "--host-clone",
                                              "--opaque=/etc/systemd/system", "--opaque=/var/log"}));
   EXPECT_EQ(plan.requires_mounts_for, Strings{});
 }
 
 TEST(RootfsKeyTest, SlashIsAHostCloneToo) {
   EXPECT_EQ(
-      plan_ok("Rootfs=/\n").overlay_arguments,
+      overlay_arguments(plan_ok("Rootfs=/\n")),
       (Strings{"--lower=/", "--host-clone", "--opaque=/etc/systemd/system", "--opaque=/var/log"}));
-  EXPECT_EQ(plan_ok("Rootfs=//\n").overlay_arguments[1], "--host-clone");
+  EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=//\n"))[1], "--host-clone");
 }
 
 TEST(RootfsKeyTest, NameIsADirectoryUnderTheStateDir) {
   ContainerSettings settings = settings_ok("Rootfs=debian-12\n");
   EXPECT_EQ(settings.rootfs, "debian-12");
   ContainerPlan plan = plan_container(settings, "/srv/state");
-  EXPECT_EQ(plan.overlay_arguments, Strings{"--lower=/srv/state/rootfs/debian-12"});
+  EXPECT_EQ(overlay_arguments(plan), Strings{"--lower=/srv/state/rootfs/debian-12"});
   EXPECT_EQ(plan.requires_mounts_for, Strings{"/srv/state/rootfs/debian-12"});
 }
 
 TEST(RootfsKeyTest, NameMayCarrySpecifiers) {
   EXPECT_EQ(settings_ok("Rootfs=base-%i\n").rootfs, "base-%i");
-  EXPECT_EQ(plan_ok("Rootfs=%i\n").overlay_arguments, Strings{"--lower=/var/lib/sdme/rootfs/%i"});
+  EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=%i\n")), Strings{"--lower=/var/lib/sdme/rootfs/%i"});
 }
 
 TEST(RootfsKeyTest, AbsolutePathIsUsedAsTheLowerLayer) {
   ContainerSettings settings = settings_ok("Rootfs=/srv//images/debian/\n");
   EXPECT_EQ(settings.rootfs, "/srv/images/debian");
   ContainerPlan plan = plan_container(settings, kStateDir);
-  EXPECT_EQ(plan.overlay_arguments, Strings{"--lower=/srv/images/debian"});
+  EXPECT_EQ(overlay_arguments(plan), Strings{"--lower=/srv/images/debian"});
   EXPECT_EQ(plan.requires_mounts_for, Strings{"/srv/images/debian"});
 }
 
 TEST(RootfsKeyTest, LastAssignmentWinsAndEmptyResets) {
   EXPECT_EQ(settings_ok("Rootfs=a\nRootfs=b\n").rootfs, "b");
   EXPECT_EQ(settings_ok("Rootfs=a\nRootfs=\n").rootfs, "");
-  EXPECT_EQ(plan_ok("Rootfs=a\nRootfs=\n").overlay_arguments[1], "--host-clone");
+  EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=a\nRootfs=\n"))[1], "--host-clone");
 }
 
 TEST(RootfsKeyTest, RefusesBadNames) {
@@ -395,9 +402,9 @@ TEST(ImportKeyTest, MaxSizeSpellings) {
 TEST(EphemeralKeyTest, AddsTheOverlayOption) {
   EXPECT_TRUE(settings_ok("Ephemeral=yes\n").ephemeral);
   EXPECT_FALSE(settings_ok("Ephemeral=yes\nEphemeral=no\n").ephemeral);
-  EXPECT_EQ(plan_ok("Rootfs=debian\nEphemeral=on\n").overlay_arguments,
+  EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=debian\nEphemeral=on\n")),
             (Strings{"--lower=/var/lib/sdme/rootfs/debian", "--ephemeral"}));
-  EXPECT_EQ(plan_ok("Rootfs=debian\nEphemeral=off\n").overlay_arguments,
+  EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=debian\nEphemeral=off\n")),
             Strings{"--lower=/var/lib/sdme/rootfs/debian"});
 }
 
@@ -412,7 +419,7 @@ TEST(OpaqueDirKeyTest, ExplicitDirectoriesReplaceTheHostCloneDefaults) {
   ContainerSettings settings = settings_ok("OpaqueDir=/srv/cache /var//tmp/\nOpaqueDir=/opt\n");
   EXPECT_TRUE(settings.opaque_dirs_assigned);
   EXPECT_EQ(settings.opaque_dirs, (Strings{"/srv/cache", "/var/tmp", "/opt"}));
-  EXPECT_EQ(plan_container(settings, kStateDir).overlay_arguments,
+  EXPECT_EQ(overlay_arguments(plan_container(settings, kStateDir)),
             (Strings{"--lower=/", "--host-clone", "--opaque=/srv/cache", "--opaque=/var/tmp",
                      "--opaque=/opt"}));
 }
@@ -420,7 +427,7 @@ TEST(OpaqueDirKeyTest, ExplicitDirectoriesReplaceTheHostCloneDefaults) {
 TEST(OpaqueDirKeyTest, EmptyAssignmentRemovesTheDefaultsToo) {
   ContainerSettings settings = settings_ok("OpaqueDir=\n");
   EXPECT_TRUE(settings.opaque_dirs_assigned);
-  EXPECT_EQ(plan_container(settings, kStateDir).overlay_arguments,
+  EXPECT_EQ(overlay_arguments(plan_container(settings, kStateDir)),
             (Strings{"--lower=/", "--host-clone"}));
 }
 
@@ -431,9 +438,9 @@ TEST(OpaqueDirKeyTest, EmptyAssignmentResetsTheList) {
 }
 
 TEST(OpaqueDirKeyTest, NoDefaultsForOtherRootfs) {
-  EXPECT_EQ(plan_ok("Rootfs=debian\n").overlay_arguments,
+  EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=debian\n")),
             Strings{"--lower=/var/lib/sdme/rootfs/debian"});
-  EXPECT_EQ(plan_ok("Rootfs=/srv/img\nOpaqueDir=/var/log\n").overlay_arguments,
+  EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=/srv/img\nOpaqueDir=/var/log\n")),
             (Strings{"--lower=/srv/img", "--opaque=/var/log"}));
 }
 
@@ -584,17 +591,17 @@ TEST(NetworkKeyTest, EachModeHasItsOption) {
   struct Case {
     const char* value;
     Strings network_arguments;
-    const char* dns;
+    DnsNetwork dns;
   };
   const Case cases[] = {
-      {"host", {}, "host"},
-      {"", {}, "host"},
-      {"private", {"--private-network"}, "private"},
-      {"veth", {"--network-veth"}, "private"},
-      {"zone:web", {"--network-zone=web"}, "private"},
-      {"zone:abcdefghijkl", {"--network-zone=abcdefghijkl"}, "private"},
-      {"bridge:br0", {"--network-bridge=br0"}, "private"},
-      {"bridge:abcdefghijklmno", {"--network-bridge=abcdefghijklmno"}, "private"},
+      {"host", {}, DnsNetwork::kHost},
+      {"", {}, DnsNetwork::kHost},
+      {"private", {"--private-network"}, DnsNetwork::kPrivate},
+      {"veth", {"--network-veth"}, DnsNetwork::kPrivate},
+      {"zone:web", {"--network-zone=web"}, DnsNetwork::kPrivate},
+      {"zone:abcdefghijkl", {"--network-zone=abcdefghijkl"}, DnsNetwork::kPrivate},
+      {"bridge:br0", {"--network-bridge=br0"}, DnsNetwork::kPrivate},
+      {"bridge:abcdefghijklmno", {"--network-bridge=abcdefghijklmno"}, DnsNetwork::kPrivate},
   };
   for (const Case& test : cases) {
     ContainerPlan plan = plan_ok("Network=" + std::string(test.value) + "\n");
@@ -607,7 +614,7 @@ TEST(NetworkKeyTest, EachModeHasItsOption) {
 
 TEST(NetworkKeyTest, DefaultIsHost) {
   ContainerPlan plan = plan_ok("");
-  EXPECT_EQ(plan.dns_network, "host");
+  EXPECT_EQ(plan.dns_network, DnsNetwork::kHost);
   EXPECT_EQ(settings_ok("").network, NetworkMode::kHost);
 }
 
@@ -1024,7 +1031,7 @@ constexpr const char* kEveryKey =
 
 TEST(PlanContainerTest, RowOrderIsOutputOrder) {
   ContainerPlan plan = plan_container(settings_ok(kEveryKey), "/srv/state");
-  EXPECT_EQ(plan.overlay_arguments,
+  EXPECT_EQ(overlay_arguments(plan),
             (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral", "--opaque=/var/cache"}));
   EXPECT_EQ(
       plan.nspawn_arguments,
@@ -1037,7 +1044,7 @@ TEST(PlanContainerTest, RowOrderIsOutputOrder) {
   EXPECT_EQ(plan.command, (Strings{"/usr/bin/python3", "-m", "http.server"}));
   EXPECT_EQ(plan.requires_mounts_for,
             (Strings{"/srv/state/rootfs/debian-12", "/srv/data", "/etc/ssl"}));
-  EXPECT_EQ(plan.dns_network, "private");
+  EXPECT_EQ(plan.dns_network, DnsNetwork::kPrivate);
 }
 
 TEST(PlanContainerTest, KeyOrderInTheFileDoesNotMatter) {
@@ -1053,7 +1060,7 @@ TEST(PlanContainerTest, KeyOrderInTheFileDoesNotMatter) {
   for (auto line = lines.rbegin(); line != lines.rend(); ++line) reversed += *line;
   ContainerPlan forward = plan_container(settings_ok(kEveryKey), kStateDir);
   ContainerPlan backward = plan_container(settings_ok(reversed), kStateDir);
-  EXPECT_EQ(forward.overlay_arguments, backward.overlay_arguments);
+  EXPECT_EQ(overlay_arguments(forward), overlay_arguments(backward));
   EXPECT_EQ(forward.nspawn_arguments, backward.nspawn_arguments);
   EXPECT_EQ(forward.nspawn_raw_arguments, backward.nspawn_raw_arguments);
   EXPECT_EQ(forward.command, backward.command);

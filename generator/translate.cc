@@ -117,6 +117,12 @@ void describe_rootfs_use(const ContainerSettings& settings, const UnitSection* c
   }
 }
 
+// PROGRAM ARGUMENTS..., quoted for an Exec line.
+std::string helper_command(const std::string& program, std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), program);
+  return quote_exec_command(arguments);
+}
+
 }  // namespace
 
 std::string escape_specifiers(std::string_view text) {
@@ -197,15 +203,17 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   // The helpers find the state directory the same way the generator did.
   if (input.state_dir != kDefaultStateDir)
     append_line("Environment", quote_unit_path("SDME_STATE_DIR=" + state_dir), &text);
-  std::vector<std::string> overlay = {helper_dir + "/sdme-overlay", "mount", input.container_name};
-  overlay.insert(overlay.end(), plan.overlay_arguments.begin(), plan.overlay_arguments.end());
+  OverlayMountRequest overlay = plan.overlay;
+  overlay.container_name = input.container_name;
   // systemd in the container takes its name from /etc/hostname, which in a
   // clone of the host names the host; the helper writes the container's own.
-  overlay.push_back("--hostname=" + (plan.hostname.empty() ? input.container_name : plan.hostname));
-  append_line("ExecStartPre", quote_exec_command(overlay), &text);
+  overlay.hostname = plan.hostname.empty() ? input.container_name : plan.hostname;
   append_line("ExecStartPre",
-              quote_exec_command({helper_dir + "/sdme-dns", input.container_name,
-                                  "--network=" + plan.dns_network}),
+              helper_command(helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
+              &text);
+  append_line("ExecStartPre",
+              helper_command(helper_dir + "/sdme-dns",
+                             format_dns_arguments(input.container_name, plan.dns_network)),
               &text);
   std::vector<std::string> nspawn = {escape_specifiers(input.nspawn_path),
                                      "--quiet",
@@ -221,7 +229,8 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   if (!plan.command.empty()) exec_start += " -- " + quote_exec_command(plan.command);
   append_line("ExecStart", exec_start, &text);
   append_line("ExecStopPost",
-              quote_exec_command({helper_dir + "/sdme-overlay", "umount", input.container_name}),
+              helper_command(helper_dir + "/sdme-overlay",
+                             format_overlay_unmount_arguments(input.container_name)),
               &text);
   append_entries(unit.find_section("Service"), &text);
 

@@ -26,19 +26,10 @@ add_executable(sdme-key-coverage
 target_link_libraries(sdme-key-coverage PRIVATE sdme_generator_lib)
 
 # A copy of the static units that finds sdme-import where the build puts it:
-# systemd-analyze verify checks that ExecStart= is executable. Until the
-# program exists, a link to true(1) stands in for it, so the rest of the
-# unit is still verified.
+# systemd-analyze verify checks that ExecStart= is executable.
 set(SDME_TEST_UNIT_DIR "${PROJECT_BINARY_DIR}/tests/units")
-if(TARGET sdme-import)
-  set(SDME_TEST_IMPORT_HELPER_DIR "$<TARGET_FILE_DIR:sdme-import>")
-  add_dependencies(sdme-case-runner sdme-import)
-else()
-  find_program(SDME_TRUE_PROGRAM true REQUIRED)
-  set(SDME_TEST_IMPORT_HELPER_DIR "${PROJECT_BINARY_DIR}/tests/import-stand-in")
-  file(MAKE_DIRECTORY "${SDME_TEST_IMPORT_HELPER_DIR}")
-  file(CREATE_LINK "${SDME_TRUE_PROGRAM}" "${SDME_TEST_IMPORT_HELPER_DIR}/sdme-import" SYMBOLIC)
-endif()
+set(SDME_TEST_IMPORT_HELPER_DIR "${SDME_BUILD_HELPER_DIR}")
+add_dependencies(sdme-case-runner sdme-import)
 set(SDME_IMPORT_UNIT_SOURCE "${PROJECT_SOURCE_DIR}/units/sdme-import@.service.in")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SDME_IMPORT_UNIT_SOURCE}")
 file(READ "${SDME_IMPORT_UNIT_SOURCE}" SDME_IMPORT_UNIT_TEXT)
@@ -49,7 +40,7 @@ file(GENERATE OUTPUT "${SDME_TEST_UNIT_DIR}/sdme-import@.service" CONTENT "${SDM
 set(SDME_CASE_RUNNER_COMMAND
   $<TARGET_FILE:sdme-case-runner>
   --generator $<TARGET_FILE:sdme-generator>
-  --helper-dir $<TARGET_FILE_DIR:sdme-overlay>
+  --helper-dir "${SDME_BUILD_HELPER_DIR}"
   --systemd-unit-dir "${SYSTEMD_UNIT_DIR}"
   --static-unit-dir "${SDME_TEST_UNIT_DIR}")
 

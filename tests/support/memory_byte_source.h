@@ -1,4 +1,4 @@
-// A ByteSource over bytes in memory, for tests of code that reads streams:
+// An import::ByteSource over bytes in memory, for tests of code that reads streams:
 // hands its content out in chunks of a chosen size (so chunk boundaries get
 // exercised) and can fail after a given number of bytes like a broken
 // connection.
@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <string>
 
-#include "helpers/import/byte_source.h"
+#include "import/formats/byte_source.h"
 
 namespace sdme::test_support {
 
-class MemoryByteSource : public ByteSource {
+class MemoryByteSource : public import::ByteSource {
  public:
   explicit MemoryByteSource(std::string content, size_t chunk_size = 7,
                             std::string description = "memory")
@@ -49,7 +49,7 @@ class MemoryByteSource : public ByteSource {
 };
 
 // Reads a source to its end; false with `*err` if a read fails.
-inline bool read_all(ByteSource* source, std::string* content, std::string* err) {
+inline bool read_all(import::ByteSource* source, std::string* content, std::string* err) {
   content->clear();
   for (;;) {
     const void* data = nullptr;

@@ -2,9 +2,9 @@
 
 #include <archive.h>
 
-#include "helpers/import/archive_test_support.h"
-#include "helpers/import/sha256.h"
-#include "helpers/test_support.h"
+#include "import/formats/archive_test_support.h"
+#include "import/formats/sha256.h"
+#include "tests/support/test_support.h"
 
 namespace sdme::test_support {
 
@@ -22,7 +22,7 @@ std::string make_tar(const std::vector<TarEntry>& entries, bool gzip) {
   return archive.finish();
 }
 
-std::string digest_of(const std::string& content) { return "sha256:" + sha256_hex(content); }
+std::string digest_of(const std::string& content) { return "sha256:" + import::sha256_hex(content); }
 
 std::string write_blob(const std::string& layout_dir, const std::string& content) {
   std::string digest = digest_of(content);

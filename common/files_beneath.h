@@ -1,0 +1,75 @@
+// Reading and replacing files in a tree a container controls (its mounted
+// root, or one of its layers), relative to an open directory and following
+// no symlink on the way. The helpers run as root on the host, and every
+// symlink in that tree is the container's: /etc -> the host's /etc must be
+// refused, never followed. So each path component is opened with
+// O_NOFOLLOW, one at a time, from the directory above it.
+//
+// Every replacement is atomic: the new entry is made under a temporary name
+// in the same directory and renamed over the old one. A reader sees the old
+// entry or the new one, a symlink standing there is replaced itself (never
+// written through), and a failure leaves the old entry as it was.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "common/file_descriptor.h"
+#include "common/rollback.h"
+
+namespace sdme {
+
+// An open directory and the host path it was opened as, for messages.
+struct DirectoryHandle {
+  FileDescriptor descriptor;
+  std::string path;
+};
+
+enum class EntryKind { kMissing, kRegularFile, kSymlink, kDirectory, kOther };
+
+struct Entry {
+  EntryKind kind = EntryKind::kMissing;
+  std::string link_target;  // for kSymlink
+};
+
+// Opens the root of a tree: a path of the administrator's (the state
+// directory), whose symlinks are followed.
+bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string* err);
+
+// Opens ROOT/PATH, where PATH is the absolute path the tree's owner sees
+// ("/etc/systemd/system"), creating each missing directory with mode 0755
+// and recording it in `rollback`. Fails on a component that
+// is a symlink or not a directory.
+bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_view path,
+                                      Rollback* rollback, DirectoryHandle* directory,
+                                      std::string* err);
+
+// Opens ROOT/PATH when every component of it is a directory. When one is
+// missing, a symlink or not a directory, nothing can be below it that was
+// reached without following a symlink: `directory` is left closed, and that
+// is no error.
+bool open_existing_directory_beneath(const DirectoryHandle& root, std::string_view path,
+                                     DirectoryHandle* directory, std::string* err);
+
+// What stands at NAME in `directory`, not following a symlink.
+bool inspect_entry(const DirectoryHandle& directory, std::string_view name, Entry* entry,
+                   std::string* err);
+
+// Whether NAME is a regular file holding exactly `content`.
+bool file_has_content(const DirectoryHandle& directory, std::string_view name,
+                      std::string_view content, bool* same, std::string* err);
+
+// Makes NAME a regular file with `content` and `mode`.
+bool replace_file(const DirectoryHandle& directory, std::string_view name, std::string_view content,
+                  mode_t mode, std::string* err);
+
+// Makes NAME a symlink to `target`.
+bool replace_symlink(const DirectoryHandle& directory, std::string_view name,
+                     std::string_view target, std::string* err);
+
+// Removes NAME, a file or symlink; a missing NAME is no error.
+bool remove_entry(const DirectoryHandle& directory, std::string_view name, std::string* err);
+
+}  // namespace sdme

@@ -1,0 +1,230 @@
+// The command lines of sdme-overlay and sdme-dns: formatting for the
+// generator, parsing for the helpers.
+#include "common/helper_command_lines.h"
+
+#include <algorithm>
+
+namespace sdme {
+namespace {
+
+constexpr std::string_view kMountAction = "mount";
+constexpr std::string_view kUnmountAction = "umount";
+constexpr std::string_view kLowerOption = "--lower";
+constexpr std::string_view kHostCloneOption = "--host-clone";
+constexpr std::string_view kOpaqueOption = "--opaque";
+constexpr std::string_view kEphemeralOption = "--ephemeral";
+constexpr std::string_view kHostnameOption = "--hostname";
+constexpr std::string_view kNetworkOption = "--network";
+constexpr std::string_view kHostNetwork = "host";
+constexpr std::string_view kPrivateNetwork = "private";
+
+constexpr std::string_view kOverlayUsage =
+    "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
+    "                          [--ephemeral] [--hostname=HOSTNAME]\n"
+    "       sdme-overlay umount NAME\n"
+    "\n"
+    "Mounts or unmounts the overlayfs root of container NAME at\n"
+    "$SDME_STATE_DIR/containers/NAME/merged (default /var/lib/sdme). Generated\n"
+    "units run it before systemd-nspawn starts and after it stops.\n"
+    "\n"
+    "  --lower=PATH         the root file system the container starts from, read-only\n"
+    "  --host-clone         PATH is the host's own root: hide sdme's state and\n"
+    "                       configuration from the container\n"
+    "  --opaque=DIR         hide what the lower layer has below DIR (a path inside\n"
+    "                       the container); may be repeated\n"
+    "  --ephemeral          keep the container's changes on a tmpfs, gone after stop\n"
+    "  --hostname=HOSTNAME  write HOSTNAME to the container's /etc/hostname, which\n"
+    "                       systemd in the container reads when it boots\n"
+    "  --help               show this help\n";
+
+constexpr std::string_view kDnsUsage =
+    "Usage: sdme-dns NAME --network=host|private\n"
+    "\n"
+    "Prepares /etc/resolv.conf of container NAME through its overlay, mounted by\n"
+    "sdme-overlay at $SDME_STATE_DIR/containers/NAME/merged:\n"
+    "  host     a regular file, a placeholder that systemd-nspawn\n"
+    "           --resolv-conf=auto copies the host's resolver configuration into;\n"
+    "           the container's systemd-resolved masked\n"
+    "  private  a link to the stub of the container's own systemd-resolved\n"
+    "\n"
+    "  --help   show this help\n";
+
+bool wants_help(const std::vector<std::string>& arguments) {
+  return std::any_of(arguments.begin(), arguments.end(),
+                     [](const std::string& argument) { return argument == "--help"; });
+}
+
+bool is_option(std::string_view argument) { return argument.substr(0, 1) == "-"; }
+
+// "--key=value" -> value, when `argument` starts with "--key=".
+bool option_value(std::string_view argument, std::string_view key, std::string* value) {
+  if (argument.size() <= key.size() || argument.substr(0, key.size()) != key ||
+      argument[key.size()] != '=')
+    return false;
+  *value = std::string(argument.substr(key.size() + 1));
+  return true;
+}
+
+bool parse_mount_options(const std::vector<std::string>& options, OverlayMountRequest* request,
+                         std::string* err) {
+  bool have_lower = false;
+  bool have_hostname = false;
+  for (const std::string& option : options) {
+    std::string value;
+    if (option == kHostCloneOption) {
+      request->host_clone = true;
+    } else if (option == kEphemeralOption) {
+      request->ephemeral = true;
+    } else if (option_value(option, kLowerOption, &value)) {
+      if (have_lower) {
+        *err = "--lower is given more than once";
+        return false;
+      }
+      if (value.empty()) {
+        *err = "--lower needs a path";
+        return false;
+      }
+      request->lower = value;
+      have_lower = true;
+    } else if (option_value(option, kOpaqueOption, &value)) {
+      request->opaque_directories.push_back(value);
+    } else if (option_value(option, kHostnameOption, &value)) {
+      // Checked as a host name by mount_overlay(), with every other input.
+      if (have_hostname) {
+        *err = "--hostname is given more than once";
+        return false;
+      }
+      if (value.empty()) {
+        *err = "--hostname needs a name";
+        return false;
+      }
+      request->hostname = value;
+      have_hostname = true;
+    } else if (is_option(option)) {
+      *err = "unknown option '" + option + "'";
+      return false;
+    } else {
+      *err = "unexpected argument '" + option + "'";
+      return false;
+    }
+  }
+  if (!have_lower) {
+    *err = "mount needs --lower=PATH";
+    return false;
+  }
+  return true;
+}
+
+std::string with_value(std::string_view name, std::string_view value) {
+  std::string text(name);
+  text += '=';
+  text += value;
+  return text;
+}
+
+}  // namespace
+
+std::vector<std::string> format_overlay_mount_arguments(const OverlayMountRequest& request) {
+  std::vector<std::string> arguments = {std::string(kMountAction), request.container_name,
+                                        with_value(kLowerOption, request.lower)};
+  if (request.host_clone) arguments.emplace_back(kHostCloneOption);
+  if (request.ephemeral) arguments.emplace_back(kEphemeralOption);
+  for (const std::string& directory : request.opaque_directories)
+    arguments.push_back(with_value(kOpaqueOption, directory));
+  if (!request.hostname.empty()) arguments.push_back(with_value(kHostnameOption, request.hostname));
+  return arguments;
+}
+
+std::vector<std::string> format_overlay_unmount_arguments(std::string_view container_name) {
+  return {std::string(kUnmountAction), std::string(container_name)};
+}
+
+std::vector<std::string> format_dns_arguments(std::string_view container_name, DnsNetwork network) {
+  return {std::string(container_name),
+          with_value(kNetworkOption, network == DnsNetwork::kHost ? kHostNetwork : kPrivateNetwork)};
+}
+
+bool parse_overlay_command_line(const std::vector<std::string>& arguments, OverlayCommand* command,
+                                std::string* err) {
+  *command = OverlayCommand{};
+  if (wants_help(arguments)) return true;
+  if (arguments.empty()) {
+    *err = "missing command: mount or umount";
+    return false;
+  }
+  const std::string& action = arguments[0];
+  if (action == kMountAction) {
+    command->action = OverlayAction::kMount;
+  } else if (action == kUnmountAction) {
+    command->action = OverlayAction::kUnmount;
+  } else {
+    *err = "unknown command '" + action + "'; expected mount or umount";
+    return false;
+  }
+  if (arguments.size() < 2 || is_option(arguments[1])) {
+    *err = "missing container name after '" + action + "'";
+    return false;
+  }
+  command->request.container_name = arguments[1];
+  std::vector<std::string> options(arguments.begin() + 2, arguments.end());
+  if (command->action == OverlayAction::kUnmount) {
+    if (!options.empty()) {
+      *err = "umount takes only a container name, not '" + options[0] + "'";
+      return false;
+    }
+    return true;
+  }
+  return parse_mount_options(options, &command->request, err);
+}
+
+bool parse_dns_command_line(const std::vector<std::string>& arguments, DnsCommand* command,
+                            std::string* err) {
+  *command = DnsCommand{};
+  if (wants_help(arguments)) {
+    command->help = true;
+    return true;
+  }
+  bool have_name = false;
+  bool have_network = false;
+  for (const std::string& argument : arguments) {
+    std::string value;
+    if (option_value(argument, kNetworkOption, &value)) {
+      if (have_network) {
+        *err = "--network is given more than once";
+        return false;
+      }
+      if (value == kHostNetwork) {
+        command->network = DnsNetwork::kHost;
+      } else if (value == kPrivateNetwork) {
+        command->network = DnsNetwork::kPrivate;
+      } else {
+        *err = "--network must be host or private, not '" + value + "'";
+        return false;
+      }
+      have_network = true;
+    } else if (is_option(argument)) {
+      *err = "unknown option '" + argument + "'";
+      return false;
+    } else if (!have_name) {
+      command->container_name = argument;
+      have_name = true;
+    } else {
+      *err = "unexpected argument '" + argument + "'";
+      return false;
+    }
+  }
+  if (!have_name) {
+    *err = "missing container name";
+    return false;
+  }
+  if (!have_network) {
+    *err = "missing --network=host|private";
+    return false;
+  }
+  return true;
+}
+
+std::string_view overlay_usage() { return kOverlayUsage; }
+std::string_view dns_usage() { return kDnsUsage; }
+
+}  // namespace sdme

@@ -1,0 +1,195 @@
+// Tests for the command lines of sdme-overlay and sdme-dns: what the generator
+// formats, the helpers parse back, and usage errors word for word.
+#include "common/helper_command_lines.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace sdme {
+namespace {
+
+std::string overlay_error(const std::vector<std::string>& arguments) {
+  OverlayCommand command;
+  std::string err;
+  EXPECT_FALSE(parse_overlay_command_line(arguments, &command, &err));
+  return err;
+}
+
+std::string dns_error(const std::vector<std::string>& arguments) {
+  DnsCommand command;
+  std::string err;
+  EXPECT_FALSE(parse_dns_command_line(arguments, &command, &err));
+  return err;
+}
+
+TEST(OverlayCommandLineTest, ParsesMountWithEveryOption) {
+  OverlayCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_overlay_command_line(
+      {"mount", "web-foo", "--lower=/", "--host-clone", "--opaque=/etc/systemd/system",
+       "--opaque=/srv", "--ephemeral", "--hostname=web-db"},
+      &command, &err))
+      << err;
+  EXPECT_EQ(command.action, OverlayAction::kMount);
+  EXPECT_EQ(command.request.container_name, "web-foo");
+  EXPECT_EQ(command.request.lower, "/");
+  EXPECT_TRUE(command.request.host_clone);
+  EXPECT_EQ(command.request.opaque_directories,
+            (std::vector<std::string>{"/etc/systemd/system", "/srv"}));
+  EXPECT_TRUE(command.request.ephemeral);
+  EXPECT_EQ(command.request.hostname, "web-db");
+}
+
+TEST(OverlayCommandLineTest, ParsesPlainMountAndUmount) {
+  OverlayCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_overlay_command_line({"mount", "web", "--lower=/var/lib/sdme/rootfs/debian"},
+                                         &command, &err))
+      << err;
+  EXPECT_FALSE(command.request.host_clone);
+  EXPECT_FALSE(command.request.ephemeral);
+  EXPECT_TRUE(command.request.opaque_directories.empty());
+  EXPECT_EQ(command.request.hostname, "");
+
+  ASSERT_TRUE(parse_overlay_command_line({"umount", "web"}, &command, &err)) << err;
+  EXPECT_EQ(command.action, OverlayAction::kUnmount);
+  EXPECT_EQ(command.request.container_name, "web");
+}
+
+TEST(OverlayCommandLineTest, HelpWinsAnywhere) {
+  OverlayCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_overlay_command_line({"mount", "--help"}, &command, &err)) << err;
+  EXPECT_EQ(command.action, OverlayAction::kHelp);
+  EXPECT_EQ(overlay_usage().substr(0, 20), "Usage: sdme-overlay ");
+}
+
+TEST(OverlayCommandLineTest, UsageNamesEveryMountOption) {
+  std::string_view usage = overlay_usage();
+  EXPECT_EQ(usage.substr(0, usage.find("\n\n") + 1),
+            "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
+            "                          [--ephemeral] [--hostname=HOSTNAME]\n"
+            "       sdme-overlay umount NAME\n");
+  EXPECT_NE(usage.find("\n  --hostname=HOSTNAME  write HOSTNAME to the container's /etc/hostname"),
+            std::string_view::npos);
+}
+
+TEST(OverlayCommandLineTest, ReportsUsageErrors) {
+  EXPECT_EQ(overlay_error({}), "missing command: mount or umount");
+  EXPECT_EQ(overlay_error({"start", "web"}), "unknown command 'start'; expected mount or umount");
+  EXPECT_EQ(overlay_error({"mount"}), "missing container name after 'mount'");
+  EXPECT_EQ(overlay_error({"mount", "--lower=/"}), "missing container name after 'mount'");
+  EXPECT_EQ(overlay_error({"mount", "web"}), "mount needs --lower=PATH");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower="}), "--lower needs a path");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--lower=/b"}),
+            "--lower is given more than once");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower", "/a"}), "unknown option '--lower'");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "extra"}), "unexpected argument 'extra'");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--readonly"}),
+            "unknown option '--readonly'");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--hostname="}),
+            "--hostname needs a name");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--hostname=a", "--hostname=b"}),
+            "--hostname is given more than once");
+  EXPECT_EQ(overlay_error({"mount", "web", "--lower=/a", "--hostname", "web"}),
+            "unknown option '--hostname'");
+  EXPECT_EQ(overlay_error({"umount", "web", "--hostname=web"}),
+            "umount takes only a container name, not '--hostname=web'");
+  EXPECT_EQ(overlay_error({"umount"}), "missing container name after 'umount'");
+  EXPECT_EQ(overlay_error({"umount", "web", "--ephemeral"}),
+            "umount takes only a container name, not '--ephemeral'");
+}
+
+TEST(DnsCommandLineTest, ParsesBothNetworks) {
+  DnsCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_dns_command_line({"web-foo", "--network=host"}, &command, &err)) << err;
+  EXPECT_FALSE(command.help);
+  EXPECT_EQ(command.container_name, "web-foo");
+  EXPECT_EQ(command.network, DnsNetwork::kHost);
+  ASSERT_TRUE(parse_dns_command_line({"--network=private", "web"}, &command, &err)) << err;
+  EXPECT_EQ(command.container_name, "web");
+  EXPECT_EQ(command.network, DnsNetwork::kPrivate);
+}
+
+TEST(DnsCommandLineTest, HelpWinsAnywhere) {
+  DnsCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_dns_command_line({"web", "--help"}, &command, &err)) << err;
+  EXPECT_TRUE(command.help);
+  EXPECT_EQ(dns_usage().substr(0, 16), "Usage: sdme-dns ");
+}
+
+TEST(DnsCommandLineTest, ReportsUsageErrors) {
+  EXPECT_EQ(dns_error({}), "missing container name");
+  EXPECT_EQ(dns_error({"--network=host"}), "missing container name");
+  EXPECT_EQ(dns_error({"web"}), "missing --network=host|private");
+  EXPECT_EQ(dns_error({"web", "--network=veth"}), "--network must be host or private, not 'veth'");
+  EXPECT_EQ(dns_error({"web", "--network=host", "--network=private"}),
+            "--network is given more than once");
+  EXPECT_EQ(dns_error({"web", "other", "--network=host"}), "unexpected argument 'other'");
+  EXPECT_EQ(dns_error({"web", "--net=host"}), "unknown option '--net=host'");
+}
+
+// What the generator writes, the helpers read back unchanged.
+TEST(HelperCommandLinesTest, OverlayMountRoundTrips) {
+  OverlayMountRequest request;
+  request.container_name = "web-%i";
+  request.lower = "/var/lib/sdme/rootfs/debian";
+  request.host_clone = true;
+  request.opaque_directories = {"/var/log", "/srv/a b"};
+  request.ephemeral = true;
+  request.hostname = "web";
+  std::vector<std::string> arguments = format_overlay_mount_arguments(request);
+  EXPECT_EQ(arguments, (std::vector<std::string>{"mount", "web-%i",
+                                                 "--lower=/var/lib/sdme/rootfs/debian",
+                                                 "--host-clone", "--ephemeral",
+                                                 "--opaque=/var/log", "--opaque=/srv/a b",
+                                                 "--hostname=web"}));
+  OverlayCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_overlay_command_line(arguments, &command, &err)) << err;
+  EXPECT_EQ(command.action, OverlayAction::kMount);
+  EXPECT_EQ(command.request.container_name, request.container_name);
+  EXPECT_EQ(command.request.lower, request.lower);
+  EXPECT_TRUE(command.request.host_clone);
+  EXPECT_EQ(command.request.opaque_directories, request.opaque_directories);
+  EXPECT_TRUE(command.request.ephemeral);
+  EXPECT_EQ(command.request.hostname, request.hostname);
+}
+
+TEST(HelperCommandLinesTest, PlainMountAndUnmountRoundTrip) {
+  OverlayMountRequest request;
+  request.container_name = "web";
+  request.lower = "/";
+  std::vector<std::string> arguments = format_overlay_mount_arguments(request);
+  EXPECT_EQ(arguments, (std::vector<std::string>{"mount", "web", "--lower=/"}));
+  OverlayCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_overlay_command_line(arguments, &command, &err)) << err;
+  EXPECT_FALSE(command.request.host_clone);
+  EXPECT_TRUE(command.request.hostname.empty());
+
+  ASSERT_TRUE(parse_overlay_command_line(format_overlay_unmount_arguments("web"), &command, &err))
+      << err;
+  EXPECT_EQ(command.action, OverlayAction::kUnmount);
+  EXPECT_EQ(command.request.container_name, "web");
+}
+
+TEST(HelperCommandLinesTest, DnsRoundTrips) {
+  for (DnsNetwork network : {DnsNetwork::kHost, DnsNetwork::kPrivate}) {
+    DnsCommand command;
+    std::string err;
+    ASSERT_TRUE(parse_dns_command_line(format_dns_arguments("web", network), &command, &err))
+        << err;
+    EXPECT_EQ(command.container_name, "web");
+    EXPECT_EQ(command.network, network);
+  }
+  EXPECT_EQ(format_dns_arguments("web", DnsNetwork::kPrivate),
+            (std::vector<std::string>{"web", "--network=private"}));
+}
+
+}  // namespace
+}  // namespace sdme

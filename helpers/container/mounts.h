@@ -1,0 +1,32 @@
+// Mounting, unmounting and mount-table look-ups, through libmount so the
+// helpers read the same mount table and speak the same errors as mount(8).
+#pragma once
+
+#include <string>
+
+namespace sdme::container {
+
+struct MountPoint {
+  bool mounted = false;
+  std::string filesystem_type;  // e.g. "overlay"; empty when not mounted
+};
+
+// Whether `path` is a mount point in this mount namespace, from
+// /proc/self/mountinfo. A path that does not exist is not a mount point.
+bool find_mount_point(const std::string& path, MountPoint* mount_point, std::string* err);
+
+// Mounts a file system without running /sbin/mount.TYPE helpers.
+bool mount_filesystem(const std::string& filesystem_type, const std::string& source,
+                      const std::string& target, const std::string& options, std::string* err);
+
+enum class UnmountOutcome {
+  kUnmounted,
+  // The mount was busy and has been detached (MNT_DETACH): it is gone from
+  // the mount table, and the kernel frees it once the last user lets go.
+  kDetached,
+};
+
+// Unmounts the top mount at `target`; when it is busy, detaches it instead.
+bool unmount_filesystem(const std::string& target, UnmountOutcome* outcome, std::string* err);
+
+}  // namespace sdme::container

@@ -1,0 +1,297 @@
+// Mounting and unmounting a container's overlay root.
+#include "helpers/overlay/overlay_mount.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "common/name.h"
+#include "helpers/overlay/container_hostname.h"
+#include "helpers/container/container_layout.h"
+#include "common/files_beneath.h"
+#include "helpers/overlay/host_clone.h"
+#include "helpers/overlay/layer_directories.h"
+#include "helpers/container/mounted_overlay.h"
+#include "helpers/container/mounts.h"
+#include "helpers/overlay/opaque_directory.h"
+#include "common/remove_tree.h"
+#include "common/rollback.h"
+
+namespace sdme::overlay {
+namespace {
+
+// Directory modes. containers/ is closed like /var/lib/machines: through a
+// container's root, host users could otherwise run set-user-ID programs
+// the container's root user left there. Below it, directories that become
+// the container's "/" must be readable by the container's own users.
+constexpr DirectoryAttributes kPrivateDirectory{0700, 0, 0};
+constexpr DirectoryAttributes kOpenDirectory{0755, 0, 0};
+
+// Far more stacked mounts than any run of ours leaves; only a mount that
+// keeps coming back reaches it.
+constexpr int kMaxStackedMounts = 16;
+
+mode_t current_umask() {
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  return mask;
+}
+
+std::string octal(mode_t mode) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
+  return text;
+}
+
+// What sdme-overlay creates gets an explicit mode, but the unit's other
+// steps run with the same umask, and files they put into the upper layer
+// without read access for others break the container's services that drop
+// root, dbus first. Refusing before anything exists makes the mistake plain.
+bool check_umask(mode_t mask, std::string* err) {
+  if ((mask & 0005) == 0) return true;
+  *err = "the umask is " + octal(mask) +
+         ", which would make files in the upper layer unreadable for non-root services such as "
+         "dbus in the container; run sdme-overlay with umask 022 (UMask=0022 in the unit)";
+  return false;
+}
+
+// overlayfs splits its options at ',' and lowerdir at ':', and reads '\' as
+// an escape; util-linux splits at whitespace. None can be carried safely.
+bool check_overlay_option_path(std::string_view what, const std::string& path,
+                               std::string_view remedy, std::string* err) {
+  for (char c : path) {
+    std::string found;
+    if (c == ',' || c == ':' || c == '\\')
+      found = std::string("'") + c + "'";
+    else if (std::isspace(static_cast<unsigned char>(c)))
+      found = "whitespace";
+    else
+      continue;
+    *err = std::string(what) + " '" + path + "' contains " + found +
+           ", which overlayfs mount options cannot carry; " + std::string(remedy) +
+           " a path without ',', ':', '\\' or whitespace";
+    return false;
+  }
+  return true;
+}
+
+bool check_lower_directory(const std::string& lower, std::string* err) {
+  if (!validate_absolute_path(lower, "--lower", err)) return false;
+  struct stat status;
+  if (::stat(lower.c_str(), &status) != 0) {
+    if (errno == ENOENT)
+      *err = "lower directory " + lower +
+             " does not exist; import a root file system there, or point Rootfs= at one that "
+             "exists";
+    else
+      *err = "cannot access lower directory " + lower + ": " + std::strerror(errno);
+    return false;
+  }
+  if (!S_ISDIR(status.st_mode)) {
+    *err = "lower directory " + lower +
+           " is not a directory; point Rootfs= at a directory holding a root file system";
+    return false;
+  }
+  return check_overlay_option_path("lower directory", lower, "move the root file system to", err);
+}
+
+bool normalize_opaque_directories(const std::vector<std::string>& requested,
+                                  std::vector<std::string>* directories, std::string* err) {
+  for (const std::string& directory : requested) {
+    if (!validate_absolute_path(directory, "--opaque", err)) return false;
+    std::string normalized = normalize_path(directory);
+    if (normalized == "/") {
+      *err = "--opaque=/ would hide the whole lower layer; name a directory below /";
+      return false;
+    }
+    if (std::find(directories->begin(), directories->end(), normalized) == directories->end())
+      directories->push_back(std::move(normalized));
+  }
+  return true;
+}
+
+std::string parent_directory(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+// mkdir -p that records what it creates. Follows symlinks: these paths are
+// the administrator's (a state directory on another disk), not a container's.
+bool ensure_directory(const std::string& path, const DirectoryAttributes& attributes,
+                      Rollback* rollback, std::string* err) {
+  struct stat status;
+  if (::stat(path.c_str(), &status) == 0) {
+    if (S_ISDIR(status.st_mode)) return true;
+    *err = path + " exists and is not a directory; move it out of the way";
+    return false;
+  }
+  if (errno != ENOENT) {
+    *err = "cannot access " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  std::string parent = parent_directory(path);
+  if (parent != path && !ensure_directory(parent, kOpenDirectory, rollback, err)) return false;
+  if (!create_directory(path, attributes, err)) return false;
+  rollback->created_directory(path);
+  return true;
+}
+
+// overlayfs fills its work directory (work/work, index/) even on a mount it
+// then refuses, so one this run created is emptied, not just rmdir'ed.
+bool ensure_work_directory(const std::string& path, Rollback* rollback, std::string* err) {
+  bool existed = ::access(path.c_str(), F_OK) == 0;
+  if (!ensure_directory(path, kPrivateDirectory, rollback, err)) return false;
+  if (!existed) rollback->created_scratch_directory(path);
+  return true;
+}
+
+// Unmounts `path` until nothing is mounted there any more.
+bool unmount_all(const std::string& path, std::vector<std::string>* warnings, std::string* err) {
+  for (int attempt = 0; attempt < kMaxStackedMounts; ++attempt) {
+    container::MountPoint mount_point;
+    if (!container::find_mount_point(path, &mount_point, err)) return false;
+    if (!mount_point.mounted) return true;
+    container::UnmountOutcome outcome;
+    if (!container::unmount_filesystem(path, &outcome, err)) return false;
+    if (outcome == container::UnmountOutcome::kDetached)
+      warnings->push_back(path +
+                          " was busy and has been detached; the kernel frees it once the last "
+                          "process using it exits");
+  }
+  *err = path + " is still mounted after " + std::to_string(kMaxStackedMounts) +
+         " unmounts; find what mounts it again (findmnt " + path + ")";
+  return false;
+}
+
+// The ephemeral upper layer is thrown away at every stop and before every
+// start, so that an ephemeral container never starts with old changes.
+bool discard_ephemeral_layer(const container::ContainerLayout& layout, std::vector<std::string>* warnings,
+                             std::string* err) {
+  return unmount_all(layout.ephemeral, warnings, err) && remove_tree(layout.ephemeral, err);
+}
+
+// upper/ becomes the container's "/": it takes the lower root's mode and
+// owner, as overlayfs' copy-up would.
+bool create_layers(const container::ContainerLayout& layout, const std::string& lower, bool ephemeral,
+                   Rollback* rollback, std::string* err) {
+  struct stat lower_root;
+  if (::stat(lower.c_str(), &lower_root) != 0) {
+    *err = "cannot access lower directory " + lower + ": " + std::strerror(errno);
+    return false;
+  }
+  DirectoryAttributes root_attributes{lower_root.st_mode & 07777, lower_root.st_uid,
+                                      lower_root.st_gid};
+  if (!ensure_directory(layout.containers_dir, kPrivateDirectory, rollback, err) ||
+      !ensure_directory(layout.container_dir, kOpenDirectory, rollback, err) ||
+      !ensure_directory(layout.merged, kOpenDirectory, rollback, err))
+    return false;
+  if (!ephemeral) {
+    return ensure_directory(layout.upper, root_attributes, rollback, err) &&
+           ensure_work_directory(layout.work, rollback, err);
+  }
+  if (!ensure_directory(layout.ephemeral, kOpenDirectory, rollback, err)) return false;
+  if (!container::mount_filesystem("tmpfs", "tmpfs", layout.ephemeral, "mode=0755", err)) return false;
+  rollback->mounted(layout.ephemeral);
+  return ensure_directory(layout.ephemeral_upper, root_attributes, rollback, err) &&
+         ensure_work_directory(layout.ephemeral_work, rollback, err);
+}
+
+void add_host_clone_directories(const std::string& lower, const container::ContainerLayout& layout,
+                                std::vector<std::string>* opaque_directories) {
+  for (std::string& hidden : host_clone_hidden_directories(lower, layout.state_dir))
+    if (std::find(opaque_directories->begin(), opaque_directories->end(), hidden) ==
+        opaque_directories->end())
+      opaque_directories->push_back(std::move(hidden));
+}
+
+// The host name goes in through the mounted overlay, for a fresh mount and
+// for one found mounted already alike. Written into upper/ before mounting,
+// it would still need this way for an overlay that is mounted already,
+// where upper/ must not change under the live mount; through merged/,
+// overlayfs itself deals with what the lower layer has there (a symlink to
+// the host's file, a file the container deleted).
+bool write_hostname(const container::ContainerLayout& layout, const std::string& hostname, Rollback* rollback,
+                    std::string* err) {
+  if (hostname.empty()) return true;
+  DirectoryHandle root;
+  return container::open_mounted_overlay(layout, &root, err) &&
+         write_container_hostname(root, hostname, rollback, err);
+}
+
+}  // namespace
+
+bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* result,
+                   std::string* err) {
+  *result = OverlayMountResult{};
+
+  // Check every input before anything on disk changes.
+  container::ContainerLayout layout;
+  if (!container::make_container_layout(request.container_name, &layout, err)) return false;
+  result->merged = layout.merged;
+  if (!check_umask(current_umask(), err)) return false;
+  std::string lower = normalize_path(request.lower);
+  if (!check_lower_directory(lower, err)) return false;
+  if (!check_overlay_option_path("state directory", layout.state_dir, "set SDME_STATE_DIR to", err))
+    return false;
+  std::vector<std::string> opaque_directories;
+  if (!normalize_opaque_directories(request.opaque_directories, &opaque_directories, err))
+    return false;
+  if (!request.hostname.empty() && !check_container_hostname(request.hostname, err)) return false;
+
+  // A second start (or a start after a stop that failed) uses the overlay
+  // that is there.
+  container::MountPoint merged;
+  if (!container::find_mount_point(layout.merged, &merged, err)) return false;
+  if (merged.mounted) {
+    if (merged.filesystem_type != "overlay") {
+      *err = layout.merged + " is already a mount point of a " + merged.filesystem_type +
+             " file system, not of sdme's overlay; unmount it and start the container again";
+      return false;
+    }
+    result->already_mounted = true;
+    // The mount is not this run's to undo; directories made for the host
+    // name are.
+    Rollback rollback;
+    if (!write_hostname(layout, request.hostname, &rollback, err)) return false;
+    rollback.commit();
+    return true;
+  }
+
+  // An ephemeral tmpfs still mounted from an earlier run holds that run's changes.
+  if (!discard_ephemeral_layer(layout, &result->warnings, err)) return false;
+
+  Rollback rollback;
+  if (!create_layers(layout, lower, request.ephemeral, &rollback, err)) return false;
+  const std::string& upper = request.ephemeral ? layout.ephemeral_upper : layout.upper;
+  const std::string& work = request.ephemeral ? layout.ephemeral_work : layout.work;
+
+  if (request.host_clone) add_host_clone_directories(lower, layout, &opaque_directories);
+  for (const std::string& directory : opaque_directories)
+    if (!make_opaque_directory(upper, lower, directory, &rollback, err)) return false;
+
+  if (!container::mount_filesystem("overlay", "overlay", layout.merged,
+                        "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, err)) {
+    *err += "; the kernel log (journalctl -k) has overlayfs' reason";
+    return false;
+  }
+  rollback.mounted(layout.merged);
+  if (!write_hostname(layout, request.hostname, &rollback, err)) return false;
+  rollback.commit();
+  return true;
+}
+
+bool unmount_overlay(std::string_view container_name, std::vector<std::string>* warnings,
+                     std::string* err) {
+  container::ContainerLayout layout;
+  if (!container::make_container_layout(container_name, &layout, err)) return false;
+  return unmount_all(layout.merged, warnings, err) &&
+         discard_ephemeral_layer(layout, warnings, err);
+}
+
+}  // namespace sdme::overlay

@@ -1,0 +1,32 @@
+// The command line of sdme-import. Two forms:
+//   sdme-import [OPTIONS] SOURCE NAME   by hand
+//   sdme-import --unit=NAME             as sdme-import@NAME.service, reading
+//                                       what the generator wrote for NAME
+// Parsing is kept apart from main() so usage errors are tested word for word.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/import_request.h"
+
+namespace sdme::import {
+
+struct ImportCommand {
+  bool help = false;
+  // --unit=NAME: the request comes from import_request_path(NAME).
+  std::string unit_rootfs;
+  // By hand: everything but `origin`.
+  ImportRequest request;
+  // OCI platform; empty means the host's.
+  std::string architecture;
+};
+
+// `arguments` excludes the program name.
+bool parse_import_command_line(const std::vector<std::string>& arguments, ImportCommand* command,
+                               std::string* err);
+
+std::string_view import_usage();
+
+}  // namespace sdme::import

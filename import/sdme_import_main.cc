@@ -1,0 +1,112 @@
+// sdme-import: imports a root file system into /var/lib/sdme/rootfs/NAME,
+// all or nothing. Run by hand (`sdme-import SOURCE NAME`) or by
+// sdme-import@NAME.service, which a container with Import= requires; the
+// unit passes only the name, and the source (which may carry credentials)
+// comes from the file the generator wrote for it.
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/import_request.h"
+#include "common/log.h"
+#include "common/paths.h"
+#include "import/import_command_line.h"
+#include "import/importer.h"
+#include "import/interruption.h"
+#include "import/progress_reporter.h"
+
+namespace {
+
+constexpr int kExitSuccess = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+// What a shell reports for a program ended by SIGINT.
+constexpr int kExitInterrupted = 130;
+
+// A request file is a few lines; anything bigger is not one.
+constexpr size_t kMaxRequestSize = 64 * 1024;
+
+void print_usage(std::FILE* stream) {
+  std::string_view usage = sdme::import::import_usage();
+  std::fwrite(usage.data(), 1, usage.size(), stream);
+}
+
+bool read_unit_request(const std::string& rootfs, sdme::ImportRequest* request, std::string* err) {
+  std::string path = sdme::import_request_path(rootfs);
+  std::string text;
+  if (!sdme::read_file(path, kMaxRequestSize, &text, err)) {
+    *err += " (the generator writes it for a .sdme file with Import= and Rootfs=" + rootfs +
+            "; run systemctl daemon-reload)";
+    return false;
+  }
+  if (!sdme::parse_import_request(text, path, request, err)) return false;
+  if (request->rootfs != rootfs) {
+    *err = path + " is for rootfs '" + request->rootfs + "', not '" + rootfs + "'";
+    return false;
+  }
+  return true;
+}
+
+std::string current_directory() {
+  char buffer[PATH_MAX];
+  return ::getcwd(buffer, sizeof buffer) != nullptr ? buffer : "/";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Journal when systemd runs us for a unit, stderr for a person.
+  sdme::log_open("sdme-import");
+
+  // Usage errors exit 2, apart from failures of the import itself.
+  sdme::import::ImportCommand command;
+  std::string err;
+  if (!sdme::import::parse_import_command_line(std::vector<std::string>(argv + 1, argv + argc), &command,
+                                       &err)) {
+    sdme::log_error(err);
+    print_usage(stderr);
+    return kExitUsage;
+  }
+  if (command.help) {
+    print_usage(stdout);
+    return kExitSuccess;
+  }
+
+  // As a service, everything but the name comes from the generator's file.
+  sdme::import::ImportSettings settings;
+  settings.architecture = command.architecture;
+  settings.working_directory = current_directory();
+  if (!command.unit_rootfs.empty()) {
+    if (!read_unit_request(command.unit_rootfs, &settings.request, &err)) {
+      sdme::log_error(err);
+      return kExitFailure;
+    }
+  } else {
+    settings.request = command.request;
+  }
+
+  // Every message from here on names the rootfs (SDME_CONTAINER= in the journal).
+  sdme::log_set_container(settings.request.rootfs);
+
+  // Ctrl+C and systemctl stop end the import at the next block, cleanly.
+  sdme::import::install_interruption_handlers();
+
+  // The work.
+  sdme::import::ProgressReporter progress;
+  sdme::import::ImportOutcome outcome;
+  if (!sdme::import::import_rootfs(settings, &progress, &outcome, &err)) {
+    progress.finish();
+    sdme::log_error(err);
+    return sdme::import::interrupted() ? kExitInterrupted : kExitFailure;
+  }
+  std::string status = outcome == sdme::import::ImportOutcome::kAlreadyPresent
+                           ? settings.request.rootfs + " is already imported; nothing to do"
+                           : "Imported " + settings.request.rootfs;
+  progress.ready(status);
+  sdme::log_info(status);
+  return kExitSuccess;
+}

@@ -1,0 +1,180 @@
+// Tests for extracted `docker save` archives, legacy and OCI-shaped: choosing
+// the image by tag, the architecture check, paths that must stay inside, and
+// layers verified against the config's diff_ids.
+#include "import/sources/docker_archive.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/support/test_support.h"
+#include "tests/support/memory_byte_source.h"
+#include "tests/support/oci_test_image.h"
+
+namespace sdme::import {
+namespace {
+
+using test_support::digest_of;
+using test_support::make_tar;
+using test_support::read_all;
+using test_support::ScratchDirectory;
+using test_support::TarEntry;
+using test_support::write_test_file;
+
+class DockerArchiveTest : public ::testing::Test {
+ protected:
+  std::string dir() const { return scratch_.path() + "/archive"; }
+
+  // A legacy archive: two uncompressed layers in ID/layer.tar, the second
+  // directory's layer a symlink to the first as docker writes repeated layers.
+  void write_legacy_archive(const std::string& architecture, const std::string& repo_tags) {
+    base_ = make_tar({{TarEntry::kFile, "etc/os-release", "ID=legacy\n", 0644}}, false);
+    top_ = make_tar({{TarEntry::kFile, "etc/hostname", "top\n", 0644}}, false);
+    write_test_file(dir() + "/aaa/layer.tar", base_);
+    write_test_file(dir() + "/bbb/layer.tar", top_);
+    ::mkdir((dir() + "/ccc").c_str(), 0755);
+    ASSERT_EQ(::symlink("../aaa/layer.tar", (dir() + "/ccc/layer.tar").c_str()), 0);
+    std::string config = test_support::config_json(
+        "linux", architecture, {digest_of(base_), digest_of(top_), digest_of(base_)});
+    config_name_ = digest_of(config).substr(7) + ".json";
+    write_test_file(dir() + "/" + config_name_, config);
+    write_test_file(dir() + "/manifest.json",
+                    "[{\"Config\":\"" + config_name_ + "\",\"RepoTags\":" + repo_tags +
+                        ",\"Layers\":[\"aaa/layer.tar\",\"bbb/layer.tar\",\"ccc/layer.tar\"]}]");
+  }
+
+  ScratchDirectory scratch_;
+  std::string base_, top_, config_name_;
+};
+
+TEST_F(DockerArchiveTest, ReadsALegacyArchiveWithVerifiedLayers) {
+  write_legacy_archive("amd64", "[\"example:1\"]");
+  std::vector<ArchiveLayer> layers;
+  std::string err;
+  ASSERT_TRUE(read_docker_archive(dir(), "amd64", "", &layers, &err)) << err;
+  ASSERT_EQ(layers.size(), 3u);
+  EXPECT_EQ(layers[0].path, dir() + "/aaa/layer.tar");
+  EXPECT_EQ(layers[1].path, dir() + "/bbb/layer.tar");
+  EXPECT_EQ(layers[2].path, dir() + "/aaa/layer.tar");
+  EXPECT_EQ(layers[0].descriptor.media_type, kOciLayerTarMediaType);
+  EXPECT_EQ(layers[1].descriptor.digest, digest_of(top_));
+  EXPECT_EQ(layers[1].descriptor.size, top_.size());
+  std::string content;
+  for (size_t i = 0; i < 3; ++i) {
+    std::unique_ptr<ByteSource> source = open_archive_layer(layers[i], &err);
+    ASSERT_TRUE(source) << err;
+    ASSERT_TRUE(read_all(source.get(), &content, &err)) << err;
+    EXPECT_EQ(content, i == 1 ? top_ : base_);
+  }
+  // By tag, with or without :latest.
+  ASSERT_TRUE(read_docker_archive(dir(), "amd64", "example:1", &layers, &err)) << err;
+  EXPECT_FALSE(read_docker_archive(dir(), "amd64", "example", &layers, &err));
+  EXPECT_EQ(err, dir() + "/manifest.json: no image tagged \"example\"; available: example:1");
+}
+
+TEST_F(DockerArchiveTest, ALayerThatDoesNotMatchItsDiffIdFails) {
+  write_legacy_archive("amd64", "null");
+  write_test_file(dir() + "/bbb/layer.tar", base_);
+  std::vector<ArchiveLayer> layers;
+  std::string err;
+  ASSERT_TRUE(read_docker_archive(dir(), "amd64", "", &layers, &err)) << err;
+  std::unique_ptr<ByteSource> source = open_archive_layer(layers[1], &err);
+  ASSERT_TRUE(source) << err;
+  std::string content;
+  EXPECT_FALSE(read_all(source.get(), &content, &err));
+  EXPECT_EQ(err, dir() + "/bbb/layer.tar: checksum mismatch: expected " + digest_of(top_) +
+                     ", got " + digest_of(base_) +
+                     "; the download is corrupt or the checksum is wrong");
+}
+
+TEST_F(DockerArchiveTest, CompressedLegacyLayersAreRecognised) {
+  write_legacy_archive("amd64", "[]");
+  std::string gzipped = make_tar({{TarEntry::kFile, "etc/hostname", "top\n", 0644}}, true);
+  write_test_file(dir() + "/bbb/layer.tar", gzipped);
+  std::vector<ArchiveLayer> layers;
+  std::string err;
+  ASSERT_TRUE(read_docker_archive(dir(), "amd64", "", &layers, &err)) << err;
+  EXPECT_EQ(layers[1].descriptor.media_type, kOciLayerGzipMediaType);
+  // The config only knows the uncompressed digest; nothing to check against.
+  EXPECT_EQ(layers[1].descriptor.digest, "");
+}
+
+TEST_F(DockerArchiveTest, ChecksTheArchitecture) {
+  write_legacy_archive("arm64", "[\"example:1\"]");
+  std::vector<ArchiveLayer> layers;
+  std::string err;
+  EXPECT_FALSE(read_docker_archive(dir(), "amd64", "", &layers, &err));
+  EXPECT_EQ(err, dir() + "/" + config_name_ + ": the image is for linux/arm64, not linux/amd64");
+}
+
+TEST_F(DockerArchiveTest, SeveralImagesNeedATag) {
+  write_legacy_archive("amd64", "[\"example:1\"]");
+  std::string one = "{\"Config\":\"" + config_name_ + "\",\"RepoTags\":[\"example:1\"]," +
+                    "\"Layers\":[\"aaa/layer.tar\"]}";
+  std::string two = "{\"Config\":\"" + config_name_ + "\",\"RepoTags\":[\"other:latest\"]," +
+                    "\"Layers\":[\"bbb/layer.tar\"]}";
+  write_test_file(dir() + "/manifest.json", "[" + one + "," + two + "]");
+  std::vector<ArchiveLayer> layers;
+  std::string err;
+  EXPECT_FALSE(read_docker_archive(dir(), "amd64", "", &layers, &err));
+  EXPECT_EQ(err, dir() +
+                     "/manifest.json: holds 2 images; choose one by tag: example:1, "
+                     "other:latest");
+  ASSERT_TRUE(read_docker_archive(dir(), "amd64", "other", &layers, &err)) << err;
+  ASSERT_EQ(layers.size(), 1u);
+  EXPECT_EQ(layers[0].path, dir() + "/bbb/layer.tar");
+}
+
+TEST_F(DockerArchiveTest, PathsMustStayInsideTheArchive) {
+  write_legacy_archive("amd64", "[]");
+  write_test_file(scratch_.path() + "/outside.tar", base_);
+  std::vector<ArchiveLayer> layers;
+  std::string err;
+  for (std::string bad : {"../outside.tar", "/etc/passwd", "aaa/../../outside.tar", ""}) {
+    write_test_file(dir() + "/manifest.json",
+                    "[{\"Config\":\"" + config_name_ + "\",\"Layers\":[\"" + bad + "\"]}]");
+    EXPECT_FALSE(read_docker_archive(dir(), "amd64", "", &layers, &err)) << bad;
+    EXPECT_EQ(err, dir() + "/manifest.json: path \"" + bad +
+                       "\" is not a relative path inside the archive; refusing it");
+  }
+  ASSERT_EQ(::symlink("../outside.tar", (dir() + "/escape.tar").c_str()), 0);
+  write_test_file(dir() + "/manifest.json",
+                  "[{\"Config\":\"" + config_name_ + "\",\"Layers\":[\"escape.tar\"]}]");
+  EXPECT_FALSE(read_docker_archive(dir(), "amd64", "", &layers, &err));
+  EXPECT_EQ(err, dir() + "/escape.tar leads out of " + dir() + " (to " + scratch_.path() +
+                     "/outside.tar); refusing it");
+  write_test_file(dir() + "/manifest.json",
+                  "[{\"Config\":\"" + config_name_ + "\",\"Layers\":[\"missing.tar\"]}]");
+  EXPECT_FALSE(read_docker_archive(dir(), "amd64", "", &layers, &err));
+  EXPECT_EQ(err, dir() + "/manifest.json: missing.tar is missing from the archive");
+  write_test_file(dir() + "/manifest.json", "{}");
+  EXPECT_FALSE(read_docker_archive(dir(), "amd64", "", &layers, &err));
+  EXPECT_EQ(err, dir() + "/manifest.json: not a JSON array (is this a docker save archive?)");
+  std::filesystem::remove(dir() + "/manifest.json");
+  EXPECT_FALSE(read_docker_archive(dir(), "amd64", "", &layers, &err));
+  EXPECT_EQ(err, dir() + ": not a docker save archive (no manifest.json) nor an OCI image layout");
+}
+
+TEST_F(DockerArchiveTest, PrefersTheOciLayoutOfNewerArchives) {
+  // Newer docker writes both; the legacy manifest.json here is broken on
+  // purpose, so only the OCI path can succeed.
+  test_support::TestImage image = test_support::write_test_oci_layout(dir(), "1", "amd64");
+  write_test_file(dir() + "/manifest.json", "broken");
+  std::vector<ArchiveLayer> layers;
+  std::string err;
+  ASSERT_TRUE(read_docker_archive(dir(), "amd64", "", &layers, &err)) << err;
+  ASSERT_EQ(layers.size(), 2u);
+  EXPECT_EQ(layers[1].path, dir() + "/blobs/sha256/" + image.layers[1].digest.substr(7));
+  EXPECT_EQ(layers[1].descriptor.digest, image.layers[1].digest);
+  std::unique_ptr<ByteSource> source = open_archive_layer(layers[1], &err);
+  ASSERT_TRUE(source) << err;
+  std::string content;
+  ASSERT_TRUE(read_all(source.get(), &content, &err)) << err;
+  EXPECT_EQ(content, image.layers[1].content);
+}
+
+}  // namespace
+}  // namespace sdme::import
