@@ -127,6 +127,7 @@ void log_set_target(LogTarget target) { g_target = target; }
 void log_set_container(std::string_view container_name) { g_container = container_name; }
 void log_error(std::string_view message) { log_at(LOG_ERR, message); }
 void log_warning(std::string_view message) { log_at(LOG_WARNING, message); }
+void log_notice(std::string_view message) { log_at(LOG_NOTICE, message); }
 void log_info(std::string_view message) { log_at(LOG_INFO, message); }
 
 }  // namespace sdme

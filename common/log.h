@@ -22,6 +22,8 @@ void log_set_container(std::string_view container_name);
 
 void log_error(std::string_view message);
 void log_warning(std::string_view message);
+// Normal but significant: something the administrator should act on before it fails.
+void log_notice(std::string_view message);
 void log_info(std::string_view message);
 
 }  // namespace sdme

@@ -88,6 +88,11 @@ std::string runtime_dir() {
   return root_prefix() + "/run/sdme";
 }
 
+std::string proc_dir() {
+  if (const char* dir = env_or_null("SDME_PROC_DIR")) return dir;
+  return "/proc";
+}
+
 std::string import_request_path(std::string_view rootfs) {
   return runtime_dir() + "/import/" + std::string(rootfs) + ".import";
 }

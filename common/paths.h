@@ -9,6 +9,9 @@
 //   SDME_NSPAWN       the systemd-nspawn binary generated units run
 //   SDME_RUNTIME_DIR  files the generator hands to helpers, such as import
 //                     requests (default /run/sdme)
+//   SDME_PROC_DIR     the kernel's /proc, for the limits sdme-overlay checks
+//                     (default /proc; SDME_ROOT does not apply: it is the
+//                     running kernel, not a file tree)
 #pragma once
 
 #include <string>
@@ -35,6 +38,7 @@ std::string nspawn_path();
 std::string systemd_unit_dir();
 // Where the generator leaves files for helpers at run time.
 std::string runtime_dir();
+std::string proc_dir();
 // The request sdme-import reads for rootfs `rootfs` (a valid rootfs name):
 // RUNTIME/import/ROOTFS.import.
 std::string import_request_path(std::string_view rootfs);

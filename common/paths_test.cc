@@ -22,9 +22,9 @@ void PrintTo(const SearchDirectory& directory, std::ostream* out) {
 
 namespace {
 
-constexpr const char* kVariables[] = {"SDME_ROOT",       "SDME_UNIT_PATH",  "SDME_PRESET_PATH",
-                                      "SDME_STATE_DIR",  "SDME_HELPER_DIR", "SDME_NSPAWN",
-                                      "SDME_RUNTIME_DIR"};
+constexpr const char* kVariables[] = {"SDME_ROOT",        "SDME_UNIT_PATH",  "SDME_PRESET_PATH",
+                                      "SDME_STATE_DIR",   "SDME_HELPER_DIR", "SDME_NSPAWN",
+                                      "SDME_RUNTIME_DIR", "SDME_PROC_DIR"};
 
 using Directories = std::vector<SearchDirectory>;
 using Paths = std::vector<std::string>;
@@ -155,6 +155,14 @@ TEST_F(PathsTest, HelperDirAndNspawnIgnoreTheRoot) {
   std::string default_helper_dir = helper_dir();
   set("SDME_ROOT", "/tmp/t");
   EXPECT_EQ(helper_dir(), default_helper_dir);
+}
+
+TEST_F(PathsTest, ProcDirIgnoresTheRootAndIsOverridden) {
+  EXPECT_EQ(proc_dir(), "/proc");
+  set("SDME_ROOT", "/tmp/t");
+  EXPECT_EQ(proc_dir(), "/proc");
+  set("SDME_PROC_DIR", "/tmp/fake-proc");
+  EXPECT_EQ(proc_dir(), "/tmp/fake-proc");
 }
 
 TEST_F(PathsTest, SystemdUnitDirIsAbsolute) {

@@ -8,6 +8,9 @@
 
 #include "common/log.h"
 #include "common/helper_command_lines.h"
+#include "common/paths.h"
+#include "helpers/container/container_layout.h"
+#include "helpers/overlay/inotify_headroom.h"
 #include "helpers/overlay/overlay_mount.h"
 
 namespace {
@@ -19,6 +22,32 @@ constexpr int kExitUsage = 2;
 void print_usage(std::FILE* stream) {
   std::string_view usage = sdme::overlay_usage();
   std::fwrite(usage.data(), 1, usage.size(), stream);
+}
+
+// A container that finds the kernel's inotify limit used up fails to boot
+// only after its start timeout, and says so only inside; warn from here,
+// where the journal shows it with the unit. Advisory: never stops a start.
+void note_inotify_headroom(const std::string& container_name) {
+  sdme::container::ContainerLayout layout;
+  sdme::overlay::InotifyHeadroom headroom;
+  std::string err;
+  // A bad name is mount_overlay's to report.
+  if (!sdme::container::make_container_layout(container_name, &layout, &err)) return;
+  if (!sdme::overlay::read_inotify_headroom(sdme::proc_dir(), layout.containers_dir, container_name,
+                                   &headroom, &err)) {
+    sdme::log_info("cannot check the inotify limit: " + err);
+    return;
+  }
+  switch (sdme::overlay::judge_inotify_headroom(headroom)) {
+    case sdme::overlay::HeadroomVerdict::kEnough:
+      return;
+    case sdme::overlay::HeadroomVerdict::kApproachingLimit:
+      sdme::log_notice(sdme::overlay::inotify_headroom_message(headroom));
+      return;
+    case sdme::overlay::HeadroomVerdict::kOverLimit:
+      sdme::log_warning(sdme::overlay::inotify_headroom_message(headroom));
+      return;
+  }
 }
 
 int run_mount(const sdme::OverlayMountRequest& request) {
@@ -75,6 +104,9 @@ int main(int argc, char** argv) {
   sdme::log_set_container(command.request.container_name);
 
   // The work: the container name is validated before it becomes a path.
-  if (command.action == sdme::OverlayAction::kMount) return run_mount(command.request);
+  if (command.action == sdme::OverlayAction::kMount) {
+    note_inotify_headroom(command.request.container_name);
+    return run_mount(command.request);
+  }
   return run_unmount(command.request.container_name);
 }
