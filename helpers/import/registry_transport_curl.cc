@@ -1,5 +1,6 @@
 #include "helpers/import/registry_transport_curl.h"
 
+#include "common/url_redaction.h"
 #include "helpers/import/http_client.h"
 #include "helpers/import/oci_manifest.h"
 #include "helpers/import/registry_reference.h"
