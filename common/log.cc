@@ -14,6 +14,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/strings.h"
+
 namespace sdme {
 namespace {
 
@@ -79,7 +81,11 @@ void write_kmsg(int priority, std::string_view message) {
                message.data());
 }
 
-void log_at(int priority, std::string_view message) {
+void log_at(int priority, std::string_view raw_message) {
+  // The last line of defence: whatever a caller forgot to escape, a message
+  // is one line, so a file name cannot forge a second one.
+  const std::string shown = printable(raw_message);
+  const std::string_view message = shown;
   switch (g_target) {
     case LogTarget::kKmsg:
       write_kmsg(priority, message);

@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "common/strings.h"
+
 namespace sdme {
 namespace {
 
@@ -16,33 +18,33 @@ bool validate_name(std::string_view name, std::string_view what, std::string* er
     return false;
   }
   if (name.size() > kMaxNameLength) {
-    *err = std::string(what) + " name '" + std::string(name) + "' is longer than 64 characters";
+    *err = std::string(what) + " name '" + cescape(name) + "' is longer than 64 characters";
     return false;
   }
   if (!std::isalnum(static_cast<unsigned char>(name[0]))) {
-    *err = std::string(what) + " name '" + std::string(name) +
+    *err = std::string(what) + " name '" + cescape(name) +
            "' must start with a letter or digit";
     return false;
   }
   for (char c : name) {
     if (!is_name_char(c)) {
-      *err = std::string(what) + " name '" + std::string(name) +
+      *err = std::string(what) + " name '" + cescape(name) +
              "' may contain only letters, digits, '-' and '.'";
       return false;
     }
   }
   if (name.find("..") != std::string_view::npos) {
-    *err = std::string(what) + " name '" + std::string(name) + "' must not contain '..'";
+    *err = std::string(what) + " name '" + cescape(name) + "' must not contain '..'";
     return false;
   }
   // The name is also a machine name, that is a host name, whose labels
   // start and end with a letter or digit.
   if (!std::isalnum(static_cast<unsigned char>(name.back()))) {
-    *err = std::string(what) + " name '" + std::string(name) + "' must end with a letter or digit";
+    *err = std::string(what) + " name '" + cescape(name) + "' must end with a letter or digit";
     return false;
   }
   if (name.find("-.") != std::string_view::npos || name.find(".-") != std::string_view::npos) {
-    *err = std::string(what) + " name '" + std::string(name) +
+    *err = std::string(what) + " name '" + cescape(name) +
            "' must not have '-' next to '.'";
     return false;
   }
@@ -61,7 +63,7 @@ bool validate_rootfs_name(std::string_view name, std::string* err) {
 
 bool validate_hostname(std::string_view name, std::string* err) {
   auto fail = [&](const char* why) {
-    *err = "invalid host name '" + std::string(name) + "': " + why;
+    *err = "invalid host name '" + cescape(name) + "': " + why;
     return false;
   };
   if (name.empty()) return fail("it is empty");
@@ -90,7 +92,7 @@ bool validate_hostname(std::string_view name, std::string* err) {
 
 bool validate_absolute_path(std::string_view path, std::string_view what, std::string* err) {
   if (path.empty() || path[0] != '/') {
-    *err = std::string(what) + " path '" + std::string(path) + "' is not absolute";
+    *err = std::string(what) + " path '" + cescape(path) + "' is not absolute";
     return false;
   }
   size_t start = 1;
@@ -99,7 +101,7 @@ bool validate_absolute_path(std::string_view path, std::string_view what, std::s
     if (end == std::string_view::npos) end = path.size();
     std::string_view component = path.substr(start, end - start);
     if (component == "." || component == "..") {
-      *err = std::string(what) + " path '" + std::string(path) + "' must not contain '" +
+      *err = std::string(what) + " path '" + cescape(path) + "' must not contain '" +
              std::string(component) + "' components";
       return false;
     }

@@ -11,6 +11,10 @@ namespace sdme {
 // systemd's hostname_is_valid() caps those at 64 characters.
 inline constexpr size_t kMaxNameLength = 64;
 
+// Units whose names start with this are sdme's own (sdme-import@.service):
+// no container, alias or link may take such a name.
+inline constexpr std::string_view kReservedUnitPrefix = "sdme-";
+
 // A container name is used as the machine name, the unit name prefix and a
 // directory under /var/lib/sdme/containers: letters, digits, '-' and '.',
 // starting with a letter or digit, no "..", at most 64 characters.

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "common/strings.h"
+
 namespace sdme {
 namespace {
 
@@ -61,7 +63,8 @@ TEST(ContainerNameTest, MustStartWithLetterOrDigit) {
 
 TEST(ContainerNameTest, RefusesOtherCharacters) {
   for (const char* name : {"web_1", "web 1", "web/1", "web@1", "web:1", "wéb", "web%i", "web\n"}) {
-    EXPECT_EQ(container_name_error(name), "container name '" + std::string(name) +
+    // Shown as systemd's cescape() shows it: "w\\303\\251b", "web\\n".
+    EXPECT_EQ(container_name_error(name), "container name '" + cescape(name) +
                                               "' may contain only letters, digits, '-' and '.'");
   }
 }
@@ -133,7 +136,7 @@ TEST(HostnameTest, RefusesEmptyLabels) {
 
 TEST(HostnameTest, RefusesOtherCharacters) {
   for (const char* name : {"web_1", "web 1", "we/b", "web@x", "wéb"}) {
-    EXPECT_EQ(hostname_error(name), "invalid host name '" + std::string(name) +
+    EXPECT_EQ(hostname_error(name), "invalid host name '" + cescape(name) +
                                         "': only letters, digits, '-' and '.' are allowed");
   }
 }

@@ -133,7 +133,39 @@ std::string printable(std::string_view text) {
   return shown;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
+std::string cescape(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '\a': escaped += "\\a"; continue;
+      case '\b': escaped += "\\b"; continue;
+      case '\f': escaped += "\\f"; continue;
+      case '\n': escaped += "\\n"; continue;
+      case '\r': escaped += "\\r"; continue;
+      case '\t': escaped += "\\t"; continue;
+      case '\v': escaped += "\\v"; continue;
+      case '\\': escaped += "\\\\"; continue;
+      case '"': escaped += "\\\""; continue;
+      case '\'': escaped += "\\'"; continue;
+      default: break;
+    }
+    if (byte < 0x20 || byte >= 0x7F) {
+      escaped.push_back('\\');
+      escaped.push_back(static_cast<char>('0' + (byte >> 6)));
+      escaped.push_back(static_cast<char>('0' + ((byte >> 3) & 7)));
+      escaped.push_back(static_cast<char>('0' + (byte & 7)));
+    } else {
+      escaped.push_back(c);
+    }
+  }
+  return escaped;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b, size_t limit) {
+  // The distance is at least the difference in length.
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
   std::vector<size_t> previous(b.size() + 1), current(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
@@ -144,7 +176,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     }
     std::swap(previous, current);
   }
-  return previous[b.size()];
+  return previous[b.size()] > limit ? limit + 1 : previous[b.size()];
 }
 
 }  // namespace sdme

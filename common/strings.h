@@ -24,8 +24,17 @@ bool equals_ignore_case(std::string_view a, std::string_view b);
 bool parse_boolean(std::string_view text, bool* value);
 
 // Text shown in a message: control characters become \xNN, so one message
-// stays one line whatever a file contained.
+// stays one line whatever a file contained. Backslashes are left alone, so it
+// may be applied to a whole message that already holds cescape()d parts;
+// the log applies it to every message as the last line of defence.
 std::string printable(std::string_view text);
+
+// A path or value as systemd's cescape() shows it: '\\', '"', '\'' and the
+// control characters \a \b \f \n \r \t \v get a backslash; any other byte
+// below 0x20 or from 0x7F up becomes \NNN (octal). The result is printable
+// ASCII and unambiguous: a file named "a\nb" and one named "a\\nb" show
+// differently, and neither can start a line of its own in a log.
+std::string cescape(std::string_view text);
 
 // Levenshtein distance, used for did-you-mean suggestions.
 // A byte size as systemd reads one: "512", "64K", "1.5G"; an optional B, K,
@@ -33,6 +42,9 @@ std::string printable(std::string_view text);
 // looks like.
 bool parse_size(std::string_view text, uint64_t* bytes, std::string* err);
 
-size_t edit_distance(std::string_view a, std::string_view b);
+// Above `limit` it returns limit + 1 without computing more: suggestions need
+// only small distances, and a name far longer or shorter than every known one
+// (a 1 MiB key) then costs nothing, instead of length times length.
+size_t edit_distance(std::string_view a, std::string_view b, size_t limit = SIZE_MAX);
 
 }  // namespace sdme

@@ -28,6 +28,29 @@ TEST(SplitTest, OtherCharactersAreNotSeparators) {
   EXPECT_EQ(split("a b,c", ','), (Parts{"a b", "c"}));
 }
 
+TEST(CescapeTest, EscapesAsSystemdDoes) {
+  EXPECT_EQ(cescape("/etc/sdme/web.sdme"), "/etc/sdme/web.sdme");
+  EXPECT_EQ(cescape("a\nsdme-generator: FAKE"), "a\\nsdme-generator: FAKE");
+  EXPECT_EQ(cescape("\a\b\f\n\r\t\v"), "\\a\\b\\f\\n\\r\\t\\v");
+  EXPECT_EQ(cescape("back\\slash \"double\" 'single'"),
+            "back\\\\slash \\\"double\\\" \\'single\\'");
+  EXPECT_EQ(cescape(std::string("\x01\x1b\x7f", 3)), "\\001\\033\\177");
+  // Every byte from 0x7F up, so UTF-8 too, as systemd's cescape() does.
+  EXPECT_EQ(cescape("caf\xc3\xa9"), "caf\\303\\251");
+}
+
+TEST(CescapeTest, TellsABackslashFromAControlCharacter) {
+  EXPECT_NE(cescape("a\nb"), cescape("a\\nb"));
+  EXPECT_EQ(cescape("a\\nb"), "a\\\\nb");
+}
+
+TEST(PrintableTest, KeepsOneMessageOnOneLineAndLeavesBackslashes) {
+  EXPECT_EQ(printable("a\nb\tc"), "a\\x0ab\\x09c");
+  EXPECT_EQ(printable("write \\\\ for a backslash"), "write \\\\ for a backslash");
+  // Idempotent on cescape()d text, so the log may apply it to any message.
+  EXPECT_EQ(printable(cescape("a\nb")), cescape("a\nb"));
+}
+
 TEST(JoinTest, JoinsWithSeparatorBetweenParts) {
   EXPECT_EQ(join({}, ","), "");
   EXPECT_EQ(join({"a"}, ","), "a");
@@ -105,6 +128,13 @@ TEST(EditDistanceTest, IsSymmetricAndCaseSensitive) {
   EXPECT_EQ(edit_distance("Hostname", "hostnme"), edit_distance("hostnme", "Hostname"));
   EXPECT_EQ(edit_distance("Hostname", "hostnme"), 2u);
   EXPECT_EQ(edit_distance("BIND", "bind"), 4u);
+}
+
+TEST(EditDistanceTest, StopsAboveTheLimit) {
+  EXPECT_EQ(edit_distance("kitten", "sitting", 3), 3u);
+  EXPECT_EQ(edit_distance("kitten", "sitting", 2), 3u);
+  EXPECT_EQ(edit_distance("Bind", std::string(1 << 20, 'x'), 2), 3u);
+  EXPECT_EQ(edit_distance(std::string(1 << 20, 'x'), "Bind", 2), 3u);
 }
 
 TEST(ParseSizeTest, AcceptsSystemdSizes) {

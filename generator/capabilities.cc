@@ -102,7 +102,8 @@ bool canonical_capability(std::string_view name, std::string* canonical, std::st
   const std::string* closest = nullptr;
   size_t closest_distance = kMaxSuggestionDistance + 1;
   for (const std::string& known : known_capabilities()) {
-    size_t distance = edit_distance(bare, std::string_view(known).substr(kPrefix.size()));
+    size_t distance =
+        edit_distance(bare, std::string_view(known).substr(kPrefix.size()), kMaxSuggestionDistance);
     if (close_enough(distance, bare.size()) && distance < closest_distance) {
       closest = &known;
       closest_distance = distance;

@@ -11,6 +11,7 @@
 #include "common/import_request.h"
 #include "common/name.h"
 #include "common/strings.h"
+#include "common/url_redaction.h"
 #include "generator/capabilities.h"
 #include "generator/syscall_filter.h"
 #include "generator/words.h"
@@ -66,9 +67,34 @@ bool validate_with_specifiers(std::string_view value,
   return false;
 }
 
+// Words are decoded (C escapes) and then quoted again for the unit, where
+// systemd expands specifiers in them: "\x25z" passes the check of the value
+// as written but is written as "%z", which systemd refuses. So the decoded
+// words are checked too, by systemd's own rule (specifier_printf()): a '%'
+// before a letter or digit that is no specifier fails; before anything else,
+// or at the end, it is a plain '%'.
+bool check_decoded_specifiers(std::string_view word, std::string* err) {
+  for (size_t i = 0; i + 1 < word.size(); ++i) {
+    if (word[i] != '%') continue;
+    char next = word[i + 1];
+    ++i;
+    if (kUnitSpecifiers.find(next) != std::string_view::npos ||
+        !std::isalnum(static_cast<unsigned char>(next)))
+      continue;
+    *err = "unknown specifier '%" + std::string(1, next) +
+           "' once escapes are decoded, write %% for a literal '%'";
+    return false;
+  }
+  return true;
+}
+
+// Splits a value whose words are quoted again for the unit.
 bool parse_words(std::string_view value, std::vector<std::string>* words, std::string* err) {
   words->clear();
-  return split_words(value, words, err);
+  if (!split_words(value, words, err)) return false;
+  for (const std::string& word : *words)
+    if (!check_decoded_specifiers(word, err)) return false;
+  return true;
 }
 
 bool parse_boolean_value(std::string_view value, std::string_view key, bool* result,
@@ -211,6 +237,7 @@ bool parse_import(std::string_view value, ContainerSettings* settings, std::stri
     settings->import_source.clear();
     return true;
   }
+  // A URL may carry a password: no message repeats it.
   std::string source;
   for (size_t i = 0; i < value.size(); ++i) {
     if (value[i] == '%') {
@@ -219,7 +246,7 @@ bool parse_import(std::string_view value, ContainerSettings* settings, std::stri
         ++i;
         continue;
       }
-      *err = "Import=" + std::string(value) +
+      *err = "Import=" + redact_url(value) +
              ": specifiers are not allowed in Import=, every container using the rootfs imports "
              "the same source; write %% for a literal '%'";
       return false;
@@ -230,7 +257,7 @@ bool parse_import(std::string_view value, ContainerSettings* settings, std::stri
         auto byte = static_cast<unsigned char>(c);
         return byte <= 0x20 || byte == 0x7F;
       })) {
-    *err = "Import=" + std::string(value) +
+    *err = "Import=" + redact_url(value) +
            " contains whitespace or a control character; percent-encode it in a URL (%%20 for a "
            "space)";
     return false;
@@ -246,19 +273,25 @@ bool parse_import(std::string_view value, ContainerSettings* settings, std::stri
       return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     });
     if (scheme != "http" && scheme != "https") {
-      *err = "Import=" + std::string(value) + ": unsupported URL scheme '" +
-             source.substr(0, separator) + "', use http:// or https://";
+      // Only a scheme's own characters are shown: text before "://" that
+      // is no scheme ("alice:s3cret@host/a://") may hold a password.
+      bool shown = !scheme.empty() && std::all_of(scheme.begin(), scheme.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+      });
+      *err = "Import=" + redact_url(value) + ": unsupported URL scheme" +
+             (shown ? " '" + source.substr(0, separator) + "'" : std::string()) +
+             ", use http:// or https://";
       return false;
     }
     if (separator + 3 == source.size() || source[separator + 3] == '/') {
-      *err = "Import=" + std::string(value) + " has no host name after " + scheme + "://";
+      *err = "Import=" + redact_url(value) + " has no host name after " + scheme + "://";
       return false;
     }
     settings->import_source = std::move(source);
     return true;
   }
   if (!is_registry_reference(source)) {
-    *err = "Import=" + std::string(value) +
+    *err = "Import=" + redact_url(value) +
            " is not an absolute path, an http:// or https:// URL, or a registry reference such "
            "as docker.io/library/debian:12";
     return false;
@@ -388,8 +421,19 @@ void emit_hostname(const ContainerSettings& settings, const std::string&, Contai
 
 // --- Bind= and BindReadOnly= ---------------------------------------------
 
+// systemd-nspawn reads --bind= with extract_many_words(), where '\\' escapes
+// the next character: "/srv/c\\:/mnt/x" would bind the source "/srv/c:/mnt/x"
+// to the same path, and "/srv/ro:/dst\\:idmap" would bind to "/dst:idmap"
+// without idmap, while RequiresMountsFor= names other paths. A path with a
+// backslash is refused, as in Rootfs=, rather than escaped.
 bool parse_bind_spec(std::string_view spec, std::string_view key, BindMount* bind,
                      std::string* err) {
+  if (spec.find('\\') != std::string_view::npos) {
+    *err = std::string(key) + "=" + std::string(spec) +
+           " contains '\\', which systemd-nspawn reads as an escape in a bind mount; move or "
+           "link the directory to a path without one";
+    return false;
+  }
   std::vector<std::string> fields = split(spec, ':');
   if (fields.size() > 3) {
     *err = std::string(key) + "=" + std::string(spec) +
@@ -589,6 +633,8 @@ bool parse_capability_list(std::string_view value, std::string_view key, bool al
       *err = std::string(key) + "=: " + *err;
       return false;
     }
+    // The list holds distinct known names, at most some 40, so the search
+    // is bounded however long the value is.
     if (std::find(list->begin(), list->end(), canonical) == list->end())
       list->push_back(std::move(canonical));
   }
@@ -727,6 +773,7 @@ bool parse_opaque_dir(std::string_view value, ContainerSettings* settings, std::
   settings->opaque_dirs_assigned = true;
   if (value.empty()) {
     settings->opaque_dirs.clear();
+    settings->opaque_dirs_seen.clear();
     return true;
   }
   std::vector<std::string> paths;
@@ -741,8 +788,8 @@ bool parse_opaque_dir(std::string_view value, ContainerSettings* settings, std::
       *err = "OpaqueDir=/ would hide the whole root file system; use Rootfs= instead";
       return false;
     }
-    if (std::find(settings->opaque_dirs.begin(), settings->opaque_dirs.end(), normalized) !=
-        settings->opaque_dirs.end()) {
+    // A set, not a search of the list: a file may list 100,000 paths.
+    if (!settings->opaque_dirs_seen.insert(normalized).second) {
       *err = "OpaqueDir=" + normalized + " is listed twice";
       return false;
     }
@@ -772,8 +819,10 @@ bool parse_nspawn_args(std::string_view value, ContainerSettings* settings, std:
     settings->nspawn_args.clear();
     return true;
   }
+  // The value is written as it is, escapes and all, so only the check of
+  // the value as written applies to its specifiers.
   std::vector<std::string> words;
-  if (!parse_words(value, &words, err)) {
+  if (!split_words(value, &words, err)) {
     *err = "NspawnArgs=: " + *err;
     return false;
   }
@@ -836,7 +885,7 @@ std::string unknown_container_key_message(std::string_view name) {
       best = key.name;
       break;
     }
-    size_t distance = edit_distance(key.name, name);
+    size_t distance = edit_distance(key.name, name, best_distance - 1);
     if (distance < best_distance) {
       best_distance = distance;
       best = key.name;

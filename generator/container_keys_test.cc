@@ -333,6 +333,25 @@ TEST(ImportKeyTest, RefusesBadPaths) {
                 "percent-encode it in a URL (%%20 for a space)");
 }
 
+// The generator's messages go to the kernel log, which anyone may read.
+TEST(ImportKeyTest, MessagesNeverRepeatAPassword) {
+  EXPECT_EQ(settings_error("Rootfs=d\nImport=htps://alice:s3cret@example.org/img.tar\n"),
+            at(3) +
+                "Import=htps://***@example.org/img.tar: unsupported URL scheme 'htps', use "
+                "http:// or https://");
+  EXPECT_EQ(settings_error("Rootfs=d\nImport=alice:s3cret@example.org/a://b\n"),
+            at(3) + "Import=***@example.org/a://b: unsupported URL scheme, use http:// or https://");
+  EXPECT_EQ(settings_error("Rootfs=d\nImport=https://alice:s3\tcret@example.org/\n"),
+            at(3) +
+                "Import=https://***@example.org/ contains whitespace or a control character; "
+                "percent-encode it in a URL (%%20 for a space)");
+  EXPECT_EQ(settings_error("Rootfs=d\nImport=https://alice:pa#ss@example.org/img.tar\n"
+                           "Import=ftp://alice:pa/ss@example.org/img.tar\n"),
+            at(4) +
+                "Import=ftp://***@example.org/img.tar: unsupported URL scheme 'ftp', use "
+                "http:// or https://");
+}
+
 TEST(ImportKeyTest, EmptyTakesTheImportBack) {
   ContainerSettings settings = settings_ok("Rootfs=d\nImport=/srv/d.tar\nImport=\n");
   EXPECT_EQ(settings.import_source, "");
@@ -742,6 +761,19 @@ TEST(BindKeyTest, RefusesBadSpecs) {
                 "single quote");
 }
 
+// systemd-nspawn reads '\\' in --bind= as an escape (extract_many_words()
+// without flags): the mount would not be the one RequiresMountsFor= names.
+TEST(BindKeyTest, RefusesBackslashesInBindSpecs) {
+  const std::string rule =
+      " contains '\\', which systemd-nspawn reads as an escape in a bind mount; move or link the "
+      "directory to a path without one";
+  EXPECT_EQ(settings_error("Bind=/srv/c\\\\:/mnt/x\n"), at(2) + "Bind=/srv/c\\:/mnt/x" + rule);
+  EXPECT_EQ(settings_error("BindReadOnly=/srv/ro:/dst\\\\:idmap\n"),
+            at(2) + "BindReadOnly=/srv/ro:/dst\\:idmap" + rule);
+  EXPECT_EQ(settings_error("Bind=/srv/a\\x5cb\n"), at(2) + "Bind=/srv/a\\b" + rule);
+  EXPECT_EQ(settings_error("Bind=\"/srv/a:/b\\\\\"\n"), at(2) + "Bind=/srv/a:/b\\" + rule);
+}
+
 // "\r" ends a line for systemd's unit parser: RequiresMountsFor= in the
 // generated unit would be cut in two.
 TEST(BindKeyTest, RefusesControlCharactersInPaths) {
@@ -996,6 +1028,27 @@ TEST(SpecifiersTest, UnknownSpecifierIsRefusedInEveryKey) {
             at(2) + "NspawnArgs=: unknown specifier '%c', write %% for a literal '%'");
   EXPECT_EQ(settings_error("Exec=/bin/echo 100%!\n"),
             at(2) + "Exec=: unknown specifier '%!', write %% for a literal '%'");
+}
+
+// Words are decoded and quoted again for the unit, where systemd expands
+// specifiers: an escaped '%' is checked as the '%' it becomes, by systemd's
+// rule (only a letter or digit after it must be a specifier).
+TEST(SpecifiersTest, EscapedPercentIsCheckedOnceDecoded) {
+  const std::string rule = " once escapes are decoded, write %% for a literal '%'";
+  EXPECT_EQ(settings_error("Exec=/bin/echo \\x25z\n"),
+            at(2) + "Exec=: unknown specifier '%z'" + rule);
+  EXPECT_EQ(settings_error("Environment=A=\\045Q\n"),
+            at(2) + "Environment=: unknown specifier '%Q'" + rule);
+  EXPECT_EQ(settings_error("Bind=/srv/\\u00251\n"), at(2) + "Bind=: unknown specifier '%1'" + rule);
+  EXPECT_EQ(settings_error("BindReadOnly=\"/srv/\\x25K\"\n"),
+            at(2) + "BindReadOnly=: unknown specifier '%K'" + rule);
+  EXPECT_EQ(settings_error("OpaqueDir=/a\\x25x\n"), at(2) + "OpaqueDir=: unknown specifier '%x'" + rule);
+  EXPECT_EQ(plan_ok("Exec=/bin/echo \\x25\\x25z 100\\x25 \\x25-x \\x25i\n").command,
+            (std::vector<std::string>{"/bin/echo", "%%z", "100%", "%-x", "%i"}));
+  // NspawnArgs= is written as it is, escapes and all: systemd decodes
+  // "\x25z" after expanding specifiers, so it is a plain "%z" there.
+  EXPECT_EQ(plan_ok("NspawnArgs=--setenv=A=\\x25z\n").nspawn_raw_arguments,
+            std::vector<std::string>{"--setenv=A=\\x25z"});
 }
 
 TEST(SpecifiersTest, KnownSpecifiersEscapesAndATrailingPercentPass) {

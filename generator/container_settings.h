@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/import_request.h"
@@ -44,6 +45,7 @@ struct ContainerSettings {
   std::vector<std::string> system_call_filters;  // one normalized list per assignment
   std::string private_users;                     // empty: not set
   std::vector<std::string> opaque_dirs;
+  std::unordered_set<std::string> opaque_dirs_seen;  // the same paths, for the duplicate check
   bool opaque_dirs_assigned = false;  // an explicit OpaqueDir= (even empty) replaces the default
   bool ephemeral = false;
   std::vector<std::string> nspawn_args;  // NspawnArgs=, raw text, appended as written

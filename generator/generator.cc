@@ -80,7 +80,9 @@ bool generate_one(const SdmeSource& source, const PresetPolicy& presets,
   RootfsUse use;
   if (!load_unit(source, &unit, &err) ||
       !translate_unit(input, unit, &generated.text, &use, &err) ||
-      !read_install_section(source, unit, install, &err) || !claim_rootfs(use, shared, &err)) {
+      !read_install_section(source, unit, install, &err) ||
+      !check_unit_names_are_free(source, unit, config.systemd_unit_dir, &err) ||
+      !claim_rootfs(use, shared, &err)) {
     output->errors.push_back(err);
     return false;
   }
@@ -178,7 +180,7 @@ void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& preset
     if (source.kind != SourceKind::kInstanceLink) continue;
     auto found = template_installs.find(source.template_unit);
     if (found == template_installs.end()) {
-      output->errors.push_back(source.path + ": enables an instance of " + source.template_unit +
+      output->errors.push_back(cescape(source.path) + ": enables an instance of " + source.template_unit +
                                ", but no valid template for it was found; fix or add the "
                                "template's .sdme file");
       continue;

@@ -1,8 +1,11 @@
 // [Install] for generated units: which links the generator writes.
 #include "generator/install.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "common/name.h"
 #include "common/strings.h"
@@ -31,6 +34,7 @@ bool is_unit_name(std::string_view name) {
 bool read_unit_names(const UnitFile& unit, std::string_view key, std::vector<std::string>* names,
                      std::string* err, bool (*requirement)(std::string_view) = nullptr,
                      std::string_view requirement_text = {}) {
+  std::unordered_set<std::string> seen(names->begin(), names->end());
   for (const UnitEntry* entry : unit.lookup_list("Install", key)) {
     std::vector<std::string> words;
     std::string message;
@@ -49,8 +53,7 @@ bool read_unit_names(const UnitFile& unit, std::string_view key, std::vector<std
                std::string(requirement_text);
         return false;
       }
-      if (std::find(names->begin(), names->end(), word) == names->end())
-        names->push_back(std::move(word));
+      if (seen.insert(word).second) names->push_back(std::move(word));
     }
   }
   return true;
@@ -62,7 +65,7 @@ std::string unknown_install_key_message(std::string_view key) {
   size_t closest_distance = 3;  // suggest only close names
   for (const char* known : kInstallKeys) {
     if (equals_ignore_case(known, key)) return message + ", did you mean '" + known + "'?";
-    size_t distance = edit_distance(known, key);
+    size_t distance = edit_distance(known, key, closest_distance - 1);
     if (distance < closest_distance) {
       closest = known;
       closest_distance = distance;
@@ -72,12 +75,32 @@ std::string unknown_install_key_message(std::string_view key) {
   return message + ", use WantedBy=, RequiredBy=, Alias= or DefaultInstance=";
 }
 
+// `why` says what enabled this unit beyond [Install] itself, for messages:
+// " with DefaultInstance=a", or empty.
 void add_links(const SdmeSource& source, const std::string& unit_name, const std::string& unit_file,
-               const InstallSection& install, std::vector<InstallLink>* links) {
+               const InstallSection& install, std::vector<InstallLink>* links,
+               const std::string& why = {}) {
   for (const std::string& target : install.wanted_by)
-    links->push_back({target + ".wants/" + unit_name, "../" + unit_file, source.path});
+    links->push_back({target + ".wants/" + unit_name, "../" + unit_file, source.path,
+                      "WantedBy=" + target + why});
   for (const std::string& target : install.required_by)
-    links->push_back({target + ".requires/" + unit_name, "../" + unit_file, source.path});
+    links->push_back({target + ".requires/" + unit_name, "../" + unit_file, source.path,
+                      "RequiredBy=" + target + why});
+}
+
+// The file in systemd's unit directory that a unit named `unit_name` would
+// replace: the unit itself or, for an instance, its template. Empty if none.
+std::string system_unit_replaced_by(const std::string& systemd_unit_dir,
+                                    const std::string& unit_name) {
+  std::vector<std::string> names = {unit_name};
+  if (size_t at = unit_name.find('@'); at != std::string::npos)
+    names.push_back(unit_name.substr(0, at + 1) + unit_name.substr(unit_name.rfind('.')));
+  for (const std::string& name : names) {
+    std::string path = systemd_unit_dir + "/" + name;
+    struct stat status;
+    if (::lstat(path.c_str(), &status) == 0) return path;
+  }
+  return {};
 }
 
 std::string instance_unit(const std::string& template_unit, const std::string& instance) {
@@ -126,6 +149,11 @@ bool read_install_section(const SdmeSource& source, const UnitFile& unit, Instal
                     : ": an instance (NAME@INSTANCE.sdme) cannot have aliases; remove Alias=");
         return false;
       }
+      if (alias.starts_with(kReservedUnitPrefix)) {
+        *err = entry->location() + ": Alias=" + alias + " is in sdme's own unit namespace (" +
+               std::string(kReservedUnitPrefix) + "*); choose another alias";
+        return false;
+      }
       if (!alias.ends_with(".service") || alias.find('@') != std::string::npos) {
         std::string stem = alias.substr(0, alias.rfind('.'));
         stem = stem.substr(0, stem.find('@'));
@@ -156,6 +184,29 @@ bool read_install_section(const SdmeSource& source, const UnitFile& unit, Instal
   return true;
 }
 
+bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
+                               const std::string& systemd_unit_dir, std::string* err) {
+  if (std::string system_unit = system_unit_replaced_by(systemd_unit_dir, source.unit_name);
+      !system_unit.empty()) {
+    *err = cescape(source.path) + ": " + source.unit_name + " would replace the system's unit " +
+           cescape(system_unit) + "; rename the file";
+    return false;
+  }
+  for (const UnitEntry* entry : unit.lookup_list("Install", "Alias")) {
+    std::vector<std::string> aliases;
+    std::string ignored;
+    split_words(entry->value, &aliases, &ignored);  // checked by read_install_section()
+    for (const std::string& alias : aliases) {
+      std::string system_unit = system_unit_replaced_by(systemd_unit_dir, alias);
+      if (system_unit.empty()) continue;
+      *err = entry->location() + ": Alias=" + alias + " would replace the system's unit " +
+             cescape(system_unit) + "; choose another alias";
+      return false;
+    }
+  }
+  return true;
+}
+
 void plan_install_links(const SdmeSource& source, const InstallSection& install,
                         const PresetPolicy& presets, std::vector<InstallLink>* links,
                         std::vector<std::string>* errors) {
@@ -166,28 +217,31 @@ void plan_install_links(const SdmeSource& source, const InstallSection& install,
       if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable) return;
       add_links(source, source.unit_name, source.unit_name, install, links);
       for (const std::string& alias : install.aliases)
-        links->push_back({alias, source.unit_name, source.path});
+        links->push_back({alias, source.unit_name, source.path, "Alias=" + alias});
       return;
     case SourceKind::kTemplate: {
       std::vector<std::string> instances;
       if (source.is_vendor &&
           presets.action_for_template(source.unit_name, &instances) != PresetAction::kEnable)
         return;
-      if (instances.empty() && !install.default_instance.empty())
+      std::string why = " with the preset's instance ";
+      if (instances.empty() && !install.default_instance.empty()) {
         instances.push_back(install.default_instance);
+        why = " with DefaultInstance=";
+      }
       // Preset rules come from other files; their instance names become
       // link names and machine names, so they are checked like file names.
       std::string prefix = source.unit_name.substr(0, source.unit_name.find('@'));
       for (const std::string& instance : instances) {
         std::string message;
         if (!validate_container_name(prefix + "-" + instance, &message)) {
-          errors->push_back(source.path + ": preset instance '" + instance +
+          errors->push_back(cescape(source.path) + ": preset instance '" + cescape(instance) +
                             "' does not give a valid machine name (" + message +
                             "); fix the preset rule");
           continue;
         }
         add_links(source, instance_unit(source.unit_name, instance), source.unit_name, install,
-                  links);
+                  links, why + instance);
       }
       return;
     }
@@ -197,7 +251,8 @@ void plan_install_links(const SdmeSource& source, const InstallSection& install,
       // the default target applies.
       InstallSection effective = install;
       if (!effective.present) effective.wanted_by = {kDefaultInstallTarget};
-      add_links(source, source.unit_name, source.template_unit, effective, links);
+      add_links(source, source.unit_name, source.template_unit, effective, links,
+                " of the instance link");
       return;
     }
   }
@@ -211,28 +266,38 @@ void finish_install_links(const std::string& systemd_unit_dir,
            l.link.starts_with("machines.target.requires/");
   });
   if (wants_machines_target)
-    links->push_back(
-        {"multi-user.target.wants/machines.target", systemd_unit_dir + "/machines.target", ""});
+    links->push_back({"multi-user.target.wants/machines.target",
+                      systemd_unit_dir + "/machines.target", "", ""});
   // Links were added in source file-name order; a stable sort keeps that
   // order among links of the same path, so the first file wins.
   std::stable_sort(links->begin(), links->end(),
                    [](const InstallLink& a, const InstallLink& b) { return a.link < b.link; });
+  const std::unordered_set<std::string> generated(unit_names.begin(), unit_names.end());
   std::vector<InstallLink> kept;
   for (InstallLink& link : *links) {
     if (link.link == link.target) {
-      errors->push_back(link.source + ": Alias=" + link.link +
+      errors->push_back(cescape(link.source) + ": Alias=" + link.link +
                         " is the unit's own name; remove it");
       continue;
     }
-    if (std::find(unit_names.begin(), unit_names.end(), link.link) != unit_names.end()) {
-      errors->push_back(link.source + ": Alias=" + link.link +
+    if (generated.count(link.link)) {
+      errors->push_back(cescape(link.source) + ": Alias=" + link.link +
                         " is the name of a unit generated from another file; choose another alias");
       continue;
     }
     if (!kept.empty() && kept.back().link == link.link) {
-      if (kept.back().target != link.target)
-        errors->push_back(link.source + ": Alias=" + link.link + " is already taken by " +
-                          kept.back().source + "; choose another alias");
+      const InstallLink& first = kept.back();
+      if (first.target == link.target) continue;
+      // Say what really collided: two aliases, or an instance enabled by
+      // two files (a template's DefaultInstance= and an instance file).
+      if (link.reason.starts_with("Alias=") && first.reason.starts_with("Alias="))
+        errors->push_back(cescape(link.source) + ": " + link.reason + " is already taken by " +
+                          cescape(first.source) + "; choose another alias");
+      else
+        errors->push_back(cescape(link.source) + ": " + link.reason + " would link " + link.link +
+                          " to " + link.target + ", but " + cescape(first.source) + " (" +
+                          first.reason + ") links it to " + first.target +
+                          "; enable the unit from one file only");
       continue;
     }
     kept.push_back(std::move(link));

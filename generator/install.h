@@ -26,6 +26,7 @@ struct InstallLink {
   std::string link;    // relative to the output directory: "machines.target.wants/web.service"
   std::string target;  // what it points to: "../web.service"
   std::string source;  // the .sdme file that asked for it, for messages
+  std::string reason;  // the setting that asked for it, for messages: "Alias=db.service"
 };
 
 // Whether [Install] assigns WantedBy= or RequiredBy= at all (an empty
@@ -38,6 +39,14 @@ bool assigns_install_target(const UnitFile& unit);
 // systemd-nspawn@.service is. Errors are "PATH:LINE: message".
 bool read_install_section(const SdmeSource& source, const UnitFile& unit,
                           InstallSection* install, std::string* err);
+
+// A generated unit or link takes precedence over systemd's own unit directory
+// (a generator's output comes first), so one named like a unit there would
+// replace it: refuses `source` when its unit (or, for an instance, its
+// template) or one of its aliases is in `systemd_unit_dir`. Errors are
+// "PATH: message" for the file name and "PATH:LINE: message" for an alias.
+bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
+                               const std::string& systemd_unit_dir, std::string* err);
 
 // Decides whether `source` is enabled and appends its links. For an
 // instance link, `install` is its template's [Install].

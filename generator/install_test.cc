@@ -4,7 +4,10 @@
 #include "generator/install.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -445,14 +448,64 @@ TEST(PlanInstallLinksTest, LinksAreAppended) {
   EXPECT_EQ(links[1].source, "/etc/sdme/web.sdme");
 }
 
+TEST(ReadInstallSectionTest, AliasesInSdmesOwnNamespaceAreRefused) {
+  EXPECT_EQ(install_error("[Install]\nAlias=db.service sdme-db.service\n"),
+            "/etc/sdme/web.sdme:2: Alias=sdme-db.service is in sdme's own unit namespace "
+            "(sdme-*); choose another alias");
+}
+
+// --- check_unit_names_are_free ------------------------------------------------------
+
+class UnitNamesAreFreeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/sdme-install-test.XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    unit_dir_ = pattern;
+    for (const char* name : {"dbus.service", "getty@.service"})
+      std::ofstream(unit_dir_ + "/" + name) << "[Service]\n";
+  }
+  void TearDown() override { std::system(("rm -rf '" + unit_dir_ + "'").c_str()); }
+
+  std::string check(const std::string& file_name, const std::string& text) {
+    SdmeSource source = source_named(file_name);
+    std::string err;
+    bool names_free = check_unit_names_are_free(source, parse(source, text), unit_dir_, &err);
+    EXPECT_EQ(names_free, err.empty()) << err;
+    return err;
+  }
+
+  std::string unit_dir_;
+};
+
+TEST_F(UnitNamesAreFreeTest, UnitsAndAliasesOfOtherNamesAreFree) {
+  EXPECT_EQ(check("web.sdme", "[Install]\nAlias=www.service\n"), "");
+  EXPECT_EQ(check("web@a.sdme", "[Container]\n"), "");
+}
+
+TEST_F(UnitNamesAreFreeTest, ASystemUnitIsNotReplaced) {
+  EXPECT_EQ(check("dbus.sdme", "[Container]\n"),
+            "/etc/sdme/dbus.sdme: dbus.service would replace the system's unit " + unit_dir_ +
+                "/dbus.service; rename the file");
+  EXPECT_EQ(check("getty@tty9.sdme", "[Container]\n"),
+            "/etc/sdme/getty@tty9.sdme: getty@tty9.service would replace the system's unit " +
+                unit_dir_ + "/getty@.service; rename the file");
+  EXPECT_EQ(check("web.sdme", "[Install]\nAlias=www.service\nAlias=dbus.service\n"),
+            "/etc/sdme/web.sdme:3: Alias=dbus.service would replace the system's unit " + unit_dir_ +
+                "/dbus.service; choose another alias");
+}
+
 // --- finish_install_links --------------------------------------------------------------
 
+// A link as plan_install_links() makes it: one without a '/' is an alias.
 InstallLink link_from(const std::string& link, const std::string& target,
-                      const std::string& source) {
+                      const std::string& source, const std::string& reason = {}) {
   InstallLink install_link;
   install_link.link = link;
   install_link.target = target;
   install_link.source = source;
+  install_link.reason =
+      !reason.empty() ? reason : link.find('/') == std::string::npos ? "Alias=" + link : "";
   return install_link;
 }
 
@@ -514,6 +567,43 @@ TEST(FinishInstallLinksTest, FirstFileKeepsAContestedLink) {
             (Links{{"www.service", "a.service"}, {"x.target.wants/a.service", "../a.service"}}));
   EXPECT_EQ(errors, Strings{"/etc/sdme/b.sdme: Alias=www.service is already taken by "
                             "/etc/sdme/a.sdme; choose another alias"});
+}
+
+// A template's DefaultInstance= and an instance file both enable the
+// instance: the message names the settings that collided, not an Alias=.
+TEST(FinishInstallLinksTest, AContestedTargetLinkNamesWhatAskedForIt) {
+  Strings errors;
+  EXPECT_EQ(finish({link_from("machines.target.wants/web@a.service", "../web@.service",
+                              "/etc/sdme/web@.sdme", "WantedBy=machines.target with DefaultInstance=a"),
+                    link_from("machines.target.wants/web@a.service", "../web@a.service",
+                              "/etc/sdme/web@a.sdme", "WantedBy=machines.target")},
+                   {"web@.service", "web@a.service"}, &errors),
+            (Links{{"machines.target.wants/web@a.service", "../web@.service"},
+                   {"multi-user.target.wants/machines.target",
+                    "/lib/systemd/system/machines.target"}}));
+  EXPECT_EQ(errors,
+            Strings{"/etc/sdme/web@a.sdme: WantedBy=machines.target would link "
+                    "machines.target.wants/web@a.service to ../web@a.service, but "
+                    "/etc/sdme/web@.sdme (WantedBy=machines.target with DefaultInstance=a) links "
+                    "it to ../web@.service; enable the unit from one file only"});
+}
+
+TEST(PlanInstallLinksTest, LinksSayWhatAskedForThem) {
+  SdmeSource source;
+  std::string err;
+  ASSERT_TRUE(classify_source_name("web@.sdme", &source, &err)) << err;
+  source.path = "/etc/sdme/web@.sdme";
+  InstallSection install;
+  install.present = true;
+  install.wanted_by = {"machines.target"};
+  install.required_by = {"x.target"};
+  install.default_instance = "a";
+  std::vector<InstallLink> links;
+  Strings errors;
+  plan_install_links(source, install, PresetPolicy(), &links, &errors);
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].reason, "WantedBy=machines.target with DefaultInstance=a");
+  EXPECT_EQ(links[1].reason, "RequiredBy=x.target with DefaultInstance=a");
 }
 
 TEST(FinishInstallLinksTest, AliasCannotReplaceAGeneratedUnit) {

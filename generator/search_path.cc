@@ -10,6 +10,7 @@
 #include <set>
 
 #include "common/name.h"
+#include "common/strings.h"
 
 namespace sdme {
 namespace {
@@ -101,6 +102,11 @@ bool classify_source_name(const std::string& file_name, SdmeSource* source, std:
     return false;
   }
   std::string stem = file_name.substr(0, file_name.size() - kSuffix.size());
+  if (stem.starts_with(kReservedUnitPrefix)) {
+    *err = "'" + cescape(stem) + "' would name a unit in sdme's own namespace (" +
+           std::string(kReservedUnitPrefix) + "*), such as sdme-import@.service; rename the file";
+    return false;
+  }
   source->file_name = file_name;
   size_t at = stem.find('@');
   if (at == std::string::npos) {
@@ -117,7 +123,7 @@ bool classify_source_name(const std::string& file_name, SdmeSource* source, std:
   std::string instance = stem.substr(at + 1);
   if (instance.find('@') != std::string::npos) {
     *err =
-        "'" + stem + "' has more than one '@'; rename the file to NAME@.sdme or NAME@INSTANCE.sdme";
+        "'" + cescape(stem) + "' has more than one '@'; rename the file to NAME@.sdme or NAME@INSTANCE.sdme";
     return false;
   }
   // Instances become machine names "PREFIX-INSTANCE", so both parts, and the
@@ -154,7 +160,7 @@ Inspection inspect_source(const std::string& path, bool is_vendor, SdmeSource* s
                           std::string* err) {
   if (is_mask(path)) return Inspection::kMasked;
   if (!classify_source_name(base_name(path), source, err)) {
-    *err = path + ": " + *err;
+    *err = cescape(path) + ": " + *err;
     return Inspection::kError;
   }
   source->path = path;
@@ -168,7 +174,7 @@ Inspection inspect_source(const std::string& path, bool is_vendor, SdmeSource* s
   }
   struct stat status;
   if (::stat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) {
-    *err = path +
+    *err = cescape(path) +
            ": not a regular file (or a dangling symlink); point it at a .sdme file or "
            "remove it";
     return Inspection::kError;

@@ -286,6 +286,20 @@ TEST_F(SearchPathTest, BadNamesAreReportedWithThePath) {
                             "digits, '-' and '.'; rename the file"}));
 }
 
+// A file name is printed as systemd's cescape() shows it, so a newline in
+// it cannot start a second, forged message.
+TEST_F(SearchPathTest, BadNamesCannotForgeLines) {
+  write(etc_ + "/a\nsdme-generator: FAKE.sdme");
+  write(etc_ + "/b\\nc@x@y.sdme");
+  std::vector<std::string> errors;
+  EXPECT_EQ(file_names(find(&errors)), Strings{});
+  EXPECT_EQ(errors, (Strings{etc_ + "/a\\nsdme-generator: FAKE.sdme: container name "
+                                    "'a\\nsdme-generator: FAKE' may contain only letters, "
+                                    "digits, '-' and '.'; rename the file",
+                             etc_ + "/b\\\\nc@x@y.sdme: 'b\\\\nc@x@y' has more than one '@'; "
+                                    "rename the file to NAME@.sdme or NAME@INSTANCE.sdme"}));
+}
+
 TEST_F(SearchPathTest, SourceFromPathInTheSearchPath) {
   write(usr_ + "/web.sdme");
   write(usr_ + "/web.sdme.d/20-usr.conf");
@@ -405,6 +419,19 @@ std::string classify_error(const std::string& file_name) {
   std::string err;
   EXPECT_FALSE(classify_source_name(file_name, &source, &err)) << file_name;
   return err;
+}
+
+// sdme-* unit names are sdme's own: sdme-import@deb.sdme would replace the
+// unit that imports rootfs "deb".
+TEST(ClassifySourceNameTest, SdmesOwnNamesAreRefused) {
+  const std::string rule =
+      " would name a unit in sdme's own namespace (sdme-*), such as sdme-import@.service; rename "
+      "the file";
+  EXPECT_EQ(classify_error("sdme-import@deb.sdme"), "'sdme-import@deb'" + rule);
+  EXPECT_EQ(classify_error("sdme-import@.sdme"), "'sdme-import@'" + rule);
+  EXPECT_EQ(classify_error("sdme-web.sdme"), "'sdme-web'" + rule);
+  EXPECT_EQ(classify_ok("sdme.sdme").unit_name, "sdme.service");
+  EXPECT_EQ(classify_ok("web-sdme-x.sdme").unit_name, "web-sdme-x.service");
 }
 
 TEST(ClassifySourceNameTest, Service) {

@@ -90,10 +90,11 @@ struct Suggestion {
 // Admins often write only a group's first word ("@network" for
 // "@network-io"), so a group is also compared by that word.
 size_t distance_to_group(std::string_view typed_lower, std::string_view group) {
-  size_t distance = edit_distance(typed_lower, group);
+  size_t distance = edit_distance(typed_lower, group, kMaxSuggestionDistance);
   size_t dash = group.find('-');
   if (dash != std::string_view::npos)
-    distance = std::min(distance, edit_distance(typed_lower, group.substr(0, dash)));
+    distance = std::min(distance,
+                        edit_distance(typed_lower, group.substr(0, dash), kMaxSuggestionDistance));
   return distance;
 }
 
@@ -113,7 +114,7 @@ Suggestion closest_system_call(std::string_view typed) {
   std::string typed_lower = to_lower(typed);
   Suggestion best;
   for (const std::string& name : native_system_call_names()) {
-    size_t distance = edit_distance(typed_lower, name);
+    size_t distance = edit_distance(typed_lower, name, kMaxSuggestionDistance);
     if (close_enough(distance, typed.size()) && distance < best.distance) best = {name, distance};
   }
   // "clock" for "@clock": a group written without its '@'.

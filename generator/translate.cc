@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/strings.h"
+#include "common/url_redaction.h"
 #include "generator/container_keys.h"
 #include "generator/install.h"
 #include "generator/words.h"
@@ -49,7 +50,7 @@ bool is_pass_through(std::string_view section) {
 bool check_sections(const UnitFile& unit, std::string* err) {
   for (const UnitSection& section : unit.sections()) {
     if (section.name == "X-Container") {
-      *err = section.path + ":" + std::to_string(section.line) +
+      *err = cescape(section.path) + ":" + std::to_string(section.line) +
              ": [X-Container] is reserved for the copy of [Container] in the generated unit, "
              "rename the section";
       return false;
@@ -57,7 +58,7 @@ bool check_sections(const UnitFile& unit, std::string* err) {
     if (section.name == kContainerSection || is_pass_through(section.name) ||
         section.name.starts_with("X-"))
       continue;
-    *err = section.path + ":" + std::to_string(section.line) + ": unknown section [" +
+    *err = cescape(section.path) + ":" + std::to_string(section.line) + ": unknown section [" +
            section.name +
            "], use [Unit], [Service], [Install] or [Container] (or an X- prefix for your own)";
     return false;
@@ -71,28 +72,100 @@ bool check_sections(const UnitFile& unit, std::string* err) {
   return true;
 }
 
-void append_entries(const UnitSection* section, std::string* text) {
-  if (!section) return;
-  for (const UnitEntry& entry : section->entries) *text += entry.key + "=" + entry.value + "\n";
+// systemd 252 reads a unit with read_line(LONG_LINE_MAX), LONG_LINE_MAX being
+// 1 MiB (src/basic/fileio.h): a line of that many bytes or more, newline
+// not counted, fails the whole unit.
+constexpr size_t kMaxUnitLineLength = (size_t{1} << 20) - 1;
+
+// Whether systemd would read a line ending in `text` as continued on the
+// next one: it ends in an odd run of backslashes.
+bool ends_in_line_continuation(std::string_view text) {
+  size_t backslashes = 0;
+  while (backslashes < text.size() && text[text.size() - 1 - backslashes] == '\\') ++backslashes;
+  return backslashes % 2 == 1;
 }
 
-// "https://user:secret@host/path" becomes "https://***@host/path".
-std::string without_url_credentials(const std::string& value) {
-  size_t scheme_end = value.find("://");
-  if (scheme_end == std::string::npos) return value;
-  size_t authority = scheme_end + 3;
-  size_t authority_end = value.find_first_of("/?#", authority);
-  if (authority_end == std::string::npos) authority_end = value.size();
-  size_t at = value.rfind('@', authority_end - 1);
-  if (at == std::string::npos || at < authority || authority_end == authority) return value;
-  return value.substr(0, authority) + "***" + value.substr(at);
+// A value is stripped of blanks when it is read, so "A=1\ " reaches us as
+// "A=1\". Written back, systemd would join the next line to it, and that
+// line's setting would be lost; there is no way to write such a value, so
+// it is refused. Every section passes through into the unit.
+bool check_line_ends(const UnitFile& unit, std::string* err) {
+  for (const UnitSection& section : unit.sections()) {
+    for (const UnitEntry& entry : section.entries) {
+      if (!ends_in_line_continuation(entry.value)) continue;
+      *err = entry.location() + ": " + printable(entry.key) +
+             "= ends in a backslash, which would join the next line of the generated unit to "
+             "it; remove the backslash";
+      return false;
+    }
+  }
+  return true;
 }
 
-void append_line(std::string_view key, std::string_view value, std::string* text) {
-  *text += key;
-  *text += '=';
-  *text += value;
-  *text += '\n';
+// The one place lines of a unit are written, so every line is checked the
+// same way: none may end in a line continuation, and none may be longer
+// than systemd reads. A value that breaks either rule is refused, naming
+// `origin`, the .sdme entry it came from (or that adds most to it).
+class UnitWriter {
+ public:
+  explicit UnitWriter(std::string* text) : text_(*text) {}
+
+  void comment(std::string_view text) {
+    text_ += "# ";
+    text_ += printable(text);
+    text_ += '\n';
+  }
+  void section(std::string_view name) {
+    text_ += "\n[";
+    text_ += name;
+    text_ += "]\n";
+  }
+  void line(std::string_view key, std::string_view value, const UnitEntry* origin = nullptr);
+  void entries(const UnitSection* section) {
+    if (!section) return;
+    for (const UnitEntry& entry : section->entries) line(entry.key, entry.value, &entry);
+  }
+  // The first line refused, if any.
+  bool finish(std::string* err) const {
+    if (error_.empty()) return true;
+    *err = error_;
+    return false;
+  }
+
+ private:
+  std::string& text_;
+  std::string error_;
+};
+
+void UnitWriter::line(std::string_view key, std::string_view value, const UnitEntry* origin) {
+  if (!error_.empty()) return;
+  const std::string where = origin ? origin->location() + ": " + origin->key + "=: " : "";
+  const size_t length = key.size() + 1 + value.size();
+  if (length > kMaxUnitLineLength) {
+    error_ = where + "the generated " + std::string(key) + "= line would be " +
+             std::to_string(length) + " bytes (values are quoted, '$' doubled), and systemd " +
+             "reads at most " + std::to_string(kMaxUnitLineLength) + "; shorten the value";
+    return;
+  }
+  if (ends_in_line_continuation(value)) {
+    error_ = where + "the generated " + std::string(key) +
+             "= line would end in a backslash and join the next line; remove the backslash";
+    return;
+  }
+  text_ += key;
+  text_ += '=';
+  text_ += value;
+  text_ += '\n';
+}
+
+// The [Container] entry that adds most to the lines built from the whole
+// section (ExecStart=, ExecStartPre=): the one to name when they are too long.
+const UnitEntry* longest_entry(const UnitSection* container) {
+  if (!container) return nullptr;
+  const UnitEntry* longest = nullptr;
+  for (const UnitEntry& entry : container->entries)
+    if (!longest || entry.value.size() > longest->value.size()) longest = &entry;
+  return longest;
 }
 
 void describe_rootfs_use(const ContainerSettings& settings, const UnitSection* container,
@@ -113,7 +186,7 @@ void describe_rootfs_use(const ContainerSettings& settings, const UnitSection* c
   use->import.boot = use->boots;
   if (container) {
     for (const UnitEntry& entry : container->entries)
-      if (entry.key == "Import") use->import.origin = printable(entry.location());
+      if (entry.key == "Import") use->import.origin = entry.location();
   }
 }
 
@@ -157,7 +230,7 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
 
 bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
                     RootfsUse* rootfs_use, std::string* err) {
-  if (!check_sections(unit, err)) return false;
+  if (!check_sections(unit, err) || !check_line_ends(unit, err)) return false;
 
   ContainerSettings settings;
   const UnitSection* container = unit.find_section(kContainerSection);
@@ -169,52 +242,57 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   const std::string container_dir = state_dir + "/containers/" + input.container_name;
   ContainerPlan plan = plan_container(settings, state_dir);
 
-  std::string& text = *unit_text;
-  text.clear();
+  // Written aside, so a unit refused half-way leaves *unit_text alone.
+  std::string text;
   text.reserve(4096);
-  // Paths come from directory listings; printable() keeps a file name with a
+  UnitWriter out(&text);
+  const UnitEntry* container_origin = longest_entry(container);
+  // Paths come from directory listings; cescape() keeps a file name with a
   // newline from ending the comment and adding lines of its own.
-  text += "# Automatically generated by sdme-generator from " + printable(input.source_path) + "\n";
-  for (const std::string& dropin : input.dropin_paths) text += "# and " + printable(dropin) + "\n";
-  text += "# Edit those files, not this one; see sdme.sdme(5).\n";
+  out.comment("Automatically generated by sdme-generator from " + cescape(input.source_path));
+  for (const std::string& dropin : input.dropin_paths) out.comment("and " + cescape(dropin));
+  out.comment("Edit those files, not this one; see sdme.sdme(5).");
 
-  text += "\n[Unit]\n";
+  out.section("Unit");
   if (!unit.lookup("Unit", "Description"))
-    append_line("Description", "Container " + input.container_name, &text);
-  append_line("Documentation", "man:sdme.sdme(5) man:systemd-nspawn(1)", &text);
-  append_line("SourcePath", escape_specifiers(printable(input.source_path)), &text);
-  append_line("Wants", kModprobeUnits, &text);
-  append_line("PartOf", "machines.target", &text);
-  append_line("Before", "machines.target", &text);
-  append_line("After", std::string("network.target ") + kModprobeUnits, &text);
+    out.line("Description", "Container " + input.container_name);
+  out.line("Documentation", "man:sdme.sdme(5) man:systemd-nspawn(1)");
+  out.line("SourcePath", escape_specifiers(cescape(input.source_path)));
+  out.line("Wants", kModprobeUnits);
+  out.line("PartOf", "machines.target");
+  out.line("Before", "machines.target");
+  out.line("After", std::string("network.target ") + kModprobeUnits);
   // The import runs first when the rootfs is missing; its unit's condition
   // skips it otherwise, which does not stop this unit.
   if (!plan.import_unit.empty()) {
-    append_line("Requires", plan.import_unit, &text);
-    append_line("After", plan.import_unit, &text);
+    out.line("Requires", plan.import_unit);
+    out.line("After", plan.import_unit);
   }
-  append_line("RequiresMountsFor", quote_unit_path(container_dir), &text);
+  out.line("RequiresMountsFor", quote_unit_path(container_dir));
   for (const std::string& path : plan.requires_mounts_for)
-    append_line("RequiresMountsFor", quote_unit_path(path), &text);
-  append_entries(unit.find_section("Unit"), &text);
+    out.line("RequiresMountsFor", quote_unit_path(path), container_origin);
+  out.entries(unit.find_section("Unit"));
 
-  text += "\n[Service]\n";
-  text += kServiceDefaults;
+  out.section("Service");
+  for (std::string_view setting : split(kServiceDefaults, '\n')) {
+    if (setting.empty()) continue;
+    size_t equals = setting.find('=');
+    out.line(setting.substr(0, equals), setting.substr(equals + 1));
+  }
   // The helpers find the state directory the same way the generator did.
   if (input.state_dir != kDefaultStateDir)
-    append_line("Environment", quote_unit_path("SDME_STATE_DIR=" + state_dir), &text);
+    out.line("Environment", quote_unit_path("SDME_STATE_DIR=" + state_dir));
   OverlayMountRequest overlay = plan.overlay;
   overlay.container_name = input.container_name;
   // systemd in the container takes its name from /etc/hostname, which in a
   // clone of the host names the host; the helper writes the container's own.
   overlay.hostname = plan.hostname.empty() ? input.container_name : plan.hostname;
-  append_line("ExecStartPre",
-              helper_command(helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
-              &text);
-  append_line("ExecStartPre",
-              helper_command(helper_dir + "/sdme-dns",
-                             format_dns_arguments(input.container_name, plan.dns_network)),
-              &text);
+  out.line("ExecStartPre",
+           helper_command(helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
+           container_origin);
+  out.line("ExecStartPre", helper_command(helper_dir + "/sdme-dns",
+                                          format_dns_arguments(input.container_name,
+                                                               plan.dns_network)));
   std::vector<std::string> nspawn = {escape_specifiers(input.nspawn_path),
                                      "--quiet",
                                      "--keep-unit",
@@ -227,34 +305,31 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   std::string exec_start = quote_exec_command(nspawn);
   for (const std::string& raw : plan.nspawn_raw_arguments) exec_start += " " + raw;
   if (!plan.command.empty()) exec_start += " -- " + quote_exec_command(plan.command);
-  append_line("ExecStart", exec_start, &text);
-  append_line("ExecStopPost",
-              helper_command(helper_dir + "/sdme-overlay",
-                             format_overlay_unmount_arguments(input.container_name)),
-              &text);
-  append_entries(unit.find_section("Service"), &text);
+  out.line("ExecStart", exec_start, container_origin);
+  out.line("ExecStopPost", helper_command(helper_dir + "/sdme-overlay",
+                                          format_overlay_unmount_arguments(input.container_name)));
+  out.entries(unit.find_section("Service"));
 
   if (const UnitSection* install = unit.find_section("Install")) {
-    text += "\n[Install]\n";
-    if (!assigns_install_target(unit)) append_line("WantedBy", kDefaultInstallTarget, &text);
-    append_entries(install, &text);
+    out.section("Install");
+    if (!assigns_install_target(unit)) out.line("WantedBy", kDefaultInstallTarget);
+    out.entries(install);
   }
 
   if (container) {
     // Kept for `systemctl cat`: what the file said, before translation.
     // Anyone may read the unit, so a URL's credentials are left out.
-    text += "\n[X-Container]\n";
-    for (const UnitEntry& entry : container->entries) {
-      append_line(entry.key,
-                  entry.key == "Import" ? without_url_credentials(entry.value) : entry.value,
-                  &text);
-    }
+    out.section("X-Container");
+    for (const UnitEntry& entry : container->entries)
+      out.line(entry.key, entry.key == "Import" ? redact_url(entry.value) : entry.value, &entry);
   }
   for (const UnitSection& section : unit.sections()) {
     if (!section.name.starts_with("X-")) continue;
-    text += "\n[" + section.name + "]\n";
-    append_entries(&section, &text);
+    out.section(section.name);
+    out.entries(&section);
   }
+  if (!out.finish(err)) return false;
+  *unit_text = std::move(text);
   return true;
 }
 

@@ -500,6 +500,88 @@ TEST(TranslateTest, StateDirEnvironmentIsEscapedForEnvironment) {
             "Environment=\"SDME_STATE_DIR=/srv/my \\\"state\\\"\"");
 }
 
+// A value is stripped of trailing blanks, so "A=1\ " reads as "A=1\"; its
+// backslash would join the next line of the unit to it. Every section
+// passes through, so every section refuses it, naming the entry.
+TEST(TranslateTest, ValuesEndingInALineContinuationAreRefused) {
+  const std::string rule =
+      "= ends in a backslash, which would join the next line of the generated unit to it; "
+      "remove the backslash";
+  EXPECT_EQ(translate_error("[Service]\nEnvironment=A=1\\ \nProtectSystem=strict\n"),
+            std::string(kPath) + ":2: Environment" + rule);
+  EXPECT_EQ(translate_error("[Unit]\nDescription=a\\\\\\\t\nAfter=b.service\n"),
+            std::string(kPath) + ":2: Description" + rule);
+  EXPECT_EQ(translate_error("[Install]\nWantedBy=a.target\\ \n"),
+            std::string(kPath) + ":2: WantedBy" + rule);
+  EXPECT_EQ(translate_error("[Container]\nRootfs=r\nImport=/srv/r.tar\\ \n"),
+            std::string(kPath) + ":3: Import" + rule);
+  EXPECT_EQ(translate_error("[X-Mine]\nNote=x\\ \n"), std::string(kPath) + ":2: Note" + rule);
+}
+
+TEST(TranslateTest, AnEvenRunOfBackslashesIsWrittenAsItIs) {
+  std::string text = translate_ok("[Service]\nEnvironment=A=1\\\\ \nProtectSystem=strict\n");
+  EXPECT_EQ(lines_starting_with(text, "Environment="), std::vector<std::string>{"Environment=A=1\\\\"});
+  EXPECT_EQ(lines_starting_with(text, "ProtectSystem="),
+            std::vector<std::string>{"ProtectSystem=strict"});
+}
+
+// The length of the ExecStart= line translate_ok() writes for `text`.
+size_t exec_start_length(const std::string& text) {
+  std::vector<std::string> lines = lines_starting_with(translate_ok(text), "ExecStart=");
+  EXPECT_EQ(lines.size(), 1u);
+  return lines.empty() ? 0 : lines[0].size();
+}
+
+// systemd 252 reads a unit line with read_line(LONG_LINE_MAX = 1 MiB): a
+// line of 1 MiB or more fails the whole unit. A value may grow when written
+// ('$' is doubled, '"' escaped, each word gets its option), so the written
+// line is what is measured.
+TEST(TranslateTest, LinesLongerThanSystemdReadsAreRefused) {
+  constexpr size_t kLimit = (1 << 20) - 1;
+  // Exec= of `count` dollars: quoted and doubled, 2 * count + 2 bytes.
+  auto dollars = [](size_t count) { return "[Container]\nExec=/bin/echo " + std::string(count, '$') + "\n"; };
+  const size_t base = exec_start_length(dollars(1)) - 4;
+  const size_t fitting = (kLimit - base - 2) / 2;
+  ASSERT_EQ(exec_start_length(dollars(fitting)), base + 2 * fitting + 2);
+  EXPECT_LE(base + 2 * fitting + 2, kLimit);
+
+  EXPECT_EQ(translate_error(dollars(600000)),
+            std::string(kPath) + ":2: Exec=: the generated ExecStart= line would be " +
+                std::to_string(base + 2 * 600000 + 2) +
+                " bytes (values are quoted, '$' doubled), and systemd reads at most 1048575; "
+                "shorten the value");
+  EXPECT_NE(translate_error(dollars(fitting + 1)), "");
+}
+
+// Many short words grow the most: each becomes an option of its own.
+TEST(TranslateTest, ListKeysThatGrowPastTheLineLimitAreRefused) {
+  struct Case {
+    std::string key, word, line;
+  };
+  for (const Case& c : std::vector<Case>{{"Bind", "/a ", "ExecStart"},
+                                         {"BindReadOnly", "/a ", "ExecStart"},
+                                         {"Environment", "A=1 ", "ExecStart"},
+                                         {"OpaqueDir", "/a ", "ExecStartPre"}}) {
+    std::string value;
+    for (size_t i = 0; value.size() < 600000; ++i)
+      value += c.key == "OpaqueDir" ? "/a" + std::to_string(i) + " " : c.word;
+    std::string err = translate_error("[Container]\nExec=/bin/true\n" + c.key + "=" + value + "\n");
+    std::string expected = std::string(kPath) + ":3: " + c.key + "=: the generated " + c.line +
+                           "= line would be ";
+    EXPECT_EQ(err.substr(0, expected.size()), expected) << err.substr(0, 200);
+    EXPECT_TRUE(err.ends_with("and systemd reads at most 1048575; shorten the value")) << c.key;
+  }
+}
+
+TEST(TranslateTest, ARefusedUnitLeavesTheTextAlone) {
+  std::string unit_text = "untouched";
+  std::string err;
+  EXPECT_FALSE(translate_unit(web_input(), parse("[Container]\nExec=/bin/echo " +
+                                                 std::string(600000, '$') + "\n"),
+                              &unit_text, &err));
+  EXPECT_EQ(unit_text, "untouched");
+}
+
 TEST(EscapeSpecifiersTest, DoublesEveryPercent) {
   EXPECT_EQ(escape_specifiers(""), "");
   EXPECT_EQ(escape_specifiers("/var/lib/sdme"), "/var/lib/sdme");

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <unordered_map>
 
 #include "common/strings.h"
 #include "common/utf8.h"
@@ -80,25 +81,30 @@ bool ends_in_continuation(std::string_view line) {
 class Parser {
  public:
   Parser(std::string_view path, std::vector<UnitSection>* sections)
-      : path_(path), sections_(sections) {}
+      : path_(path), sections_(sections) {
+    for (size_t i = 0; i < sections_->size(); ++i) section_index_.emplace((*sections_)[i].name, i);
+  }
 
   bool parse(std::string_view text, std::string* err);
 
  private:
   bool parse_line(std::string_view line, int line_number, std::string* err);
   bool fail(int line_number, std::string_view message, std::string* err) const {
-    *err = std::string(path_) + ":" + std::to_string(line_number) + ": " + std::string(message);
+    *err = cescape(path_) + ":" + std::to_string(line_number) + ": " + std::string(message);
     return false;
   }
 
   std::string_view path_;
   std::vector<UnitSection>* sections_;
+  // Section name to index into *sections_: a file of many headers is read in
+  // linear time, not a search of every section per header.
+  std::unordered_map<std::string, size_t> section_index_;
   size_t current_section_ = SIZE_MAX;  // index into *sections_, or SIZE_MAX before any header
 };
 
 bool Parser::parse(std::string_view text, std::string* err) {
   if (text.size() > kMaxUnitFileSize) {
-    *err = std::string(path_) + ": file is too large (" + std::to_string(text.size()) +
+    *err = cescape(path_) + ": file is too large (" + std::to_string(text.size()) +
            " bytes, the limit is " + std::to_string(kMaxUnitFileSize) + " bytes)";
     return false;
   }
@@ -197,17 +203,13 @@ bool Parser::parse_line(std::string_view line, int line_number, std::string* err
                       "characters",
                   err);
     }
-    for (size_t i = 0; i < sections_->size(); ++i) {
-      if ((*sections_)[i].name == name) {
-        current_section_ = i;
-        return true;
-      }
-    }
+    auto [found, added] = section_index_.emplace(std::string(name), sections_->size());
+    current_section_ = found->second;
+    if (!added) return true;
     UnitSection& section = sections_->emplace_back();
     section.name = name;
     section.path = path_;
     section.line = line_number;
-    current_section_ = sections_->size() - 1;
     return true;
   }
 
@@ -248,7 +250,7 @@ bool Parser::parse_line(std::string_view line, int line_number, std::string* err
 
 }  // namespace
 
-std::string UnitEntry::location() const { return path + ":" + std::to_string(line); }
+std::string UnitEntry::location() const { return cescape(path) + ":" + std::to_string(line); }
 
 bool UnitFile::parse(std::string_view path, std::string_view text, std::string* err) {
   // Parse in place and undo on failure: a drop-in that fails leaves the unit

@@ -22,7 +22,8 @@ struct UnitEntry {
   std::string path;   // the file it came from (main file or drop-in)
   int line = 0;       // 1-based line of the key in that file
 
-  // "PATH:LINE", the prefix of every error about this entry.
+  // "PATH:LINE", the prefix of every error about this entry, with the path
+  // cescape()d so a file name cannot break the message.
   std::string location() const;
 };
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/url_redaction.h"
 #include "common/atomic_file.h"
 #include "common/log.h"
 #include "common/name.h"

@@ -149,8 +149,8 @@ TEST_F(ImporterIntegrationTest, NeverShowsTheCredentialsOfAUrl) {
   std::string url = "http://user:hunter2@127.0.0.1:" + std::to_string(server_.port()) +
                     "/missing.tar.gz?token=hunter2";
   std::string err = import_error(url, "secret");
-  EXPECT_THAT(err, StartsWith("cannot import 'http://127.0.0.1:" + std::to_string(server_.port()) +
-                              "/missing.tar.gz' as secret: "));
+  EXPECT_THAT(err, StartsWith("cannot import 'http://***@127.0.0.1:" +
+                              std::to_string(server_.port()) + "/missing.tar.gz?***' as secret: "));
   EXPECT_THAT(err, HasSubstr("404"));
   EXPECT_THAT(err, Not(HasSubstr("hunter2")));
   EXPECT_THAT(err, Not(HasSubstr("user")));

@@ -369,7 +369,7 @@ TEST_F(ContainerDnsTest, RefusesInvalidContainerNames) {
   EXPECT_FALSE(set_up_container_dns("../x", DnsNetwork::kHost, &err));
   EXPECT_EQ(err, "container name '../x' must start with a letter or digit");
   EXPECT_FALSE(set_up_container_dns("a\\x2db", DnsNetwork::kPrivate, &err));
-  EXPECT_EQ(err, "container name 'a\\x2db' may contain only letters, digits, '-' and '.'");
+  EXPECT_EQ(err, "container name 'a\\\\x2db' may contain only letters, digits, '-' and '.'");
   EXPECT_EQ(entry_kind(state_), "missing");
 }
 

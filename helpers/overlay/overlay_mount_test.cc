@@ -141,7 +141,7 @@ TEST_F(OverlayMountTest, RefusesInvalidContainerNamesBeforeTouchingPaths) {
   EXPECT_EQ(mount_error(request("../x")),
             "container name '../x' must start with a letter or digit");
   EXPECT_EQ(mount_error(request("a\\x2db")),
-            "container name 'a\\x2db' may contain only letters, digits, '-' and '.'");
+            "container name 'a\\\\x2db' may contain only letters, digits, '-' and '.'");
   std::vector<std::string> warnings;
   std::string err;
   EXPECT_FALSE(unmount_overlay("../x", &warnings, &err));

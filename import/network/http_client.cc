@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/strings.h"
+#include "common/url_redaction.h"
 
 namespace sdme::import {
 namespace {
@@ -229,23 +230,6 @@ bool parse_content_range(const std::string& value, uint64_t* first, uint64_t* to
 }
 
 }  // namespace
-
-std::string redact_url(std::string_view url) {
-  std::string_view rest = url;
-  std::string result;
-  size_t scheme_end = url.find("://");
-  if (scheme_end != std::string_view::npos) {
-    result = std::string(url.substr(0, scheme_end + 3));
-    rest = url.substr(scheme_end + 3);
-    size_t authority_end = rest.find_first_of("/?#");
-    std::string_view authority = rest.substr(0, authority_end);
-    size_t at = authority.rfind('@');
-    if (at != std::string_view::npos) rest.remove_prefix(at + 1);
-  }
-  rest = rest.substr(0, rest.find_first_of("?#"));
-  result += rest;
-  return result;
-}
 
 bool http_get(const std::string& url, const HttpOptions& options, HttpResponse* response,
               std::string* err) {

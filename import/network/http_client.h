@@ -78,8 +78,4 @@ class HttpByteSource : public ByteSource {
   std::unique_ptr<Transfer> transfer_;
 };
 
-// The URL for messages: without user:password@ and without the query string
-// and fragment (which may carry tokens).
-std::string redact_url(std::string_view url);
-
 }  // namespace sdme::import

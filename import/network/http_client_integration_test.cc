@@ -391,8 +391,8 @@ TEST_F(HttpClientTest, MessagesHideCredentialsAndTokens) {
   std::string url = "http://builder:s3cret@127.0.0.1:" + port + "/private/root.tar?token=abc123";
   std::string err;
   EXPECT_EQ(HttpByteSource::open(url, quick_options(), &err), nullptr);
-  EXPECT_EQ(err, "cannot download http://127.0.0.1:" + port +
-                     "/private/root.tar: HTTP 404 Not Found; check the URL");
+  EXPECT_EQ(err, "cannot download http://***@127.0.0.1:" + port +
+                     "/private/root.tar?***: HTTP 404 Not Found; check the URL");
   // The credentials were used, only not shown.
   std::vector<test_support::RecordedRequest> requests = server_.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -402,7 +402,8 @@ TEST_F(HttpClientTest, MessagesHideCredentialsAndTokens) {
   server_.stop();  // nothing listens there now
   HttpResponse response;
   EXPECT_FALSE(http_get(url, quick_options(), &response, &err));
-  EXPECT_EQ(err.rfind("cannot download http://127.0.0.1:" + port + "/private/root.tar: ", 0), 0u)
+  EXPECT_EQ(err.rfind("cannot download http://***@127.0.0.1:" + port + "/private/root.tar?***: ", 0),
+            0u)
       << err;
   EXPECT_EQ(err.find("s3cret"), std::string::npos) << err;
   EXPECT_EQ(err.find("abc123"), std::string::npos) << err;

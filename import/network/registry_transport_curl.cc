@@ -1,5 +1,6 @@
 #include "import/network/registry_transport_curl.h"
 
+#include "common/url_redaction.h"
 #include "import/network/http_client.h"
 #include "import/formats/oci_manifest.h"
 #include "import/network/registry_reference.h"

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "generator/translate.h"
 #include "generator/unit_file.h"
 #include "generator/words.h"
 
@@ -67,6 +68,40 @@ void check_words(const std::vector<std::string>& words) {
   }
 }
 
+bool ends_in_odd_backslashes(std::string_view line) {
+  size_t backslashes = 0;
+  while (backslashes < line.size() && line[line.size() - 1 - backslashes] == '\\') ++backslashes;
+  return backslashes % 2 == 1;
+}
+
+void check_written_unit(const sdme::UnitFile& unit) {
+  sdme::TranslationInput input{"web.service", "web", "/etc/sdme/web.sdme", {},
+                               "/var/lib/sdme", "/usr/libexec/sdme", "/usr/bin/systemd-nspawn"};
+  std::string text, err;
+  if (!sdme::translate_unit(input, unit, &text, &err)) return;
+
+  size_t assignments = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) report_mismatch("unit does not end in a newline", "", text);
+    std::string_view line(text.data() + start, end - start);
+    if (ends_in_odd_backslashes(line)) report_mismatch("a line continues onto the next", line, "");
+    if (line.size() >= (1u << 20)) report_mismatch("a line is longer than systemd reads", "", "");
+    if (line.find('\r') != std::string_view::npos)
+      report_mismatch("a line holds a carriage return, which ends it for systemd", line, "");
+    if (!line.empty() && line[0] != '#' && line[0] != '[') ++assignments;
+    start = end + 1;
+  }
+
+  sdme::UnitFile written;
+  if (!written.parse("web.service", text, &err))
+    report_mismatch(("the written unit does not parse: " + err).c_str(), "", text);
+  size_t parsed = 0;
+  for (const sdme::UnitSection& section : written.sections()) parsed += section.entries.size();
+  if (parsed != assignments)
+    report_mismatch("the written unit parses into other lines than were written", "", text);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -81,5 +116,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (sdme::split_words(entry.value, &words, &err)) check_words(words);
     }
   }
+  check_written_unit(unit);
   return 0;
 }
