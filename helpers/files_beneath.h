@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "helpers/file_descriptor.h"
+#include "common/file_descriptor.h"
 #include "helpers/rollback.h"
 
 namespace sdme {

@@ -35,7 +35,7 @@
 #include <thread>
 #include <unordered_set>
 
-#include "helpers/file_descriptor.h"
+#include "common/file_descriptor.h"
 #include "helpers/import/compression.h"
 
 namespace sdme {

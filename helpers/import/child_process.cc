@@ -13,7 +13,7 @@
 #include <cstdlib>
 
 #include "common/strings.h"
-#include "helpers/file_descriptor.h"
+#include "common/file_descriptor.h"
 
 extern char** environ;
 

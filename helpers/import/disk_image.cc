@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "helpers/file_descriptor.h"
+#include "common/file_descriptor.h"
 #include "helpers/import/child_process.h"
 #include "helpers/import/tree_copy.h"
 #include "helpers/import/tree_copy.h"

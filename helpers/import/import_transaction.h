@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "helpers/file_descriptor.h"
+#include "common/file_descriptor.h"
 
 namespace sdme {
 

@@ -12,7 +12,7 @@
 #include "common/name.h"
 #include "common/paths.h"
 #include "common/strings.h"
-#include "helpers/file_descriptor.h"
+#include "common/file_descriptor.h"
 #include "helpers/import/archive_extract.h"
 #include "helpers/import/byte_source.h"
 #include "helpers/import/compression.h"

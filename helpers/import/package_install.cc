@@ -18,7 +18,7 @@
 
 #include "common/paths.h"
 #include "common/strings.h"
-#include "helpers/file_descriptor.h"
+#include "common/file_descriptor.h"
 #include "helpers/import/child_process.h"
 
 namespace sdme {

@@ -22,7 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "helpers/file_descriptor.h"
+#include "common/file_descriptor.h"
 
 namespace sdme {
 namespace {
