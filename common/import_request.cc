@@ -17,6 +17,13 @@ bool check_import_file(std::string_view path, std::string* err) {
     *err = std::string(kImportFilesVariable) + ": '" + printable(path) + "' is not an absolute path";
     return false;
   }
+  // A newline would end the Environment= line that carries the list.
+  if (std::any_of(path.begin(), path.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    *err = std::string(kImportFilesVariable) + ": '" + printable(path) +
+           "' contains a control character; rename the file or directory";
+    return false;
+  }
   if (path.find(':') != std::string_view::npos) {
     *err = std::string(kImportFilesVariable) + ": '" + printable(path) +
            "' contains ':', which separates the paths; rename the directory";

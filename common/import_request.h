@@ -43,7 +43,8 @@ bool normalize_sha256_checksum(std::string_view text, std::string* normalized);
 inline constexpr const char* kImportFilesVariable = "SDME_IMPORT_FILES";
 
 // The value for kImportFilesVariable. Fails for an empty list, a relative
-// path, or a path with ':' (which the list could not carry).
+// path, or a path with ':' or a control character (which the list, one
+// Environment= line, could not carry).
 bool format_import_files(const std::vector<std::string>& paths, std::string* value,
                          std::string* err);
 

@@ -41,6 +41,9 @@ TEST(ImportRequestTest, ImportFilesErrors) {
   EXPECT_EQ(format_error({"/srv/a:b/web.sdme"}),
             "SDME_IMPORT_FILES: '/srv/a:b/web.sdme' contains ':', which separates the paths; "
             "rename the directory");
+  EXPECT_EQ(format_error({"/etc/sdme/a\nEnvironment=X=1/web.sdme"}),
+            "SDME_IMPORT_FILES: '/etc/sdme/a\\x0aEnvironment=X=1/web.sdme' contains a control "
+            "character; rename the file or directory");
   EXPECT_EQ(parse_error(""), "SDME_IMPORT_FILES names no file");
   EXPECT_EQ(parse_error("/etc/sdme/a.sdme::/etc/sdme/b.sdme"),
             "SDME_IMPORT_FILES: '' is not an absolute path");

@@ -57,10 +57,10 @@ std::string search_path_text(const std::vector<SearchDirectory>& directories) {
 // path other than the defaults it names.
 bool import_dropin(const std::string& rootfs, const SharedRootfs& shared,
                    const GeneratorConfig& config, std::string* text, std::string* err) {
-  // Files given to --dry-run may be relative; sdme-import runs in /.
+  // Files given to --dry-run may be relative, and sdme-import runs in /.
+  // Absolute ones stay as written: sdme-import finds them along the same
+  // search path and compares the paths as strings.
   std::vector<std::string> absolute_files;
-  // As written otherwise: sdme-import finds them along the same search path
-  // and compares the paths as strings.
   for (const std::string& path : shared.files) {
     std::error_code error;
     std::filesystem::path absolute = std::filesystem::absolute(path, error);
@@ -90,7 +90,7 @@ bool import_dropin(const std::string& rootfs, const SharedRootfs& shared,
   const bool other_state_dir = config.state_dir != kDefaultStateDir;
   const std::string state_dir = escape_specifiers(config.state_dir);
   *text += "\n[Unit]\n";
-  *text += "SourcePath=" + escape_specifiers(shared.import_file) + "\n";
+  *text += "SourcePath=" + escape_specifiers(printable(shared.import_file)) + "\n";
   if (other_state_dir) {
     *text += "ConditionPathExists=\n";
     *text += "ConditionPathExists=!" + state_dir + "/rootfs/%i\n";
