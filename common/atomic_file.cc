@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/file_descriptor.h"
+
 namespace sdme {
 namespace {
 
@@ -100,31 +102,60 @@ bool make_directories(const std::string& path, mode_t mode, std::string* err) {
   return true;
 }
 
+std::string_view file_kind(mode_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG:
+      return "a regular file";
+    case S_IFDIR:
+      return "a directory";
+    case S_IFIFO:
+      return "a FIFO";
+    case S_IFSOCK:
+      return "a socket";
+    case S_IFCHR:
+      return "a character device";
+    case S_IFBLK:
+      return "a block device";
+    case S_IFLNK:
+      return "a symbolic link";
+  }
+  return "not a regular file";
+}
+
 bool read_file(const std::string& path, size_t max_size, std::string* content, std::string* err) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
+  // O_NONBLOCK: opening a FIFO for reading would wait for a writer, for
+  // ever. Regular files ignore the flag; everything else is refused below.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd.valid()) {
     *err = "cannot open " + path + ": " + errno_text(errno);
+    return false;
+  }
+  struct stat status;
+  if (::fstat(fd.get(), &status) != 0) {
+    *err = "cannot read " + path + ": " + errno_text(errno);
+    return false;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    *err = path + ": is " + std::string(file_kind(status.st_mode)) +
+           ", not a regular file; replace it with a file or remove it";
     return false;
   }
   content->clear();
   char buffer[16384];
   for (;;) {
-    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
     if (got < 0) {
       if (errno == EINTR) continue;
       *err = "cannot read " + path + ": " + errno_text(errno);
-      ::close(fd);
       return false;
     }
     if (got == 0) break;
     content->append(buffer, static_cast<size_t>(got));
     if (content->size() > max_size) {
       *err = path + " is larger than " + std::to_string(max_size) + " bytes";
-      ::close(fd);
       return false;
     }
   }
-  ::close(fd);
   return true;
 }
 

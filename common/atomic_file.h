@@ -21,7 +21,14 @@ bool symlink_atomically(const std::string& target, const std::string& link_path,
 // mkdir -p with `mode` for the directories it creates.
 bool make_directories(const std::string& path, mode_t mode, std::string* err);
 
-// Reads a whole file. Fails if it is larger than `max_size` bytes.
+// Reads a whole regular file (a symbolic link to one is followed). Never
+// blocks: a FIFO, device or socket is refused with "PATH: is a FIFO, not a
+// regular file; ...", as is a directory. Fails if the file is larger than
+// `max_size` bytes. Every input sdme reads from a place others may write
+// (.sdme files, drop-ins, presets, manifests) goes through here.
 bool read_file(const std::string& path, size_t max_size, std::string* content, std::string* err);
+
+// "a FIFO", "a directory", "a regular file", ... for messages.
+std::string_view file_kind(mode_t mode);
 
 }  // namespace sdme

@@ -250,7 +250,30 @@ TEST_F(AtomicFileTest, ReadFileReportsMissingFileAndDirectory) {
   EXPECT_FALSE(read_file(path("missing"), 100, &read, &err));
   EXPECT_EQ(err, "cannot open " + path("missing") + ": No such file or directory");
   EXPECT_FALSE(read_file(directory_, 100, &read, &err));
-  EXPECT_EQ(err, "cannot read " + directory_ + ": Is a directory");
+  EXPECT_EQ(err, directory_ + ": is a directory, not a regular file; replace it with a file or "
+                              "remove it");
+}
+
+// Opening a FIFO for reading waits for a writer; read_file must return at
+// once instead, for the FIFO itself and for a symbolic link to it.
+TEST_F(AtomicFileTest, ReadFileRefusesAFifoWithoutBlocking) {
+  ASSERT_EQ(::mkfifo(path("fifo").c_str(), 0644), 0) << std::strerror(errno);
+  ASSERT_EQ(::symlink("fifo", path("link").c_str()), 0);
+  for (const char* name : {"fifo", "link"}) {
+    std::string read;
+    std::string err;
+    EXPECT_FALSE(read_file(path(name), 100, &read, &err));
+    EXPECT_EQ(err, path(name) + ": is a FIFO, not a regular file; replace it with a file or "
+                                "remove it");
+  }
+}
+
+TEST_F(AtomicFileTest, ReadFileRefusesADevice) {
+  std::string read;
+  std::string err;
+  EXPECT_FALSE(read_file("/dev/zero", 100, &read, &err));
+  EXPECT_EQ(err, "/dev/zero: is a character device, not a regular file; replace it with a file "
+                 "or remove it");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // An owned file descriptor, closed when it goes out of scope, so that no
-// early return in the helpers leaks one.
+// early return leaks one. Shared by the generator and the helpers.
 #pragma once
 
 #include <unistd.h>

@@ -1,29 +1,35 @@
-// The import request file: written by sdme-generator, read by sdme-import.
+// The import request and how its .sdme files are named to sdme-import.
 #include "common/import_request.h"
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <set>
 
-#include "common/name.h"
 #include "common/strings.h"
 
 namespace sdme {
 namespace {
 
-constexpr std::string_view kHeader =
-    "# Written by sdme-generator for sdme-import@.service; replaced at every daemon-reload.\n"
-    "# Edit Import= and its keys in the .sdme file instead, see sdme.sdme(5).\n";
-
 constexpr std::string_view kSha256Prefix = "sha256:";
 constexpr size_t kSha256HexDigits = 64;
 
-void append_line(std::string_view key, std::string_view value, std::string* text) {
-  *text += key;
-  *text += '=';
-  *text += printable(value);
-  *text += '\n';
+bool check_import_file(std::string_view path, std::string* err) {
+  if (path.empty() || path[0] != '/') {
+    *err = std::string(kImportFilesVariable) + ": '" + printable(path) + "' is not an absolute path";
+    return false;
+  }
+  // A newline would end the Environment= line that carries the list.
+  if (std::any_of(path.begin(), path.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    *err = std::string(kImportFilesVariable) + ": '" + printable(path) +
+           "' contains a control character; rename the file or directory";
+    return false;
+  }
+  if (path.find(':') != std::string_view::npos) {
+    *err = std::string(kImportFilesVariable) + ": '" + printable(path) +
+           "' contains ':', which separates the paths; rename the directory";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -66,84 +72,33 @@ bool normalize_sha256_checksum(std::string_view text, std::string* normalized) {
   return true;
 }
 
-std::string format_import_request(const ImportRequest& request) {
-  std::string text(kHeader);
-  append_line("Rootfs", request.rootfs, &text);
-  append_line("Source", request.source, &text);
-  append_line("Checksum", request.checksum, &text);
-  append_line("InstallPackages", install_packages_name(request.install_packages), &text);
-  append_line("Boot", request.boot ? "yes" : "no", &text);
-  append_line("MaxSize", std::to_string(request.max_size), &text);
-  append_line("Origin", request.origin, &text);
-  return text;
+bool format_import_files(const std::vector<std::string>& paths, std::string* value,
+                         std::string* err) {
+  if (paths.empty()) {
+    *err = std::string(kImportFilesVariable) + " names no file";
+    return false;
+  }
+  std::string text;
+  for (const std::string& path : paths) {
+    if (!check_import_file(path, err)) return false;
+    text += (text.empty() ? "" : ":") + path;
+  }
+  *value = std::move(text);
+  return true;
 }
 
-bool parse_import_request(std::string_view text, const std::string& path, ImportRequest* request,
-                          std::string* err) {
-  ImportRequest parsed;
-  std::set<std::string> seen;
-  size_t line_number = 0;
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    ++line_number;
-    if (line.empty() || line[0] == '#') continue;
-    const std::string where = path + ":" + std::to_string(line_number) + ": ";
-    size_t equals = line.find('=');
-    if (equals == std::string_view::npos) {
-      *err = where + "'" + printable(line) + "' is not a Key=value line";
-      return false;
-    }
-    std::string key(line.substr(0, equals));
-    std::string_view value = line.substr(equals + 1);
-    if (!seen.insert(key).second) {
-      *err = where + key + "= is set twice";
-      return false;
-    }
-    auto bad_value = [&](std::string_view expected) {
-      *err =
-          where + key + "=" + printable(value) + " is not valid, expected " + std::string(expected);
-      return false;
-    };
-    if (key == "Rootfs") {
-      std::string message;
-      if (!validate_rootfs_name(value, &message)) {
-        *err = where + "Rootfs=: " + message;
-        return false;
-      }
-      parsed.rootfs = std::string(value);
-    } else if (key == "Source") {
-      if (value.empty()) return bad_value("a path, URL or registry reference");
-      parsed.source = std::string(value);
-    } else if (key == "Checksum") {
-      if (!value.empty() && !normalize_sha256_checksum(value, &parsed.checksum))
-        return bad_value("sha256: and 64 hexadecimal digits, or nothing");
-    } else if (key == "InstallPackages") {
-      if (value != "auto" && value != "yes" && value != "no") return bad_value("auto, yes or no");
-      parse_install_packages(value, &parsed.install_packages);
-    } else if (key == "Boot") {
-      if (value != "yes" && value != "no") return bad_value("yes or no");
-      parsed.boot = value == "yes";
-    } else if (key == "MaxSize") {
-      auto [rest, error] =
-          std::from_chars(value.data(), value.data() + value.size(), parsed.max_size);
-      if (value.empty() || error != std::errc() || rest != value.data() + value.size())
-        return bad_value("a number of bytes");
-    } else if (key == "Origin") {
-      parsed.origin = std::string(value);
-    } else {
-      *err = where + "unknown key '" + printable(key) + "'";
-      return false;
-    }
+bool parse_import_files(std::string_view value, std::vector<std::string>* paths,
+                        std::string* err) {
+  if (value.empty()) {
+    *err = std::string(kImportFilesVariable) + " names no file";
+    return false;
   }
-  for (const char* key : {"Rootfs", "Source"}) {
-    if (seen.count(key) == 0) {
-      *err = path + ": " + key + "= is missing";
-      return false;
-    }
+  std::vector<std::string> parsed;
+  for (std::string& path : split(value, ':')) {
+    if (!check_import_file(path, err)) return false;
+    parsed.push_back(std::move(path));
   }
-  *request = std::move(parsed);
+  *paths = std::move(parsed);
   return true;
 }
 

@@ -1,12 +1,15 @@
-// The request the generator leaves for sdme-import, one file per imported
-// rootfs (RUNTIME/import/NAME.import, see common/paths.h). The source may
-// carry credentials in a URL, so it travels in a root-only file rather than
-// on a command line or in `systemctl show`.
+// What sdme-import is asked to import, and how sdme-import@NAME.service
+// learns it. The source may carry credentials in a URL, so it is never
+// written into a unit (units are world-readable) nor onto a command line:
+// the generator's drop-in for sdme-import@NAME.service names the .sdme
+// files that use rootfs NAME, in SDME_IMPORT_FILES, and sdme-import reads
+// Import= from them again (generator/rootfs_imports.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sdme {
 
@@ -34,16 +37,19 @@ bool parse_install_packages(std::string_view text, InstallPackages* value);
 // case) becomes "sha256:" and lower-case hex. Returns false otherwise.
 bool normalize_sha256_checksum(std::string_view text, std::string* normalized);
 
-// "Key=value" lines in a fixed order after a header comment, so the same
-// request always gives the same bytes. Control characters in values are
-// written as \xNN (the generator refuses them in the source), so every value
-// stays on its line.
-std::string format_import_request(const ImportRequest& request);
+// The variable the generated drop-in sets for sdme-import@NAME.service:
+// the absolute paths of the .sdme files that use rootfs NAME, separated by
+// ':', in the order the generator read them.
+inline constexpr const char* kImportFilesVariable = "SDME_IMPORT_FILES";
 
-// Reads what format_import_request wrote. Blank lines and '#' comments are
-// skipped; unknown keys, repeated keys and bad values fail with
-// "PATH:LINE: ...", a missing Rootfs= or Source= with "PATH: ...".
-bool parse_import_request(std::string_view text, const std::string& path, ImportRequest* request,
-                          std::string* err);
+// The value for kImportFilesVariable. Fails for an empty list, a relative
+// path, or a path with ':' or a control character (which the list, one
+// Environment= line, could not carry).
+bool format_import_files(const std::vector<std::string>& paths, std::string* value,
+                         std::string* err);
+
+// Reads what format_import_files wrote; fails on the same things.
+bool parse_import_files(std::string_view value, std::vector<std::string>* paths,
+                        std::string* err);
 
 }  // namespace sdme

@@ -1,5 +1,5 @@
-// Tests for the import request file: exact text, round trip, and the
-// messages for every way a file can be wrong.
+// Tests for the list of .sdme files the generator hands sdme-import, and
+// for the request's value parsers.
 #include "common/import_request.h"
 
 #include <gtest/gtest.h>
@@ -7,117 +7,47 @@
 namespace sdme {
 namespace {
 
-constexpr const char* kPath = "/run/sdme/import/debian.import";
+using Paths = std::vector<std::string>;
 
-ImportRequest full_request() {
-  ImportRequest request;
-  request.rootfs = "debian";
-  request.source = "https://user:secret@example.org/debian.tar.xz";
-  request.checksum = "sha256:" + std::string(64, 'a');
-  request.install_packages = InstallPackages::kNo;
-  request.boot = true;
-  request.max_size = 8589934592;
-  request.origin = "/etc/sdme/web.sdme:4";
-  return request;
-}
-
-std::string parse_error(std::string_view text) {
-  ImportRequest request;
+std::string format_error(const Paths& paths) {
+  std::string value;
   std::string err;
-  EXPECT_FALSE(parse_import_request(text, kPath, &request, &err)) << text;
+  EXPECT_FALSE(format_import_files(paths, &value, &err));
   return err;
 }
 
-TEST(ImportRequestTest, FormatIsExact) {
-  EXPECT_EQ(format_import_request(full_request()),
-            "# Written by sdme-generator for sdme-import@.service; replaced at every "
-            "daemon-reload.\n"
-            "# Edit Import= and its keys in the .sdme file instead, see sdme.sdme(5).\n"
-            "Rootfs=debian\n"
-            "Source=https://user:secret@example.org/debian.tar.xz\n"
-            "Checksum=sha256:" +
-                std::string(64, 'a') +
-                "\n"
-                "InstallPackages=no\n"
-                "Boot=yes\n"
-                "MaxSize=8589934592\n"
-                "Origin=/etc/sdme/web.sdme:4\n");
-}
-
-TEST(ImportRequestTest, RoundTrip) {
-  ImportRequest parsed;
+std::string parse_error(std::string_view value) {
+  Paths paths;
   std::string err;
-  ASSERT_TRUE(parse_import_request(format_import_request(full_request()), kPath, &parsed, &err))
-      << err;
-  ImportRequest expected = full_request();
-  EXPECT_EQ(parsed.rootfs, expected.rootfs);
-  EXPECT_EQ(parsed.source, expected.source);
-  EXPECT_EQ(parsed.checksum, expected.checksum);
-  EXPECT_EQ(parsed.install_packages, expected.install_packages);
-  EXPECT_EQ(parsed.boot, expected.boot);
-  EXPECT_EQ(parsed.max_size, expected.max_size);
-  EXPECT_EQ(parsed.origin, expected.origin);
+  EXPECT_FALSE(parse_import_files(value, &paths, &err)) << value;
+  return err;
 }
 
-TEST(ImportRequestTest, DefaultsRoundTrip) {
-  ImportRequest request;
-  request.rootfs = "alpine";
-  request.source = "/srv/images/alpine.tar";
-  std::string text = format_import_request(request);
-  EXPECT_NE(text.find("\nChecksum=\nInstallPackages=auto\nBoot=no\nMaxSize=0\nOrigin=\n"),
-            std::string::npos)
-      << text;
-  ImportRequest parsed;
+TEST(ImportRequestTest, ImportFilesRoundTrip) {
+  const Paths paths = {"/etc/sdme/a-worker.sdme", "/usr/lib/sdme/web@.sdme", "/run/sdme/x y.sdme"};
+  std::string value;
   std::string err;
-  ASSERT_TRUE(parse_import_request(text, kPath, &parsed, &err)) << err;
-  EXPECT_EQ(parsed.checksum, "");
-  EXPECT_EQ(parsed.install_packages, InstallPackages::kAuto);
-  EXPECT_FALSE(parsed.boot);
-  EXPECT_EQ(parsed.max_size, 0u);
+  ASSERT_TRUE(format_import_files(paths, &value, &err)) << err;
+  EXPECT_EQ(value, "/etc/sdme/a-worker.sdme:/usr/lib/sdme/web@.sdme:/run/sdme/x y.sdme");
+  Paths parsed;
+  ASSERT_TRUE(parse_import_files(value, &parsed, &err)) << err;
+  EXPECT_EQ(parsed, paths);
 }
 
-TEST(ImportRequestTest, ControlCharactersCannotAddLines) {
-  ImportRequest request;
-  request.rootfs = "x";
-  request.source = "/a";
-  request.origin = "/etc/sdme/we\nSource=/evil.sdme:1";
-  std::string text = format_import_request(request);
-  EXPECT_NE(text.find("Origin=/etc/sdme/we\\x0aSource=/evil.sdme:1\n"), std::string::npos) << text;
-  ImportRequest parsed;
-  std::string err;
-  ASSERT_TRUE(parse_import_request(text, kPath, &parsed, &err)) << err;
-  EXPECT_EQ(parsed.source, "/a");
-}
-
-TEST(ImportRequestTest, Errors) {
-  EXPECT_EQ(parse_error("Rootfs=a\nSource=/x\nColour=blue\n"),
-            "/run/sdme/import/debian.import:3: unknown key 'Colour'");
-  EXPECT_EQ(parse_error("Rootfs=a\nRootfs=b\n"),
-            "/run/sdme/import/debian.import:2: Rootfs= is set twice");
-  EXPECT_EQ(parse_error("# c\n\nnonsense\n"),
-            "/run/sdme/import/debian.import:3: 'nonsense' is not a Key=value line");
-  EXPECT_EQ(parse_error("Rootfs=../etc\n"),
-            "/run/sdme/import/debian.import:1: Rootfs=: rootfs name '../etc' must start with a "
-            "letter or digit");
-  EXPECT_EQ(parse_error("Rootfs=a\nSource=\n"),
-            "/run/sdme/import/debian.import:2: Source= is not valid, expected a path, URL or "
-            "registry reference");
-  EXPECT_EQ(parse_error("Checksum=md5:abc\n"),
-            "/run/sdme/import/debian.import:1: Checksum=md5:abc is not valid, expected sha256: "
-            "and 64 hexadecimal digits, or nothing");
-  EXPECT_EQ(parse_error("InstallPackages=maybe\n"),
-            "/run/sdme/import/debian.import:1: InstallPackages=maybe is not valid, expected "
-            "auto, yes or no");
-  EXPECT_EQ(parse_error("Boot=true\n"),
-            "/run/sdme/import/debian.import:1: Boot=true is not valid, expected yes or no");
-  EXPECT_EQ(parse_error("MaxSize=10G\n"),
-            "/run/sdme/import/debian.import:1: MaxSize=10G is not valid, expected a number of "
-            "bytes");
-  EXPECT_EQ(parse_error("MaxSize=99999999999999999999\n"),
-            "/run/sdme/import/debian.import:1: MaxSize=99999999999999999999 is not valid, "
-            "expected a number of bytes");
-  EXPECT_EQ(parse_error("Source=/x\n"), "/run/sdme/import/debian.import: Rootfs= is missing");
-  EXPECT_EQ(parse_error("Rootfs=a\n"), "/run/sdme/import/debian.import: Source= is missing");
+TEST(ImportRequestTest, ImportFilesErrors) {
+  EXPECT_EQ(format_error({}), "SDME_IMPORT_FILES names no file");
+  EXPECT_EQ(format_error({"/etc/sdme/a.sdme", "etc/b.sdme"}),
+            "SDME_IMPORT_FILES: 'etc/b.sdme' is not an absolute path");
+  EXPECT_EQ(format_error({"/srv/a:b/web.sdme"}),
+            "SDME_IMPORT_FILES: '/srv/a:b/web.sdme' contains ':', which separates the paths; "
+            "rename the directory");
+  EXPECT_EQ(format_error({"/etc/sdme/a\nEnvironment=X=1/web.sdme"}),
+            "SDME_IMPORT_FILES: '/etc/sdme/a\\x0aEnvironment=X=1/web.sdme' contains a control "
+            "character; rename the file or directory");
+  EXPECT_EQ(parse_error(""), "SDME_IMPORT_FILES names no file");
+  EXPECT_EQ(parse_error("/etc/sdme/a.sdme::/etc/sdme/b.sdme"),
+            "SDME_IMPORT_FILES: '' is not an absolute path");
+  EXPECT_EQ(parse_error("web.sdme"), "SDME_IMPORT_FILES: 'web.sdme' is not an absolute path");
 }
 
 TEST(ImportRequestTest, NormalizesChecksums) {

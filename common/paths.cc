@@ -43,8 +43,7 @@ std::vector<SearchDirectory> unit_search_path() {
       if (!entry.empty()) paths.push_back(std::move(entry));
   } else {
     std::string root = root_prefix();
-    paths = {root + "/etc/sdme", root + "/run/sdme", root + "/usr/local/lib/sdme",
-             root + "/usr/lib/sdme"};
+    for (const std::string& entry : split(kDefaultUnitPath, ':')) paths.push_back(root + entry);
   }
   std::vector<SearchDirectory> directories;
   for (std::string& path : paths) {
@@ -83,18 +82,14 @@ std::string nspawn_path() {
 
 std::string systemd_unit_dir() { return SDME_SYSTEMD_UNIT_DIR; }
 
-std::string runtime_dir() {
-  if (const char* dir = env_or_null("SDME_RUNTIME_DIR")) return dir;
-  return root_prefix() + "/run/sdme";
-}
-
 std::string proc_dir() {
   if (const char* dir = env_or_null("SDME_PROC_DIR")) return dir;
   return "/proc";
 }
 
-std::string import_request_path(std::string_view rootfs) {
-  return runtime_dir() + "/import/" + std::string(rootfs) + ".import";
+std::vector<std::string> systemd_mask_dirs() {
+  std::string root = root_prefix();
+  return {root + "/etc/systemd/system", root + "/run/systemd/system"};
 }
 
 }  // namespace sdme

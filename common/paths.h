@@ -7,8 +7,6 @@
 //   SDME_STATE_DIR    container and rootfs storage (default /var/lib/sdme)
 //   SDME_HELPER_DIR   where generated units find sdme-overlay and sdme-dns
 //   SDME_NSPAWN       the systemd-nspawn binary generated units run
-//   SDME_RUNTIME_DIR  files the generator hands to helpers, such as import
-//                     requests (default /run/sdme)
 //   SDME_PROC_DIR     the kernel's /proc, for the limits sdme-overlay checks
 //                     (default /proc; SDME_ROOT does not apply: it is the
 //                     running kernel, not a file tree)
@@ -27,6 +25,10 @@ struct SearchDirectory {
   bool is_vendor = false;
 };
 
+// The .sdme search path when neither SDME_UNIT_PATH nor SDME_ROOT is set.
+inline constexpr const char* kDefaultUnitPath =
+    "/etc/sdme:/run/sdme:/usr/local/lib/sdme:/usr/lib/sdme";
+
 std::string root_prefix();
 std::vector<SearchDirectory> unit_search_path();
 std::vector<std::string> preset_search_path();
@@ -36,11 +38,10 @@ std::string nspawn_path();
 // Where systemd's own units live; the target of links we write for
 // units that are not ours (machines.target).
 std::string systemd_unit_dir();
-// Where the generator leaves files for helpers at run time.
-std::string runtime_dir();
+// The kernel's /proc.
 std::string proc_dir();
-// The request sdme-import reads for rootfs `rootfs` (a valid rootfs name):
-// RUNTIME/import/ROOTFS.import.
-std::string import_request_path(std::string_view rootfs);
+// Where `systemctl mask` and `systemctl mask --runtime` put their links,
+// highest precedence first.
+std::vector<std::string> systemd_mask_dirs();
 
 }  // namespace sdme

@@ -22,9 +22,9 @@ void PrintTo(const SearchDirectory& directory, std::ostream* out) {
 
 namespace {
 
-constexpr const char* kVariables[] = {"SDME_ROOT",        "SDME_UNIT_PATH",  "SDME_PRESET_PATH",
-                                      "SDME_STATE_DIR",   "SDME_HELPER_DIR", "SDME_NSPAWN",
-                                      "SDME_RUNTIME_DIR", "SDME_PROC_DIR"};
+constexpr const char* kVariables[] = {"SDME_ROOT",       "SDME_UNIT_PATH",  "SDME_PRESET_PATH",
+                                      "SDME_STATE_DIR",  "SDME_HELPER_DIR", "SDME_NSPAWN",
+                                      "SDME_PROC_DIR"};
 
 using Directories = std::vector<SearchDirectory>;
 using Paths = std::vector<std::string>;
@@ -173,19 +173,19 @@ TEST_F(PathsTest, SystemdUnitDirIsAbsolute) {
   EXPECT_EQ(systemd_unit_dir(), dir);
 }
 
-TEST_F(PathsTest, RuntimeDirDefaultsBelowTheRoot) {
-  EXPECT_EQ(runtime_dir(), "/run/sdme");
-  EXPECT_EQ(import_request_path("debian"), "/run/sdme/import/debian.import");
+TEST_F(PathsTest, MaskDirectoriesAreBelowTheRoot) {
+  EXPECT_EQ(systemd_mask_dirs(), (std::vector<std::string>{"/etc/systemd/system",
+                                                          "/run/systemd/system"}));
   set("SDME_ROOT", "/tmp/root/");
-  EXPECT_EQ(runtime_dir(), "/tmp/root/run/sdme");
-  EXPECT_EQ(import_request_path("debian-12"), "/tmp/root/run/sdme/import/debian-12.import");
+  EXPECT_EQ(systemd_mask_dirs(), (std::vector<std::string>{"/tmp/root/etc/systemd/system",
+                                                          "/tmp/root/run/systemd/system"}));
 }
 
-TEST_F(PathsTest, RuntimeDirOverrideIgnoresTheRoot) {
-  set("SDME_ROOT", "/tmp/root");
-  set("SDME_RUNTIME_DIR", "/tmp/runtime");
-  EXPECT_EQ(runtime_dir(), "/tmp/runtime");
-  EXPECT_EQ(import_request_path("web"), "/tmp/runtime/import/web.import");
+TEST_F(PathsTest, DefaultUnitPathIsTheSearchPathWithoutRoot) {
+  std::string joined;
+  for (const SearchDirectory& directory : unit_search_path())
+    joined += (joined.empty() ? "" : ":") + directory.path;
+  EXPECT_EQ(joined, kDefaultUnitPath);
 }
 
 }  // namespace

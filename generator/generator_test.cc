@@ -20,6 +20,9 @@
 #include <vector>
 
 #include "common/import_request.h"
+#include "common/paths.h"
+#include "common/strings.h"
+#include "generator/rootfs_imports.h"
 #include "generator/translate.h"
 #include "generator/unit_file.h"
 
@@ -50,9 +53,12 @@ class GeneratorTest : public ::testing::Test {
          {root_ + "/etc", etc_, root_ + "/usr", root_ + "/usr/lib", usr_, output_})
       ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0) << dir;
     directories_ = {{etc_, false}, {usr_, true}};
-    runtime_ = root_ + "/run/sdme";
-    config_ = {"/var/lib/sdme", "/usr/libexec/sdme", "/usr/bin/systemd-nspawn",
-               "/lib/systemd/system", runtime_};
+    config_ = {"/var/lib/sdme",
+               "/usr/libexec/sdme",
+               "/usr/bin/systemd-nspawn",
+               "/lib/systemd/system",
+               directories_,
+               {root_ + "/etc/systemd/system", root_ + "/run/systemd/system"}};
   }
 
   void TearDown() override {
@@ -139,7 +145,7 @@ class GeneratorTest : public ::testing::Test {
     return text;
   }
 
-  std::string root_, etc_, usr_, output_, runtime_;
+  std::string root_, etc_, usr_, output_;
   std::vector<SearchDirectory> directories_;
   GeneratorConfig config_;
 };
@@ -344,8 +350,7 @@ TEST_F(GeneratorTest, TwoFilesClaimingOneAliasFirstWins) {
   EXPECT_EQ(link_target(output_ + "/www.service"), "a.service");
 }
 
-// Like units, links must not take a name away from another generator:
-// symlink_atomically() alone would rename over its file.
+// Like units, links must not take a name away from another generator.
 TEST_F(GeneratorTest, LinkDoesNotReplaceAnotherGeneratorsFile) {
   write(etc_ + "/web.sdme", "[Install]\nAlias=www.service\n");
   write(output_ + "/www.service", "from another generator\n");
@@ -363,12 +368,12 @@ TEST_F(GeneratorTest, UnusableOutputDirectoryFails) {
   GeneratorOutput output = run();
   std::vector<std::string> errors;
   EXPECT_FALSE(write_generator_output(root_ + "/missing", output, &errors));
-  EXPECT_EQ(errors,
-            Strings{root_ + "/missing: output directory does not exist or is not writable"});
+  EXPECT_EQ(errors, Strings{root_ + "/missing: cannot open the directory: No such file or "
+                                    "directory"});
   write(root_ + "/file", "x");
   errors.clear();
   EXPECT_FALSE(write_generator_output(root_ + "/file", output, &errors));
-  EXPECT_EQ(errors, Strings{root_ + "/file: output directory does not exist or is not writable"});
+  EXPECT_EQ(errors, Strings{root_ + "/file: cannot open the directory: Not a directory"});
   EXPECT_EQ(tree(output_), Strings{});
 }
 
@@ -381,7 +386,7 @@ TEST_F(GeneratorTest, LinkProblemsAreReportedAndTheRestIsWritten) {
                   {"www.service", "a.service"}};
   std::vector<std::string> errors;
   ASSERT_TRUE(write_generator_output(output_, output, &errors));
-  EXPECT_EQ(errors, Strings{output_ + "/machines.target.wants exists and is not a directory"});
+  EXPECT_EQ(errors, Strings{output_ + "/machines.target.wants: exists and is not a directory"});
   EXPECT_EQ(contents(output_ + "/a.service"), "A\n");
   EXPECT_EQ(link_target(output_ + "/www.service"), "a.service");
 }
@@ -401,98 +406,71 @@ TEST_F(GeneratorTest, DryRunFormat) {
   EXPECT_EQ(format_dry_run(GeneratorOutput()), "");
 }
 
-TEST_F(GeneratorTest, DryRunShowsDropInsAndImportRequests) {
+TEST_F(GeneratorTest, DryRunShowsDropIns) {
   GeneratorOutput output;
   output.units = {{"a.service", "[Unit]\nA=1\n"}};
-  output.dropins = {{"sdme-import@d.service.d/50-sdme-paths.conf", "[Unit]\nC=1\n"}};
-  output.import_requests = {{"/run/sdme/import/d.import", "Rootfs=d\n"}};
+  output.dropins = {{"sdme-import@d.service.d/50-sdme-import.conf", "[Unit]\nC=1\n"}};
   output.links = {{"www.service", "a.service", "/etc/sdme/a.sdme"}};
   EXPECT_EQ(format_dry_run(output),
             "---a.service---\n"
             "[Unit]\nA=1\n"
-            "---sdme-import@d.service.d/50-sdme-paths.conf---\n"
+            "---sdme-import@d.service.d/50-sdme-import.conf---\n"
             "[Unit]\nC=1\n"
-            "---/run/sdme/import/d.import---\n"
-            "Rootfs=d\n"
             "---www.service -> a.service---\n");
 }
 
-TEST_F(GeneratorTest, ImportRequestIsWrittenForRootOnly) {
+// The generator hands sdme-import the names of the .sdme files, never the
+// source: a URL's credentials must not reach anything world-readable.
+TEST_F(GeneratorTest, ImportDropInNamesTheFilesNotTheSource) {
   write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=https://u:p@example.org/d.tar\n");
   GeneratorOutput output = run();
   EXPECT_EQ(output.errors, Strings{});
-  ImportRequest expected;
-  expected.rootfs = "debian";
-  expected.source = "https://u:p@example.org/d.tar";
-  expected.boot = true;
-  expected.origin = etc_ + "/web.sdme:3";
-  ASSERT_EQ(output.import_requests.size(), 1u);
-  EXPECT_EQ(output.import_requests[0].path, runtime_ + "/import/debian.import");
-  EXPECT_EQ(output.import_requests[0].text, format_import_request(expected));
-  // The default state directory is the one the static unit names; the
-  // test's runtime directory is not, so sdme-import is told where it is.
   ASSERT_EQ(output.dropins.size(), 1u);
-  EXPECT_EQ(output.dropins[0].text.substr(output.dropins[0].text.find("\n\n")),
-            "\n\n[Service]\nEnvironment=SDME_RUNTIME_DIR=" + runtime_ + "\n");
-  // Anyone may read the unit: the URL's credentials stay in the request.
+  EXPECT_EQ(output.dropins[0].path, "sdme-import@debian.service.d/50-sdme-import.conf");
+  EXPECT_EQ(output.dropins[0].text,
+            "# Automatically generated by sdme-generator for the files that use rootfs "
+            "debian:\n"
+            "#   " + etc_ + "/web.sdme\n"
+            "# sdme-import reads Import= and its keys from them again when it runs, so that\n"
+            "# the source, which may hold credentials, is in no unit; see sdme-import(8).\n"
+            "\n[Unit]\n"
+            "SourcePath=" + etc_ + "/web.sdme\n"
+            "\n[Service]\n"
+            "Environment=SDME_IMPORT_FILES=" + etc_ + "/web.sdme\n"
+            "Environment=SDME_UNIT_PATH=" + etc_ + ":" + usr_ + "\n");
   ASSERT_EQ(output.units.size(), 1u);
   EXPECT_EQ(output.units[0].text.find("u:p"), std::string::npos) << output.units[0].text;
   EXPECT_NE(output.units[0].text.find("\nImport=https://***@example.org/d.tar\n"),
             std::string::npos)
       << output.units[0].text;
 
-  std::vector<std::string> errors;
-  ASSERT_TRUE(write_generator_output(output_, output, &errors));
-  EXPECT_EQ(errors, Strings{});
-  EXPECT_EQ(contents(runtime_ + "/import/debian.import"), format_import_request(expected));
-  EXPECT_EQ(file_type_and_mode(runtime_ + "/import/debian.import"), S_IFREG | 0600);
-  EXPECT_EQ(file_type_and_mode(runtime_ + "/import"), S_IFDIR | 0700);
+  // sdme-import, given what the drop-in says, finds the source again.
+  ImportRequest request;
+  std::string err;
+  ASSERT_TRUE(read_import_request("debian", {etc_ + "/web.sdme"}, directories_, &request, &err))
+      << err;
+  EXPECT_EQ(request.source, "https://u:p@example.org/d.tar");
+  EXPECT_EQ(request.origin, etc_ + "/web.sdme:3");
+  EXPECT_TRUE(request.boot);
 }
 
-TEST_F(GeneratorTest, ImportRequestDirectoryIsMadePrivate) {
-  ASSERT_EQ(::mkdir((root_ + "/run").c_str(), 0755), 0);
-  ASSERT_EQ(::mkdir(runtime_.c_str(), 0755), 0);
-  ASSERT_EQ(::mkdir((runtime_ + "/import").c_str(), 0755), 0);
-  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
+// systemd.generator(7): a generator writes into its output directory only.
+TEST_F(GeneratorTest, WritesNothingOutsideTheOutputDirectory) {
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n[Install]\n");
+  Strings before = tree(root_);
+  before.erase(std::find(before.begin(), before.end(), "output/"));
   std::vector<std::string> errors;
   ASSERT_TRUE(write_generator_output(output_, run(), &errors));
   EXPECT_EQ(errors, Strings{});
-  EXPECT_EQ(file_type_and_mode(runtime_ + "/import"), S_IFDIR | 0700);
-}
-
-TEST_F(GeneratorTest, StaleImportRequestsAreRemovedAndNothingElse) {
-  const std::string import_dir = runtime_ + "/import";
-  ASSERT_EQ(::mkdir((root_ + "/run").c_str(), 0755), 0);
-  ASSERT_EQ(::mkdir(runtime_.c_str(), 0755), 0);
-  ASSERT_EQ(::mkdir(import_dir.c_str(), 0700), 0);
-  write(import_dir + "/old.import", "Rootfs=old\nSource=https://u:p@example.org/o.tar\n");
-  write(import_dir + "/debian.import", "Rootfs=debian\nSource=/stale\n");
-  write(import_dir + "/notes.txt", "kept\n");
-  ASSERT_EQ(::mkdir((import_dir + "/directory.import").c_str(), 0700), 0);
-  ASSERT_EQ(::symlink("notes.txt", (import_dir + "/link.import").c_str()), 0);
-  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
-  std::vector<std::string> errors;
-  ASSERT_TRUE(write_generator_output(output_, run(), &errors));
-  EXPECT_EQ(errors, Strings{});
-  EXPECT_EQ(tree(import_dir),
-            (Strings{"debian.import", "directory.import/", "link.import", "notes.txt"}));
-  EXPECT_NE(contents(import_dir + "/debian.import").find("Source=/srv/d.tar\n"), std::string::npos);
-
-  // With Import= gone, the next run leaves no request behind.
-  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\n");
-  std::string other_output = root_ + "/output2";
-  ASSERT_EQ(::mkdir(other_output.c_str(), 0755), 0);
-  ASSERT_TRUE(write_generator_output(other_output, run(), &errors));
-  EXPECT_EQ(errors, Strings{});
-  EXPECT_EQ(tree(import_dir), (Strings{"directory.import/", "link.import", "notes.txt"}));
-}
-
-TEST_F(GeneratorTest, NoImportsCreateNoRuntimeDirectory) {
-  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\n");
-  std::vector<std::string> errors;
-  ASSERT_TRUE(write_generator_output(output_, run(), &errors));
-  EXPECT_EQ(errors, Strings{});
-  EXPECT_EQ(file_type_and_mode(runtime_), 0u);
+  Strings after;
+  for (const std::string& path : tree(root_))
+    if (path != "output/" && !path.starts_with("output/")) after.push_back(path);
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(tree(output_),
+            (Strings{"machines.target.wants/", "machines.target.wants/web.service",
+                     "multi-user.target.wants/", "multi-user.target.wants/machines.target",
+                     "sdme-import@debian.service.d/",
+                     "sdme-import@debian.service.d/50-sdme-import.conf", "web.service"}));
 }
 
 TEST_F(GeneratorTest, LaterConflictingImportIsRefused) {
@@ -513,14 +491,19 @@ TEST_F(GeneratorTest, LaterConflictingImportIsRefused) {
                    "/a.sdme:3; containers sharing a rootfs must import it the same "
                    "way"}));
   EXPECT_EQ(unit_names(output), (Strings{"a.service", "e.service"}));
-  ASSERT_EQ(output.import_requests.size(), 1u);
+  ASSERT_EQ(output.dropins.size(), 1u);
+  // Only the files that got a unit are named: b.sdme would have booted it.
+  EXPECT_NE(output.dropins[0].text.find("\nEnvironment=SDME_IMPORT_FILES=" + etc_ + "/a.sdme:" +
+                                        etc_ + "/e.sdme\n"),
+            std::string::npos)
+      << output.dropins[0].text;
   ImportRequest request;
   std::string err;
-  ASSERT_TRUE(parse_import_request(output.import_requests[0].text, "request", &request, &err))
+  ASSERT_TRUE(read_import_request("debian", {etc_ + "/a.sdme", etc_ + "/e.sdme"}, directories_,
+                                  &request, &err))
       << err;
   EXPECT_EQ(request.source, "/srv/d.tar");
   EXPECT_EQ(request.origin, etc_ + "/a.sdme:3");
-  // b.sdme would have booted it, but it has no unit.
   EXPECT_FALSE(request.boot);
 }
 
@@ -531,40 +514,151 @@ TEST_F(GeneratorTest, AnyBootingContainerOfTheRootfsCounts) {
   write(usr_ + "/t@.sdme", "[Container]\nRootfs=%i\n");
   GeneratorOutput output = run();
   EXPECT_EQ(output.errors, Strings{});
-  ASSERT_EQ(output.import_requests.size(), 2u);
-  EXPECT_EQ(output.import_requests[0].path, runtime_ + "/import/alpine.import");
-  EXPECT_NE(output.import_requests[0].text.find("\nBoot=no\n"), std::string::npos);
-  EXPECT_EQ(output.import_requests[1].path, runtime_ + "/import/debian.import");
-  EXPECT_NE(output.import_requests[1].text.find("\nBoot=yes\n"), std::string::npos);
+  ASSERT_EQ(output.dropins.size(), 2u);
+  EXPECT_EQ(output.dropins[0].path, "sdme-import@alpine.service.d/50-sdme-import.conf");
+  EXPECT_EQ(output.dropins[1].path, "sdme-import@debian.service.d/50-sdme-import.conf");
+  EXPECT_NE(output.dropins[1].text.find("\nEnvironment=SDME_IMPORT_FILES=" + etc_ + "/a.sdme:" +
+                                        etc_ + "/z.sdme\n"),
+            std::string::npos)
+      << output.dropins[1].text;
+  ImportRequest alpine, debian;
+  std::string err;
+  ASSERT_TRUE(read_import_request("alpine", {etc_ + "/b.sdme"}, directories_, &alpine, &err));
+  EXPECT_FALSE(alpine.boot);
+  ASSERT_TRUE(read_import_request("debian", {etc_ + "/a.sdme", etc_ + "/z.sdme"}, directories_,
+                                  &debian, &err));
+  EXPECT_TRUE(debian.boot);
 }
 
-TEST_F(GeneratorTest, OtherStateDirectoryGetsAnImportDropIn) {
+TEST_F(GeneratorTest, OtherStateDirectoryIsPassedOnInTheImportDropIn) {
   config_.state_dir = "/srv/sdme 100%";
   write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
   GeneratorOutput output = run();
   EXPECT_EQ(output.errors, Strings{});
   ASSERT_EQ(output.dropins.size(), 1u);
-  EXPECT_EQ(output.dropins[0].path, "sdme-import@debian.service.d/50-sdme-paths.conf");
-  EXPECT_EQ(output.dropins[0].text,
-            "# Automatically generated by sdme-generator: the state directory is /srv/sdme "
-            "100% and the runtime directory " +
-                runtime_ +
-                ",\n"
-                "# not the /var/lib/sdme and /run/sdme that sdme-import@.service names.\n"
-                "\n[Unit]\n"
-                "ConditionPathExists=\n"
-                "ConditionPathExists=!/srv/sdme 100%%/rootfs/%i\n"
-                "RequiresMountsFor=\"/srv/sdme 100%%/rootfs\"\n"
-                "\n[Service]\n"
-                "Environment=\"SDME_STATE_DIR=/srv/sdme 100%%\"\n"
-                "Environment=SDME_RUNTIME_DIR=" +
-                runtime_ + "\n");
+  const std::string& text = output.dropins[0].text;
+  EXPECT_EQ(text.substr(text.find("\n\n")),
+            "\n\n[Unit]\n"
+            "SourcePath=" + etc_ + "/web.sdme\n"
+            "ConditionPathExists=\n"
+            "ConditionPathExists=!/srv/sdme 100%%/rootfs/%i\n"
+            "RequiresMountsFor=\"/srv/sdme 100%%/rootfs\"\n"
+            "\n[Service]\n"
+            "Environment=SDME_IMPORT_FILES=" + etc_ + "/web.sdme\n"
+            "Environment=SDME_UNIT_PATH=" + etc_ + ":" + usr_ + "\n"
+            "Environment=\"SDME_STATE_DIR=/srv/sdme 100%%\"\n");
   std::vector<std::string> errors;
   ASSERT_TRUE(write_generator_output(output_, output, &errors));
   EXPECT_EQ(errors, Strings{});
-  std::string path = output_ + "/sdme-import@debian.service.d/50-sdme-paths.conf";
-  EXPECT_EQ(contents(path), output.dropins[0].text);
+  std::string path = output_ + "/sdme-import@debian.service.d/50-sdme-import.conf";
+  EXPECT_EQ(contents(path), text);
   EXPECT_EQ(file_type_and_mode(path), S_IFREG | 0644);
+}
+
+// The default search path and state directory need nothing but the files.
+TEST_F(GeneratorTest, DefaultPathsAreNotRepeatedInTheImportDropIn) {
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
+  config_.search_path.clear();
+  for (const std::string& path : split(kDefaultUnitPath, ':')) config_.search_path.push_back({path});
+  std::vector<SdmeSource> sources;
+  std::vector<std::string> errors;
+  find_sources(directories_, &sources, &errors);
+  GeneratorOutput output;
+  generate(sources, PresetPolicy(), config_, &output);
+  ASSERT_EQ(output.dropins.size(), 1u);
+  const std::string& text = output.dropins[0].text;
+  EXPECT_EQ(text.substr(text.find("\n\n")), "\n\n[Unit]\nSourcePath=" + etc_ +
+                                                "/web.sdme\n\n[Service]\n"
+                                                "Environment=SDME_IMPORT_FILES=" +
+                                                etc_ + "/web.sdme\n");
+}
+
+// A link planted by another generator must not redirect ours: a .wants or
+// .d directory that is a symbolic link is refused, and nothing is written
+// where it points.
+TEST_F(GeneratorTest, PlantedSymlinkDirectoriesAreNotFollowed) {
+  const std::string elsewhere = root_ + "/elsewhere";
+  ASSERT_EQ(::mkdir(elsewhere.c_str(), 0755), 0);
+  ASSERT_EQ(::symlink(elsewhere.c_str(), (output_ + "/multi-user.target.wants").c_str()), 0);
+  ASSERT_EQ(::symlink(elsewhere.c_str(), (output_ + "/sdme-import@debian.service.d").c_str()), 0);
+  write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n[Install]\n");
+  std::vector<std::string> errors;
+  ASSERT_TRUE(write_generator_output(output_, run(), &errors));
+  EXPECT_EQ(errors,
+            (Strings{output_ + "/multi-user.target.wants: is a symbolic link, not a directory; "
+                               "not following it",
+                     output_ + "/sdme-import@debian.service.d: is a symbolic link, not a "
+                               "directory; not following it"}));
+  EXPECT_EQ(tree(elsewhere), Strings{});
+  EXPECT_EQ(link_target(output_ + "/machines.target.wants/web.service"), "../web.service");
+  EXPECT_TRUE(S_ISREG(file_type_and_mode(output_ + "/web.service")));
+}
+
+// `systemctl mask machines.target` wins over the link the generator would
+// add; `systemctl disable` cannot be told from "never enabled" and does not.
+TEST_F(GeneratorTest, MaskedMachinesTargetIsNotPulledIn) {
+  write(etc_ + "/web.sdme", "[Install]\n");
+  const std::string mask_dir = root_ + "/etc/systemd/system";
+  ASSERT_EQ(std::system(("mkdir -p '" + mask_dir + "' '" + root_ + "/run/systemd/system'").c_str()),
+            0);
+  const Links enabled = {{"machines.target.wants/web.service", "../web.service"}};
+  const Links pulled_in = {
+      {"machines.target.wants/web.service", "../web.service"},
+      {"multi-user.target.wants/machines.target", "/lib/systemd/system/machines.target"}};
+  EXPECT_EQ(pairs(run().links), pulled_in);
+
+  ASSERT_EQ(::symlink("/dev/null", (mask_dir + "/machines.target").c_str()), 0);
+  EXPECT_EQ(pairs(run().links), enabled);
+  ASSERT_EQ(::unlink((mask_dir + "/machines.target").c_str()), 0);
+
+  write(root_ + "/run/systemd/system/machines.target", "");  // systemctl mask --runtime, empty
+  EXPECT_EQ(pairs(run().links), enabled);
+
+  // A unit file in /etc comes first and hides the runtime mask.
+  write(mask_dir + "/machines.target", "[Unit]\nDescription=Containers\n");
+  EXPECT_EQ(pairs(run().links), pulled_in);
+}
+
+// Issue 11, item 2: a FIFO or device where a file should be must not block
+// the run; each costs its own file one line, and every other file is
+// generated.
+TEST_F(GeneratorTest, FifosAndDevicesDoNotBlockTheRun) {
+  write(etc_ + "/a.sdme", "[Container]\n");
+  write(etc_ + "/a.sdme.d/05-good.conf", "[Container]\nHostname=a\n");
+  ASSERT_EQ(::mkfifo((etc_ + "/a.sdme.d/10-x.conf").c_str(), 0644), 0);
+  write(etc_ + "/b.sdme", "[Container]\n");
+  ASSERT_EQ(::mkdir((etc_ + "/b.sdme.d").c_str(), 0755), 0);
+  ASSERT_EQ(::symlink("/dev/zero", (etc_ + "/b.sdme.d/10-zero.conf").c_str()), 0);
+  ASSERT_EQ(::mkfifo((etc_ + "/c.sdme").c_str(), 0644), 0);
+  ASSERT_EQ(::symlink("/dev/zero", (etc_ + "/d.sdme").c_str()), 0);
+  write(etc_ + "/good.sdme", "[Container]\n");
+  const std::string preset_dir = root_ + "/preset";
+  ASSERT_EQ(::mkdir(preset_dir.c_str(), 0755), 0);
+  ASSERT_EQ(::mkfifo((root_ + "/fifo").c_str(), 0644), 0);
+  ASSERT_EQ(::symlink((root_ + "/fifo").c_str(), (preset_dir + "/50-fifo.preset").c_str()), 0);
+
+  std::vector<SdmeSource> sources;
+  std::vector<std::string> errors;
+  find_sources(directories_, &sources, &errors);
+  EXPECT_EQ(errors,
+            (Strings{etc_ + "/c.sdme: not a regular file (or a dangling symlink); point it at a "
+                            ".sdme file or remove it",
+                     etc_ + "/d.sdme: not a regular file (or a dangling symlink); point it at a "
+                            ".sdme file or remove it"}));
+  PresetPolicy presets;
+  std::vector<std::string> warnings;
+  presets.load({preset_dir}, &warnings);
+  EXPECT_EQ(warnings, Strings{preset_dir + "/50-fifo.preset: is a FIFO, not a regular file; "
+                                           "replace it with a file or remove it, ignoring the "
+                                           "file"});
+  GeneratorOutput output;
+  generate(sources, presets, config_, &output);
+  EXPECT_EQ(unit_names(output), Strings{"good.service"});
+  EXPECT_EQ(output.errors,
+            (Strings{etc_ + "/a.sdme.d/10-x.conf: is a FIFO, not a regular file; replace it "
+                            "with a file or remove it",
+                     etc_ + "/b.sdme.d/10-zero.conf: is a character device, not a regular "
+                            "file; replace it with a file or remove it"}));
 }
 
 TEST_F(GeneratorTest, TwoRunsGiveIdenticalBytes) {

@@ -258,16 +258,23 @@ void plan_install_links(const SdmeSource& source, const InstallSection& install,
   }
 }
 
-void finish_install_links(const std::string& systemd_unit_dir,
+void finish_install_links(const std::string& systemd_unit_dir, bool machines_target_masked,
                           const std::vector<std::string>& unit_names,
                           std::vector<InstallLink>* links, std::vector<std::string>* errors) {
   bool wants_machines_target = std::any_of(links->begin(), links->end(), [](const InstallLink& l) {
     return l.link.starts_with("machines.target.wants/") ||
            l.link.starts_with("machines.target.requires/");
   });
-  if (wants_machines_target)
-    links->push_back({"multi-user.target.wants/machines.target",
-                      systemd_unit_dir + "/machines.target", "", ""});
+  // Seed report 004: an image whose build enabled a unit but never ran
+  // `systemctl preset-all` left machines.target disabled, and nothing it
+  // wanted started at boot. So the link is written on every run, as
+  // systemd's own generators write theirs (getty.target.wants/,
+  // local-fs.target.requires/) whatever the target's enablement; only a mask
+  // stops it. systemd would not start a masked target anyway; leaving the
+  // link out also keeps --dry-run honest.
+  if (wants_machines_target && !machines_target_masked)
+    links->push_back(
+        {"multi-user.target.wants/machines.target", systemd_unit_dir + "/machines.target", "", ""});
   // Links were added in source file-name order; a stable sort keeps that
   // order among links of the same path, so the first file wins.
   std::stable_sort(links->begin(), links->end(),

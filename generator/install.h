@@ -57,12 +57,15 @@ void plan_install_links(const SdmeSource& source, const InstallSection& install,
                         std::vector<std::string>* errors);
 
 // Completes the link list: when any container is wanted or required by
-// machines.target, wants machines.target from multi-user.target so an image
-// whose build never enabled it still starts its containers at boot; sorts;
+// machines.target, and machines.target is not masked, wants machines.target
+// from multi-user.target so an image whose build never enabled it still
+// starts its containers at boot (a `systemctl disable machines.target`
+// looks the same on disk as "never enabled", so it cannot be told apart and
+// is overridden; a mask is what says "never"); sorts;
 // drops exact duplicates; and refuses links that would replace a generated
 // unit (an alias named like one) or that two files want pointing at different
 // units (the first file in file-name order keeps it). Refusals go to *errors.
-void finish_install_links(const std::string& systemd_unit_dir,
+void finish_install_links(const std::string& systemd_unit_dir, bool machines_target_masked,
                           const std::vector<std::string>& unit_names,
                           std::vector<InstallLink>* links, std::vector<std::string>* errors);
 

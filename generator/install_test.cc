@@ -512,9 +512,10 @@ InstallLink link_from(const std::string& link, const std::string& target,
 // finish_install_links() with `unit_names` generated; problems go to
 // *errors, which must stay empty when not given.
 Links finish(std::vector<InstallLink> links, const Strings& unit_names = {},
-             Strings* errors = nullptr, const std::string& unit_dir = "/lib/systemd/system") {
+             Strings* errors = nullptr, const std::string& unit_dir = "/lib/systemd/system",
+             bool machines_target_masked = false) {
   Strings problems;
-  finish_install_links(unit_dir, unit_names, &links, &problems);
+  finish_install_links(unit_dir, machines_target_masked, unit_names, &links, &problems);
   if (errors)
     *errors = problems;
   else
@@ -532,6 +533,13 @@ TEST(FinishInstallLinksTest, MachinesTargetIsPulledInWhenUsed) {
             (Links{{"machines.target.requires/db.service", "../db.service"},
                    {"multi-user.target.wants/machines.target",
                     "/usr/lib/systemd/system/machines.target"}}));
+}
+
+// `systemctl mask machines.target` says "never start it": no link then.
+TEST(FinishInstallLinksTest, MachinesTargetIsNotPulledInWhenMasked) {
+  EXPECT_EQ(finish({link_from("machines.target.wants/web.service", "../web.service", "w.sdme")},
+                   {}, nullptr, "/lib/systemd/system", true),
+            (Links{{"machines.target.wants/web.service", "../web.service"}}));
 }
 
 TEST(FinishInstallLinksTest, MachinesTargetIsNotPulledInOtherwise) {

@@ -218,14 +218,26 @@ PresetAction query(const std::vector<PresetRule>& rules, std::string_view unit_n
   return PresetAction::kEnable;
 }
 
+bool is_dev_null(const struct stat& status) {
+  struct stat null_status;
+  return S_ISCHR(status.st_mode) && ::stat("/dev/null", &null_status) == 0 &&
+         status.st_rdev == null_status.st_rdev;
+}
+
 }  // namespace
 
 void PresetPolicy::load(const std::vector<std::string>& directories,
                         std::vector<std::string>* warnings) {
   for (const auto& [file_name, path] : list_preset_files(directories, warnings)) {
     // A dangling symlink masks like /dev/null; systemd skips it silently.
+    // A link to /dev/null is a mask with no rules in it; read_file() would
+    // refuse the device.
     struct stat status;
-    if (stat(path.c_str(), &status) < 0 && errno == ENOENT) continue;
+    if (stat(path.c_str(), &status) < 0) {
+      if (errno == ENOENT) continue;
+    } else if (is_dev_null(status)) {
+      continue;
+    }
     std::string content, err;
     if (!read_file(path, kMaxPresetFileSize, &content, &err)) {
       warnings->push_back(err + ", ignoring the file");

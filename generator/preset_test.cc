@@ -164,9 +164,8 @@ TEST_F(PresetTest, UnreadableFileWarnsAndMasks) {
   write(usr_ + "/50-x.preset", "disable web.service\n");
   write(usr_ + "/60-y.preset", "disable db.service\n");
   PresetPolicy policy = load();
-  EXPECT_EQ(warnings_, Strings{"cannot read " + etc_ +
-                               "/50-x.preset: Is a directory, ignoring "
-                               "the file"});
+  EXPECT_EQ(warnings_, Strings{etc_ + "/50-x.preset: is a directory, not a regular file; "
+                                      "replace it with a file or remove it, ignoring the file"});
   EXPECT_EQ(locations(policy), Strings{usr_ + "/60-y.preset:1"});
 }
 

@@ -216,6 +216,35 @@ void find_sources(const std::vector<SearchDirectory>& directories, std::vector<S
   }
 }
 
+bool find_source(const std::string& path, const std::vector<SearchDirectory>& directories,
+                 SdmeSource* source, std::string* err) {
+  const std::string file_name = base_name(path);
+  for (const SearchDirectory& directory : directories) {
+    const std::string candidate = directory.path + "/" + file_name;
+    struct stat status;
+    if (::lstat(candidate.c_str(), &status) != 0) continue;
+    if (candidate != path) {
+      *err = path + ": " + candidate +
+             " comes first on the search path now; run systemctl daemon-reload";
+      return false;
+    }
+    switch (inspect_source(path, directory.is_vendor, source, err)) {
+      case Inspection::kMasked:
+        *err = path + ": masked now (empty or a link to /dev/null); run systemctl daemon-reload";
+        return false;
+      case Inspection::kError:
+        return false;
+      case Inspection::kSource:
+        break;
+    }
+    if (source->kind != SourceKind::kInstanceLink)
+      source->dropin_paths = find_dropins(dropin_names(*source), directory_paths(directories));
+    return true;
+  }
+  *err = path + ": not found on the search path any more; run systemctl daemon-reload";
+  return false;
+}
+
 bool source_from_path(const std::string& path, const std::vector<SearchDirectory>& directories,
                       SdmeSource* source, bool* masked, std::string* err) {
   // The file's own directory first: FILE.d next to it applies before the

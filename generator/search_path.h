@@ -42,6 +42,15 @@ void find_sources(const std::vector<SearchDirectory>& directories,
 bool source_from_path(const std::string& path, const std::vector<SearchDirectory>& directories,
                       SdmeSource* source, bool* masked, std::string* err);
 
+// The source at `path` as find_sources would give it along `directories`,
+// drop-ins included, for a program that was told the path (sdme-import,
+// from the generator's drop-in). Fails, with "run systemctl daemon-reload",
+// if the search path no longer gives this file for its name: it is gone,
+// masked, or hidden by a file of the same name in a directory that comes
+// first.
+bool find_source(const std::string& path, const std::vector<SearchDirectory>& directories,
+                 SdmeSource* source, std::string* err);
+
 // Parses a file name into kind, unit and container names (no file access).
 bool classify_source_name(const std::string& file_name, SdmeSource* source, std::string* err);
 

@@ -168,28 +168,6 @@ const UnitEntry* longest_entry(const UnitSection* container) {
   return longest;
 }
 
-void describe_rootfs_use(const ContainerSettings& settings, const UnitSection* container,
-                         RootfsUse* use) {
-  *use = RootfsUse{};
-  // A name with specifiers differs per instance and matches no import.
-  if (!settings.rootfs.empty() && settings.rootfs[0] != '/' &&
-      settings.rootfs.find('%') == std::string::npos)
-    use->rootfs_name = settings.rootfs;
-  use->boots = settings.boot.value_or(settings.exec.empty());
-  if (settings.import_source.empty()) return;
-  use->imports = true;
-  use->import.rootfs = settings.rootfs;
-  use->import.source = settings.import_source;
-  use->import.checksum = settings.import_checksum;
-  use->import.install_packages = settings.import_install_packages.value_or(InstallPackages::kAuto);
-  use->import.max_size = settings.import_max_size;
-  use->import.boot = use->boots;
-  if (container) {
-    for (const UnitEntry& entry : container->entries)
-      if (entry.key == "Import") use->import.origin = entry.location();
-  }
-}
-
 // PROGRAM ARGUMENTS..., quoted for an Exec line.
 std::string helper_command(const std::string& program, std::vector<std::string> arguments) {
   arguments.insert(arguments.begin(), program);
@@ -235,7 +213,7 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   ContainerSettings settings;
   const UnitSection* container = unit.find_section(kContainerSection);
   if (container && !parse_container_section(*container, &settings, err)) return false;
-  describe_rootfs_use(settings, container, rootfs_use);
+  *rootfs_use = describe_rootfs_use(settings, container);
 
   const std::string state_dir = escape_specifiers(input.state_dir);
   const std::string helper_dir = escape_specifiers(input.helper_dir);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/import_request.h"
+#include "generator/rootfs_imports.h"
 #include "generator/unit_file.h"
 
 namespace sdme {
@@ -30,15 +30,6 @@ inline constexpr const char* kDefaultRuntimeDir = "/run/sdme";
 
 // The install target used when [Install] names none.
 inline constexpr const char* kDefaultInstallTarget = "machines.target";
-
-// What a unit's translation tells the rest of the run about its rootfs:
-// other containers may share it, and Import= asks for it to be fetched.
-struct RootfsUse {
-  std::string rootfs_name;  // Rootfs=NAME; empty for the host clone or a directory
-  bool boots = false;       // the container boots (Boot=yes, or no Exec=)
-  bool imports = false;     // Import= is set; then `import` is filled in
-  ImportRequest import;     // its boot is this container's alone
-};
 
 // Fills *unit_text with the complete unit. On a bad key or value returns
 // false with *err = "PATH:LINE: what is wrong".

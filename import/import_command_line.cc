@@ -105,7 +105,7 @@ bool parse_import_command_line(const std::vector<std::string>& arguments, Import
         *err = "invalid --max-size: " + *err;
         return false;
       }
-      // 0 is how a request file says "the default"; on a command line it
+      // 0 is how a .sdme file says "the default"; on a command line it
       // would read as "nothing at all".
       if (command->request.max_size == 0) {
         *err = "--max-size must be more than 0";
@@ -119,7 +119,7 @@ bool parse_import_command_line(const std::vector<std::string>& arguments, Import
   }
 
   if (!command->unit_rootfs.empty()) {
-    // The unit's request file says everything; mixing would be ambiguous.
+    // The .sdme files say everything; mixing would be ambiguous.
     if (!positional.empty() || arguments.size() != 1) {
       *err = "--unit=NAME takes no other arguments; its settings come from the .sdme file";
       return false;

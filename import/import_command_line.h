@@ -1,7 +1,7 @@
 // The command line of sdme-import. Two forms:
 //   sdme-import [OPTIONS] SOURCE NAME   by hand
 //   sdme-import --unit=NAME             as sdme-import@NAME.service, reading
-//                                       what the generator wrote for NAME
+//                                       the .sdme files that use NAME
 // Parsing is kept apart from main() so usage errors are tested word for word.
 #pragma once
 
@@ -15,7 +15,8 @@ namespace sdme::import {
 
 struct ImportCommand {
   bool help = false;
-  // --unit=NAME: the request comes from import_request_path(NAME).
+  // --unit=NAME: the request comes from the .sdme files that the
+  // generator's drop-in names (generator/rootfs_imports.h).
   std::string unit_rootfs;
   // By hand: everything but `origin`.
   ImportRequest request;

@@ -183,7 +183,7 @@ class ImportProgramTest : public ::testing::Test {
  protected:
   ImportProgramTest()
       : state_(std::string("SDME_STATE_DIR"), scratch_.path() + "/state"),
-        runtime_(std::string("SDME_RUNTIME_DIR"), scratch_.path() + "/run"),
+        unit_path_(std::string("SDME_UNIT_PATH"), scratch_.path() + "/etc/sdme"),
         log_target_(std::string("SDME_LOG_TARGET"), "stderr") {}
 
   int run(std::vector<std::string> arguments, std::string* output) {
@@ -197,7 +197,7 @@ class ImportProgramTest : public ::testing::Test {
 
   ScratchDirectory scratch_;
   ScopedEnvironment state_;
-  ScopedEnvironment runtime_;
+  ScopedEnvironment unit_path_;
   ScopedEnvironment log_target_;
 };
 
@@ -226,15 +226,16 @@ TEST_F(ImportProgramTest, ImportsADirectory) {
   EXPECT_THAT(output, HasSubstr("sdme-import: tree is already imported; nothing to do\n"));
 }
 
-TEST_F(ImportProgramTest, UnitFormReadsTheGeneratorsRequest) {
+// As sdme-import@NAME.service: the drop-in the generator writes names the
+// .sdme files; Import= is read from them again, drop-ins included.
+TEST_F(ImportProgramTest, UnitFormReadsTheSdmeFilesTheDropInNames) {
   write_test_file(scratch_.path() + "/tree/etc/os-release", "ID=unit\n");
-  ImportRequest request;
-  request.rootfs = "from-unit";
-  request.source = scratch_.path() + "/tree";
-  request.boot = false;
-  request.origin = "/etc/sdme/web.sdme:4";
-  ASSERT_EQ(import_request_path("from-unit"), scratch_.path() + "/run/import/from-unit.import");
-  write_test_file(import_request_path("from-unit"), format_import_request(request));
+  const std::string sdme_file = scratch_.path() + "/etc/sdme/web.sdme";
+  write_test_file(sdme_file,
+                  "[Container]\nRootfs=from-unit\nImport=/nonexistent\nExec=/bin/true\n");
+  write_test_file(scratch_.path() + "/etc/sdme/web.sdme.d/10-source.conf",
+                  "[Container]\nImport=" + scratch_.path() + "/tree\n");
+  ScopedEnvironment files(kImportFilesVariable, sdme_file);
 
   std::string output;
   EXPECT_EQ(run({"--unit=from-unit"}, &output), 0) << output;
@@ -242,14 +243,24 @@ TEST_F(ImportProgramTest, UnitFormReadsTheGeneratorsRequest) {
   EXPECT_EQ(read_test_file(rootfs("from-unit") + "/etc/os-release"), "ID=unit\n");
 }
 
-TEST_F(ImportProgramTest, UnitFormWithoutARequestPointsAtDaemonReload) {
+TEST_F(ImportProgramTest, UnitFormWithoutTheDropInPointsAtDaemonReload) {
   std::string output;
   EXPECT_EQ(run({"--unit=nothing"}, &output), 1);
-  EXPECT_THAT(output, StartsWith("sdme-import: "));
-  EXPECT_THAT(output, HasSubstr(scratch_.path() + "/run/import/nothing.import"));
-  EXPECT_THAT(output, HasSubstr("(the generator writes it for a .sdme file with Import= and "
-                                "Rootfs=nothing; run systemctl daemon-reload)\n"));
+  EXPECT_EQ(output,
+            "sdme-import: SDME_IMPORT_FILES is not set: --unit=nothing runs as "
+            "sdme-import@nothing.service, whose drop-in the generator writes for the .sdme files "
+            "with Import= and Rootfs=nothing; add them and run systemctl daemon-reload\n");
   EXPECT_EQ(entry_kind(rootfs("nothing")), "missing");
+}
+
+TEST_F(ImportProgramTest, UnitFormWhenTheFileNoLongerImportsPointsAtDaemonReload) {
+  const std::string sdme_file = scratch_.path() + "/etc/sdme/web.sdme";
+  write_test_file(sdme_file, "[Container]\nRootfs=other\nImport=/srv/other.tar\n");
+  ScopedEnvironment files(kImportFilesVariable, sdme_file);
+  std::string output;
+  EXPECT_EQ(run({"--unit=debian"}, &output), 1);
+  EXPECT_EQ(output, "sdme-import: none of " + sdme_file +
+                        " imports rootfs 'debian' any more; run systemctl daemon-reload\n");
 }
 
 }  // namespace

@@ -2,15 +2,15 @@
 // all or nothing. Run by hand (`sdme-import SOURCE NAME`) or by
 // sdme-import@NAME.service, which a container with Import= requires; the
 // unit passes only the name, and the source (which may carry credentials)
-// comes from the file the generator wrote for it.
+// comes from the .sdme files that the generator's drop-in names.
 #include <unistd.h>
 
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
-#include "common/atomic_file.h"
 #include "common/import_request.h"
 #include "common/log.h"
 #include "common/paths.h"
@@ -27,28 +27,26 @@ constexpr int kExitUsage = 2;
 // What a shell reports for a program ended by SIGINT.
 constexpr int kExitInterrupted = 130;
 
-// A request file is a few lines; anything bigger is not one.
-constexpr size_t kMaxRequestSize = 64 * 1024;
-
 void print_usage(std::FILE* stream) {
   std::string_view usage = sdme::import::import_usage();
   std::fwrite(usage.data(), 1, usage.size(), stream);
 }
 
+// As sdme-import@NAME.service: the generator's drop-in names the .sdme
+// files that use NAME; Import= and its keys are read from them again,
+// through the generator's own reader.
 bool read_unit_request(const std::string& rootfs, sdme::ImportRequest* request, std::string* err) {
-  std::string path = sdme::import_request_path(rootfs);
-  std::string text;
-  if (!sdme::read_file(path, kMaxRequestSize, &text, err)) {
-    *err += " (the generator writes it for a .sdme file with Import= and Rootfs=" + rootfs +
-            "; run systemctl daemon-reload)";
+  const char* files_value = std::getenv(sdme::kImportFilesVariable);
+  if (!files_value) {
+    *err = std::string(sdme::kImportFilesVariable) +
+           " is not set: --unit=" + rootfs + " runs as sdme-import@" + rootfs +
+           ".service, whose drop-in the generator writes for the .sdme files with Import= and "
+           "Rootfs=" + rootfs + "; add them and run systemctl daemon-reload";
     return false;
   }
-  if (!sdme::parse_import_request(text, path, request, err)) return false;
-  if (request->rootfs != rootfs) {
-    *err = path + " is for rootfs '" + request->rootfs + "', not '" + rootfs + "'";
-    return false;
-  }
-  return true;
+  std::vector<std::string> files;
+  return sdme::parse_import_files(files_value, &files, err) &&
+         sdme::read_import_request(rootfs, files, sdme::unit_search_path(), request, err);
 }
 
 std::string current_directory() {
@@ -76,7 +74,7 @@ int main(int argc, char** argv) {
     return kExitSuccess;
   }
 
-  // As a service, everything but the name comes from the generator's file.
+  // As a service, everything but the name comes from the .sdme files.
   sdme::import::ImportSettings settings;
   settings.architecture = command.architecture;
   settings.working_directory = current_directory();

@@ -278,8 +278,8 @@ bool check_import_request(const CaseDirective& directive, const GeneratorRun& ru
   std::string expected = expand(directive.arguments[2], run);
   auto found = run.import_requests.find(rootfs);
   if (found == run.import_requests.end()) {
-    *failure = "  expected an import request for rootfs " + quoted(rootfs) +
-               "; requests written:\n" + indented_lines(names_of(run.import_requests));
+    *failure = "  expected an import drop-in for rootfs " + quoted(rootfs) +
+               "; drop-ins written for:\n" + indented_lines(names_of(run.import_requests));
     failure->pop_back();
     return false;
   }
@@ -293,7 +293,7 @@ bool check_import_request(const CaseDirective& directive, const GeneratorRun& ru
 bool check_no_import_request(const CaseDirective& directive, const GeneratorRun& run,
                              std::string* failure) {
   if (run.import_requests.count(directive.arguments[0]) == 0) return true;
-  *failure = "  expected no import request for rootfs " + quoted(directive.arguments[0]) +
+  *failure = "  expected no import drop-in for rootfs " + quoted(directive.arguments[0]) +
              ", but it was written";
   return false;
 }

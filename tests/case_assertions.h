@@ -22,17 +22,17 @@ struct GeneratorRun {
   std::vector<std::string> messages;         // stderr lines ("sdme-generator: ...")
   std::map<std::string, std::string> units;  // file name in the output directory -> text
   std::map<std::string, std::string> links;  // path under the output directory -> target
-  // "sdme-import@debian.service.d/50-sdme-paths.conf" -> text
+  // "sdme-import@debian.service.d/50-sdme-import.conf" -> text
   std::map<std::string, std::string> dropins;
-  // rootfs name -> text of /run/sdme/import/NAME.import
+  // rootfs name -> what sdme-import@NAME.service would import, read back
+  // from the files its drop-in names, as "Key=value" lines (Rootfs=,
+  // Source=, Checksum=, InstallPackages=, Boot=, MaxSize=, Origin=), or
+  // "Error=message" when that fails
   std::map<std::string, std::string> import_requests;
   int dry_run_exit_code = -1;
   std::string helper_dir;
   std::string systemd_unit_dir;
 };
-
-// Where the generator leaves import requests, below the case's root.
-inline constexpr std::string_view kImportRequestDirectory = "/run/sdme/import";
 
 // The prefix the generator puts before each message.
 inline constexpr std::string_view kGeneratorMessagePrefix = "sdme-generator: ";

@@ -9,7 +9,8 @@
 // --dry-run. Besides the case's own directives, every case checks what any
 // run must get right: the generator exits 0 (bad input never costs the
 // boot), prints only errors the case expects, leaves no stray files, and
-// --dry-run shows the same units, links and errors as the real run. Every
+// --dry-run shows the same units, links and errors as the real run, and
+// nothing outside the output directory changes. Every
 // generated unit must then pass `systemd-analyze verify` without a word,
 // and so must every static unit a drop-in was written for, with its
 // drop-in; --static-unit-dir says where the static units (such as
@@ -28,6 +29,11 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
+#include "common/import_request.h"
+#include "common/strings.h"
+#include "generator/rootfs_imports.h"
 #include "tests/case_assertions.h"
 #include "tests/case_file.h"
 #include "tests/case_process.h"
@@ -143,31 +149,99 @@ void read_output_directory(const std::string& root, const fs::path& output, Gene
     failures->push_back({"output", "  cannot list the output directory: " + error.message()});
 }
 
-// The import requests the run left in ROOT/run/sdme/import, by rootfs name.
-void read_import_requests(const std::string& root, GeneratorRun* run) {
-  std::error_code error;
-  fs::path directory = fs::path(root) / sdme::kImportRequestDirectory.substr(1);
-  for (const auto& entry : fs::directory_iterator(directory, error)) {
-    std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && name.ends_with(".import"))
-      run->import_requests[name.substr(0, name.size() - 7)] =
-          replace_all(read_text(entry.path()), root, "");
+// An Environment= value as systemd reads it, for the values the generator
+// writes: one NAME=VALUE, maybe in double quotes, with '%' doubled.
+std::string environment_value(std::string value) {
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    std::string unquoted;
+    for (size_t i = 1; i + 1 < value.size(); ++i) {
+      if (value[i] == '\\' && i + 2 < value.size()) ++i;
+      unquoted += value[i];
+    }
+    value = unquoted;
+  }
+  return replace_all(value, "%%", "%");
+}
+
+std::string request_text(const sdme::ImportRequest& request) {
+  return "Rootfs=" + request.rootfs + "\nSource=" + request.source +
+         "\nChecksum=" + request.checksum +
+         "\nInstallPackages=" + std::string(sdme::install_packages_name(request.install_packages)) +
+         "\nBoot=" + (request.boot ? "yes" : "no") +
+         "\nMaxSize=" + std::to_string(request.max_size) + "\nOrigin=" + request.origin + "\n";
+}
+
+// What sdme-import@ROOTFS.service would import, for every drop-in the run
+// wrote for one: the drop-in's environment alone, given to sdme-import's
+// own reader, must lead back to the request, so this checks the handoff,
+// not a copy of it.
+void read_import_requests(const std::string& root, const fs::path& output, GeneratorRun* run) {
+  const std::string prefix = "sdme-import@", suffix = ".service.d/50-sdme-import.conf";
+  for (const auto& [name, text] : run->dropins) {
+    if (!name.starts_with(prefix) || !name.ends_with(suffix)) continue;
+    std::string rootfs = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    std::map<std::string, std::string> environment;
+    for (const std::string& line : lines_of(read_text(output / name))) {
+      if (!line.starts_with("Environment=")) continue;
+      std::string assignment = environment_value(line.substr(12));
+      size_t equals = assignment.find('=');
+      environment[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+    }
+    std::vector<sdme::SearchDirectory> directories;
+    for (const std::string& path : sdme::split(environment["SDME_UNIT_PATH"], ':'))
+      directories.push_back({path, false});
+    std::vector<std::string> files;
+    sdme::ImportRequest request;
+    std::string err;
+    if (sdme::parse_import_files(environment[sdme::kImportFilesVariable], &files, &err) &&
+        sdme::read_import_request(rootfs, files, directories, &request, &err))
+      run->import_requests[rootfs] = replace_all(request_text(request), root, "");
+    else
+      run->import_requests[rootfs] = "Error=" + replace_all(err, root, "") + "\n";
   }
 }
 
-// The block name --dry-run gives an import request, "/run/sdme/import/NAME.import",
-// as the rootfs NAME, or empty for other blocks.
-std::string import_request_rootfs(const std::string& block_name) {
-  std::string prefix = std::string(sdme::kImportRequestDirectory) + "/";
-  if (!block_name.starts_with(prefix) || !block_name.ends_with(".import")) return {};
-  return block_name.substr(prefix.size(), block_name.size() - prefix.size() - 7);
+// Everything below the case's root but the output directory, with its type,
+// size and modification time: a generator writes into its output directory
+// and nowhere else (systemd.generator(7)).
+std::map<std::string, std::string> root_outside_output(const std::string& root) {
+  std::map<std::string, std::string> entries;
+  std::error_code error;
+  for (fs::recursive_directory_iterator it(root, error), end; it != end && !error;
+       it.increment(error)) {
+    std::string relative = it->path().lexically_relative(root).string();
+    if (relative == "out") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    struct stat status;
+    if (::lstat(it->path().c_str(), &status) != 0) continue;
+    entries[relative] = std::to_string(status.st_mode) + " " + std::to_string(status.st_size) +
+                        " " + std::to_string(status.st_mtim.tv_sec) + "." +
+                        std::to_string(status.st_mtim.tv_nsec);
+  }
+  return entries;
 }
 
-// Reads --dry-run's "---NAME---" unit, drop-in and import request blocks and
+void compare_root(const std::map<std::string, std::string>& before,
+                  const std::map<std::string, std::string>& after,
+                  std::vector<Failure>* failures) {
+  for (const auto& [path, status] : after) {
+    auto found = before.find(path);
+    if (found == before.end())
+      failures->push_back({"output", "  the generator created " + path + " outside out/"});
+    else if (found->second != status)
+      failures->push_back({"output", "  the generator changed " + path + " outside out/"});
+  }
+  for (const auto& [path, status] : before)
+    if (after.count(path) == 0)
+      failures->push_back({"output", "  the generator removed " + path + " outside out/"});
+}
+
+// Reads --dry-run's "---NAME---" unit and drop-in blocks and
 // "---LINK -> TARGET---" lines.
 void parse_dry_run(const std::string& text, std::map<std::string, std::string>* units,
                    std::map<std::string, std::string>* dropins,
-                   std::map<std::string, std::string>* import_requests,
                    std::map<std::string, std::string>* links) {
   std::string* current = nullptr;
   for (const std::string& line : lines_of(text)) {
@@ -177,8 +251,6 @@ void parse_dry_run(const std::string& text, std::map<std::string, std::string>* 
       if (arrow != std::string::npos) {
         (*links)[inner.substr(0, arrow)] = inner.substr(arrow + 4);
         current = nullptr;
-      } else if (std::string rootfs = import_request_rootfs(inner); !rootfs.empty()) {
-        current = &(*import_requests)[rootfs];
       } else if (inner.find(".service.d/") != std::string::npos) {
         current = &(*dropins)[inner];
       } else {
@@ -200,14 +272,10 @@ std::string describe_links(const std::map<std::string, std::string>& links) {
 // the real run does.
 void compare_dry_run(const std::string& root, const ProcessResult& dry_run, const GeneratorRun& run,
                      std::vector<Failure>* failures) {
-  std::map<std::string, std::string> units, dropins, import_requests, links;
-  parse_dry_run(replace_all(dry_run.standard_output, root, ""), &units, &dropins, &import_requests,
-                &links);
+  std::map<std::string, std::string> units, dropins, links;
+  parse_dry_run(replace_all(dry_run.standard_output, root, ""), &units, &dropins, &links);
   if (dropins != run.dropins)
     failures->push_back({"--dry-run", "  --dry-run shows other drop-ins than the run wrote"});
-  if (import_requests != run.import_requests)
-    failures->push_back(
-        {"--dry-run", "  --dry-run shows other import requests than the run wrote"});
   for (const auto& [name, text] : run.units) {
     auto found = units.find(name);
     if (found == units.end())
@@ -285,7 +353,8 @@ void print_report(const GoldenCase& golden_case, const std::string& root,
   for (const auto& [name, text] : run.dropins)
     std::printf("--- generated drop-in %s ---\n%s", name.c_str(), text.c_str());
   for (const auto& [name, text] : run.import_requests)
-    std::printf("--- import request for %s ---\n%s", name.c_str(), text.c_str());
+    std::printf("--- what sdme-import@%s.service would import ---\n%s", name.c_str(),
+                text.c_str());
   std::printf("--- symlinks written ---\n%s", describe_links(run.links).c_str());
   std::vector<fs::path> files = {golden_case.source};
   if (golden_case.is_tree) {
@@ -351,6 +420,7 @@ int main(int argc, char** argv) {
     return kRunnerError;
   }
   fs::create_directories(output);
+  const std::map<std::string, std::string> root_before = root_outside_output(root);
 
   // The generator as systemd would run it, and as people check their files.
   std::vector<std::string> environment =
@@ -382,7 +452,8 @@ int main(int argc, char** argv) {
     failures.push_back({"generator", "  printed on standard output:\n" +
                                          replace_all(generated.standard_output, root, "")});
   read_output_directory(root, output, &run, &failures);
-  read_import_requests(root, &run);
+  read_import_requests(root, output, &run);
+  compare_root(root_before, root_outside_output(root), &failures);
   compare_dry_run(root, dry_run, run, &failures);
   for (const std::string& message : sdme::unexpected_messages(golden_case.directives, run))
     failures.push_back(

@@ -3,8 +3,10 @@
 # HTTP on the loopback address, and containers in a booted test host name
 # it with Import=. Checks that one systemctl start imports and boots, that
 # containers sharing the rootfs share one import, that a removed rootfs is
-# imported again at the next start, and that a bad checksum fails the start
-# and leaves nothing behind. Same output conventions as boot_test.sh.
+# imported again at the next start, that the URL's credentials reach
+# sdme-import without being written into a unit or below /run/sdme, and
+# that a bad checksum fails the start and leaves nothing behind. Same
+# output conventions as boot_test.sh.
 #
 # Usage: import_test.sh BUILD_DIR
 # Exit status: 0 all checks passed, 1 some failed, 77 cannot run here.
@@ -63,6 +65,9 @@ tarball_requests() {
 
 # --- The checks ----------------------------------------------------------
 
+# The server ignores credentials; they are there to show where they do not go.
+credentials=e2e-user:e2e-secret
+
 write_importing_container() {
   local name=$1 rootfs=$2 extra=${3:-}
   drop_file "/etc/sdme/$name.sdme" <<EOF
@@ -71,7 +76,7 @@ Description=sdme end-to-end test: $name imports $rootfs
 
 [Container]
 Rootfs=$rootfs
-Import=$server_url/$tarball
+Import=${server_url/:\/\//://$credentials@}/$tarball
 Boot=yes
 $extra
 EOF
@@ -90,6 +95,26 @@ check_import_on_start() {
   expect_equal "status of sdme-import@debian.service" "Imported debian" "$output" || return
   in_container first cat /etc/debian_version || return
   expect_equal "requests for the tarball" 1 "$(tarball_requests)"
+}
+
+# The generator names the .sdme files in a drop-in for sdme-import@debian,
+# and sdme-import reads Import= from them again: the URL with its
+# credentials is in no unit, drop-in or file under /run/sdme, all of which
+# any user may read, nor in sdme-import's messages.
+check_credentials_stay_in_the_sdme_files() {
+  diagnose_units=(sdme-import@debian.service)
+  in_host systemctl cat sdme-import@debian.service first.service second.service || return
+  local units=$output
+  expect_equal "SDME_IMPORT_FILES= in the drop-in" 1 \
+    "$(grep -c -x -F 'Environment=SDME_IMPORT_FILES=/etc/sdme/first.sdme:/etc/sdme/second.sdme' <<<"$units")" ||
+    return
+  expect_equal "lines of the units that hold the credentials" 0 \
+    "$(grep -c -F -- "${credentials#*:}" <<<"$units")" || return
+  in_host_status grep -r -s -l -F -- "${credentials#*:}" /run/systemd/generator /run/sdme
+  expect_equal "files under /run that hold the credentials" "" "$output" || return
+  in_host journalctl --boot --no-pager --output=cat --unit sdme-import@debian.service || return
+  expect_equal "journal lines of sdme-import@debian that hold the credentials" 0 \
+    "$(grep -c -F -- "${credentials#*:}" <<<"$output")"
 }
 
 check_shared_import() {
@@ -147,11 +172,12 @@ tar --numeric-owner --xattrs --acls -C "$TESTHOST_BASE" -cf - . |
 echo "# $tarball: $(du -h "$TESTHOST_WORK/serve/$tarball" | cut -f1)"
 start_server "$TESTHOST_WORK/serve" || bail_out "the HTTP server does not start (see $server_log)"
 
-echo "1..4"
+echo "1..5"
 boot_started=$SECONDS
 testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
 echo "# booted in $((SECONDS - boot_started)) s"
 run_check "a container whose Import= names a tarball on loopback HTTP starts with one systemctl start" check_import_on_start
+run_check "the URL's credentials are in no unit, drop-in, runtime file or import message" check_credentials_stay_in_the_sdme_files
 run_check "a second container sharing the rootfs starts without a second import" check_shared_import
 run_check "after both stop and the rootfs is removed, starting both at once imports it again, once" check_reimport_after_removal
 run_check "a bad ImportChecksum= fails the start, logs the mismatch and leaves no rootfs behind" check_bad_checksum

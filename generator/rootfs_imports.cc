@@ -1,0 +1,100 @@
+// The rootfs containers share, and the import request sdme-import rebuilds
+// from the files the generator names.
+#include "generator/rootfs_imports.h"
+
+#include "common/strings.h"
+#include "generator/sdme_file.h"
+
+namespace sdme {
+namespace {
+
+// The first key in which two imports of one rootfs differ, or empty.
+std::string_view first_difference(const ImportRequest& a, const ImportRequest& b) {
+  if (a.source != b.source) return "Import";
+  if (a.checksum != b.checksum) return "ImportChecksum";
+  if (a.install_packages != b.install_packages) return "ImportInstallPackages";
+  if (a.max_size != b.max_size) return "ImportMaxSize";
+  return {};
+}
+
+std::string joined(const std::vector<std::string>& paths) {
+  std::string text;
+  for (const std::string& path : paths) text += (text.empty() ? "" : ", ") + printable(path);
+  return text;
+}
+
+}  // namespace
+
+RootfsUse describe_rootfs_use(const ContainerSettings& settings, const UnitSection* container) {
+  RootfsUse use;
+  // A name with specifiers differs per instance and matches no import.
+  if (!settings.rootfs.empty() && settings.rootfs[0] != '/' &&
+      settings.rootfs.find('%') == std::string::npos)
+    use.rootfs_name = settings.rootfs;
+  use.boots = settings.boot.value_or(settings.exec.empty());
+  if (settings.import_source.empty()) return use;
+  use.imports = true;
+  use.import.rootfs = settings.rootfs;
+  use.import.source = settings.import_source;
+  use.import.checksum = settings.import_checksum;
+  use.import.install_packages = settings.import_install_packages.value_or(InstallPackages::kAuto);
+  use.import.max_size = settings.import_max_size;
+  use.import.boot = use.boots;
+  if (container) {
+    for (const UnitEntry& entry : container->entries)
+      if (entry.key == "Import") use.import.origin = entry.location();
+  }
+  return use;
+}
+
+bool RootfsImports::add(const std::string& path, const RootfsUse& use, std::string* err) {
+  if (use.imports) {
+    auto found = rootfs_.find(use.import.rootfs);
+    if (found != rootfs_.end() && found->second.imports) {
+      std::string_view key = first_difference(found->second.request, use.import);
+      if (!key.empty()) {
+        *err = use.import.origin + ": " + std::string(key) + "= for rootfs '" +
+               use.import.rootfs + "' differs from " + found->second.request.origin +
+               "; containers sharing a rootfs must import it the same way";
+        return false;
+      }
+    }
+  }
+  if (use.rootfs_name.empty()) return true;
+  SharedRootfs& rootfs = rootfs_[use.rootfs_name];
+  if (use.imports && !rootfs.imports) {
+    rootfs.imports = true;
+    bool boot = rootfs.request.boot;
+    rootfs.request = use.import;
+    rootfs.request.boot = boot;
+    rootfs.import_file = path;
+  }
+  rootfs.request.boot = rootfs.request.boot || use.boots;
+  rootfs.files.push_back(path);
+  return true;
+}
+
+bool read_import_request(const std::string& rootfs, const std::vector<std::string>& files,
+                         const std::vector<SearchDirectory>& directories, ImportRequest* request,
+                         std::string* err) {
+  RootfsImports imports;
+  for (const std::string& path : files) {
+    SdmeSource source;
+    UnitFile unit;
+    ContainerSettings settings;
+    if (!find_source(path, directories, &source, err) || !load_sdme_file(source, &unit, err) ||
+        !read_container_settings(unit, &settings, err) ||
+        !imports.add(path, describe_rootfs_use(settings, unit.find_section("Container")), err))
+      return false;
+  }
+  auto found = imports.rootfs().find(rootfs);
+  if (found == imports.rootfs().end() || !found->second.imports) {
+    *err = "none of " + joined(files) + " imports rootfs '" + rootfs +
+           "' any more; run systemctl daemon-reload";
+    return false;
+  }
+  *request = found->second.request;
+  return true;
+}
+
+}  // namespace sdme
