@@ -378,11 +378,17 @@ void emit_boot(const ContainerSettings& settings, const std::string&, ContainerP
     plan->nspawn_arguments.push_back("--boot");
   } else {
     // A program that is not an init system should not be PID 1 (it would
-    // not reap zombies nor act on signals), and `systemctl stop` should ask
-    // it to exit rather than SIGKILL it, nspawn's default without --boot.
+    // not reap zombies nor act on signals), so nspawn's stub init runs as
+    // PID 1 and the program as PID 2. On `systemctl stop` nspawn sends the
+    // kill signal to that stub (without one it exits at once and the
+    // container is SIGKILLed). The stub ignores SIGTERM; SIGRTMIN+3, "halt",
+    // makes it send the program SIGTERM and SIGHUP and, once the program is
+    // gone, power the container off with reboot(2), which nspawn reports
+    // as a clean shutdown (exit status 0). When the program exits by itself,
+    // the stub exits with the program's status, and so does nspawn.
     plan->nspawn_arguments.push_back("--notify-ready=no");
     plan->nspawn_arguments.push_back("--as-pid2");
-    plan->nspawn_arguments.push_back("--kill-signal=SIGTERM");
+    plan->nspawn_arguments.push_back("--kill-signal=SIGRTMIN+3");
   }
 }
 

@@ -495,14 +495,14 @@ TEST(BootExecKeyTest, ExecRunsACommandInsteadOfBooting) {
   EXPECT_EQ(settings.exec, (Strings{"/bin/sh", "-c", "echo hi; sleep 1", "a b"}));
   ContainerPlan plan = plan_container(settings, kStateDir);
   EXPECT_EQ(plan.nspawn_arguments,
-            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGTERM"}));
+            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3"}));
   EXPECT_EQ(plan.command, (Strings{"/bin/sh", "-c", "echo hi; sleep 1", "a b"}));
 }
 
 TEST(BootExecKeyTest, BootNoWithExec) {
   ContainerPlan plan = plan_ok("Boot=no\nExec=/usr/bin/sleep infinity\n");
   EXPECT_EQ(plan.nspawn_arguments,
-            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGTERM"}));
+            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3"}));
   EXPECT_EQ(plan.command, (Strings{"/usr/bin/sleep", "infinity"}));
 }
 
@@ -1088,7 +1088,7 @@ TEST(PlanContainerTest, RowOrderIsOutputOrder) {
             (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral", "--opaque=/var/cache"}));
   EXPECT_EQ(
       plan.nspawn_arguments,
-      (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGTERM", "--hostname=web",
+      (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3", "--hostname=web",
                "--network-zone=lab", "--bind=/srv/data:/data", "--bind-ro=/etc/ssl",
                "--setenv=LANG=C.UTF-8", "--private-users=pick", "--private-users-ownership=auto",
                "--capability=CAP_NET_ADMIN", "--drop-capability=CAP_MKNOD",
