@@ -983,6 +983,30 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
       return false;
     }
   }
+  // See emit_boot(): the stub init stops the container with reboot(2). If
+  // the call is refused, the stub exits with 255 for a program that SIGTERM
+  // killed, so every `systemctl stop` would leave the unit failed.
+  if (!booting(*settings)) {
+    const std::string why =
+        ": when the service stops, nspawn's init for Exec= powers the container off with "
+        "reboot(2); without it every stop ends with exit status 255 and a failed unit";
+    if (std::find(settings->drop_capabilities.begin(), settings->drop_capabilities.end(),
+                  "CAP_SYS_BOOT") != settings->drop_capabilities.end()) {
+      *err = later("DropCapability", "Exec")->location() +
+             ": DropCapability=CAP_SYS_BOOT cannot be combined with Exec=" + why +
+             "; keep CAP_SYS_BOOT, which in a container only lets it stop or restart itself";
+      return false;
+    }
+    for (const std::string& filter : settings->system_call_filters) {
+      if (!filter.starts_with('~')) continue;
+      const std::vector<std::string> names = split(std::string_view(filter).substr(1), ' ');
+      if (std::find(names.begin(), names.end(), "reboot") == names.end()) continue;
+      *err = later("SystemCallFilter", "Exec")->location() +
+             ": SystemCallFilter= cannot deny reboot together with Exec=" + why +
+             "; remove reboot from the list";
+      return false;
+    }
+  }
   return true;
 }
 
