@@ -378,11 +378,17 @@ void emit_boot(const ContainerSettings& settings, const std::string&, ContainerP
     plan->nspawn_arguments.push_back("--boot");
   } else {
     // A program that is not an init system should not be PID 1 (it would
-    // not reap zombies nor act on signals), and `systemctl stop` should ask
-    // it to exit rather than SIGKILL it, nspawn's default without --boot.
+    // not reap zombies nor act on signals), so nspawn's stub init runs as
+    // PID 1 and the program as PID 2. On `systemctl stop` nspawn sends the
+    // kill signal to that stub (without one it exits at once and the
+    // container is SIGKILLed). The stub ignores SIGTERM; SIGRTMIN+3, "halt",
+    // makes it send the program SIGTERM and SIGHUP and, once the program is
+    // gone, power the container off with reboot(2), which nspawn reports
+    // as a clean shutdown (exit status 0). When the program exits by itself,
+    // the stub exits with the program's status, and so does nspawn.
     plan->nspawn_arguments.push_back("--notify-ready=no");
     plan->nspawn_arguments.push_back("--as-pid2");
-    plan->nspawn_arguments.push_back("--kill-signal=SIGTERM");
+    plan->nspawn_arguments.push_back("--kill-signal=SIGRTMIN+3");
   }
 }
 
@@ -974,6 +980,30 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
         settings->capabilities.end()) {
       *err = later("Capability", "DropCapability")->location() + ": " + capability +
              " is both in Capability= and DropCapability=, keep it in one of them";
+      return false;
+    }
+  }
+  // See emit_boot(): the stub init stops the container with reboot(2). If
+  // the call is refused, the stub exits with 255 for a program that SIGTERM
+  // killed, so every `systemctl stop` would leave the unit failed.
+  if (!booting(*settings)) {
+    const std::string why =
+        ": when the service stops, nspawn's init for Exec= powers the container off with "
+        "reboot(2); without it every stop ends with exit status 255 and a failed unit";
+    if (std::find(settings->drop_capabilities.begin(), settings->drop_capabilities.end(),
+                  "CAP_SYS_BOOT") != settings->drop_capabilities.end()) {
+      *err = later("DropCapability", "Exec")->location() +
+             ": DropCapability=CAP_SYS_BOOT cannot be combined with Exec=" + why +
+             "; keep CAP_SYS_BOOT, which in a container only lets it stop or restart itself";
+      return false;
+    }
+    for (const std::string& filter : settings->system_call_filters) {
+      if (!filter.starts_with('~')) continue;
+      const std::vector<std::string> names = split(std::string_view(filter).substr(1), ' ');
+      if (std::find(names.begin(), names.end(), "reboot") == names.end()) continue;
+      *err = later("SystemCallFilter", "Exec")->location() +
+             ": SystemCallFilter= cannot deny reboot together with Exec=" + why +
+             "; remove reboot from the list";
       return false;
     }
   }

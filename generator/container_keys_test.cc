@@ -495,14 +495,14 @@ TEST(BootExecKeyTest, ExecRunsACommandInsteadOfBooting) {
   EXPECT_EQ(settings.exec, (Strings{"/bin/sh", "-c", "echo hi; sleep 1", "a b"}));
   ContainerPlan plan = plan_container(settings, kStateDir);
   EXPECT_EQ(plan.nspawn_arguments,
-            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGTERM"}));
+            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3"}));
   EXPECT_EQ(plan.command, (Strings{"/bin/sh", "-c", "echo hi; sleep 1", "a b"}));
 }
 
 TEST(BootExecKeyTest, BootNoWithExec) {
   ContainerPlan plan = plan_ok("Boot=no\nExec=/usr/bin/sleep infinity\n");
   EXPECT_EQ(plan.nspawn_arguments,
-            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGTERM"}));
+            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3"}));
   EXPECT_EQ(plan.command, (Strings{"/usr/bin/sleep", "infinity"}));
 }
 
@@ -545,6 +545,32 @@ TEST(BootExecKeyTest, RefusesBadValues) {
             at(2) +
                 "Exec=: missing closing ' quote: add one, or write \\' for a literal single "
                 "quote");
+}
+
+// nspawn's stub init for Exec= stops the container with reboot(2); without
+// it every stop ends with status 255 (seen on systemd 252).
+TEST(BootExecKeyTest, ExecNeedsTheRebootCall) {
+  const std::string why =
+      ": when the service stops, nspawn's init for Exec= powers the container off with "
+      "reboot(2); without it every stop ends with exit status 255 and a failed unit";
+  const std::string capability_message =
+      "DropCapability=CAP_SYS_BOOT cannot be combined with Exec=" + why +
+      "; keep CAP_SYS_BOOT, which in a container only lets it stop or restart itself";
+  EXPECT_EQ(settings_error("Exec=/bin/true\nDropCapability=CAP_MKNOD sys_boot\n"),
+            at(3) + capability_message);
+  EXPECT_EQ(settings_error("DropCapability=CAP_SYS_BOOT\nHostname=x\nBoot=no\nExec=/bin/true\n"),
+            at(5) + capability_message);
+  const std::string filter_message =
+      "SystemCallFilter= cannot deny reboot together with Exec=" + why +
+      "; remove reboot from the list";
+  EXPECT_EQ(settings_error("Exec=/bin/true\nSystemCallFilter=~@swap reboot\n"),
+            at(3) + filter_message);
+  EXPECT_EQ(settings_error("SystemCallFilter=~reboot\nExec=/bin/true\n"), at(3) + filter_message);
+  // Allowing reboot, denying a group that holds it (nspawn allows reboot by
+  // name, so "~@reboot" does not take it away), a reset, or booting are fine.
+  settings_ok("Exec=/bin/true\nSystemCallFilter=reboot\nSystemCallFilter=~@reboot @swap\n");
+  settings_ok("Exec=/bin/true\nDropCapability=CAP_SYS_BOOT\nDropCapability=\n");
+  settings_ok("DropCapability=CAP_SYS_BOOT\nSystemCallFilter=~reboot\n");
 }
 
 // "Later" is the reading order, not the line number: a drop-in's line 2
@@ -1088,7 +1114,7 @@ TEST(PlanContainerTest, RowOrderIsOutputOrder) {
             (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral", "--opaque=/var/cache"}));
   EXPECT_EQ(
       plan.nspawn_arguments,
-      (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGTERM", "--hostname=web",
+      (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3", "--hostname=web",
                "--network-zone=lab", "--bind=/srv/data:/data", "--bind-ro=/etc/ssl",
                "--setenv=LANG=C.UTF-8", "--private-users=pick", "--private-users-ownership=auto",
                "--capability=CAP_NET_ADMIN", "--drop-capability=CAP_MKNOD",

@@ -333,7 +333,7 @@ TEST(TranslateTest, ExecCommandFollowsDoubleDash) {
             "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
             "--link-journal=try-guest --resolv-conf=auto --machine=web "
             "--directory=/var/lib/sdme/containers/web/merged --notify-ready=no --as-pid2 "
-            "--kill-signal=SIGTERM --hostname=web "
+            "--kill-signal=SIGRTMIN+3 --hostname=web "
             "-- /usr/bin/python3 -m http.server 8080 \"a b\"");
 }
 
@@ -345,7 +345,7 @@ TEST(TranslateTest, NspawnArgsAreAppendedVerbatimBeforeTheCommand) {
             "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
             "--link-journal=try-guest --resolv-conf=auto --machine=web "
             "--directory=/var/lib/sdme/containers/web/merged --notify-ready=no --as-pid2 "
-            "--kill-signal=SIGTERM --read-only "
+            "--kill-signal=SIGRTMIN+3 --read-only "
             "--setenv=\"A=b c\"   --volatile=overlay --private-users-ownership=chown -- /bin/sh");
 }
 
@@ -377,7 +377,7 @@ TEST(TranslateTest, SpecifiersInUserValuesAreKept) {
             "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
             "--link-journal=try-guest --resolv-conf=auto --machine=web-%i "
             "--directory=/var/lib/sdme/containers/web-%i/merged --notify-ready=no --as-pid2 "
-            "--kill-signal=SIGTERM "
+            "--kill-signal=SIGRTMIN+3 "
             "--hostname=%i.example --bind=/srv/%i:/data --setenv=NAME=%n -- /bin/echo %I");
 }
 
