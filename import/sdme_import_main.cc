@@ -14,6 +14,7 @@
 #include "common/import_request.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "generator/rootfs_imports.h"
 #include "import/import_command_line.h"
 #include "import/importer.h"
 #include "import/interruption.h"

@@ -98,7 +98,9 @@ bool contains_run(const std::vector<std::string>& words, const std::vector<std::
 
 // --- the checks, one per directive -----------------------------------------
 
-bool check_unit(const CaseDirective&, const GeneratorRun&, std::string*) { return true; }
+// "unit" and "must-fail-in" set context for the directives after them or for
+// the runner; they assert nothing.
+bool no_check(const CaseDirective&, const GeneratorRun&, std::string*) { return true; }
 
 bool check_failed(const CaseDirective& directive, const GeneratorRun& run, std::string* failure) {
   const std::string about_file = std::string(kGeneratorMessagePrefix) + directive.root_path + ":";
@@ -309,7 +311,9 @@ struct DirectiveKind {
 };
 
 constexpr std::array kDirectives = {
-    DirectiveKind{"unit", 1, 1, "unit NAME.service", check_unit},
+    DirectiveKind{"unit", 1, 1, "unit NAME.service", no_check},
+    // Read by the runner itself, for its self-tests (case_runner.cc).
+    DirectiveKind{"must-fail-in", 1, kAnyNumber, "must-fail-in CHECK", no_check},
     DirectiveKind{"assert-failed", 0, 0, "assert-failed", check_failed},
     DirectiveKind{"assert-stderr-line", 1, 1, "assert-stderr-line \"TEXT\"", check_stderr_line},
     DirectiveKind{"assert-key-is", 2, kAnyNumber, "assert-key-is SECTION KEY VALUE...",
@@ -371,7 +375,9 @@ bool check_directive_syntax(const CaseDirective& directive, std::string* err) {
   return true;
 }
 
-bool is_assertion(const CaseDirective& directive) { return directive.name != "unit"; }
+bool is_assertion(const CaseDirective& directive) {
+  return directive.name != "unit" && directive.name != "must-fail-in";
+}
 
 bool check_directive(const CaseDirective& directive, const GeneratorRun& run,
                      std::string* failure) {

@@ -16,9 +16,10 @@
 // drop-in; --static-unit-dir says where the static units (such as
 // sdme-import@.service) are found.
 //
-// Exit status: 0 the case passed, 1 it failed (with --expect-failure the
-// other way round: used to show the runner does catch mistakes), 2 the
-// runner itself could not work.
+// Exit status: 0 the case passed, 1 it failed, 2 the runner itself could
+// not work. With --expect-failure (the runner's self-tests, which show it
+// does catch mistakes) 0 means the case failed in exactly the checks its
+// "## must-fail-in CHECK" lines name, and 1 anything else.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -61,9 +62,14 @@ struct Options {
   std::string case_path;
 };
 
-// One thing wrong with the case: where (a directive, or the case as a
-// whole) and what, with expected and found values.
+// One thing wrong with the case: which check found it (a directive's name,
+// or one of the checks every case gets: "generator", "output",
+// "dry-run", "unexpected message", "systemd-analyze verify", "case
+// syntax"), where (a directive, or the case as a whole) and what, with
+// expected and found values. A runner self-test names the check it must
+// trip, so it cannot pass by failing for another reason.
 struct Failure {
+  std::string check;
   std::string where;
   std::string what;
 };
@@ -142,11 +148,11 @@ void read_output_directory(const std::string& root, const fs::path& output, Gene
                relative.ends_with(".conf")) {
       run->dropins[relative] = replace_all(read_text(it->path()), root, "");
     } else {
-      failures->push_back({"output", "  unexpected file in the output directory: " + relative});
+      failures->push_back({"output", "output", "  unexpected file in the output directory: " + relative});
     }
   }
   if (error)
-    failures->push_back({"output", "  cannot list the output directory: " + error.message()});
+    failures->push_back({"output", "output", "  cannot list the output directory: " + error.message()});
 }
 
 // An Environment= value as systemd reads it, for the values the generator
@@ -229,13 +235,13 @@ void compare_root(const std::map<std::string, std::string>& before,
   for (const auto& [path, status] : after) {
     auto found = before.find(path);
     if (found == before.end())
-      failures->push_back({"output", "  the generator created " + path + " outside out/"});
+      failures->push_back({"output", "output", "  the generator created " + path + " outside out/"});
     else if (found->second != status)
-      failures->push_back({"output", "  the generator changed " + path + " outside out/"});
+      failures->push_back({"output", "output", "  the generator changed " + path + " outside out/"});
   }
   for (const auto& [path, status] : before)
     if (after.count(path) == 0)
-      failures->push_back({"output", "  the generator removed " + path + " outside out/"});
+      failures->push_back({"output", "output", "  the generator removed " + path + " outside out/"});
 }
 
 // Reads --dry-run's "---NAME---" unit and drop-in blocks and
@@ -275,27 +281,27 @@ void compare_dry_run(const std::string& root, const ProcessResult& dry_run, cons
   std::map<std::string, std::string> units, dropins, links;
   parse_dry_run(replace_all(dry_run.standard_output, root, ""), &units, &dropins, &links);
   if (dropins != run.dropins)
-    failures->push_back({"--dry-run", "  --dry-run shows other drop-ins than the run wrote"});
+    failures->push_back({"dry-run", "--dry-run", "  --dry-run shows other drop-ins than the run wrote"});
   for (const auto& [name, text] : run.units) {
     auto found = units.find(name);
     if (found == units.end())
       failures->push_back(
-          {"--dry-run", "  " + name + " was written but --dry-run did not show it"});
+          {"dry-run", "--dry-run", "  " + name + " was written but --dry-run did not show it"});
     else if (found->second != text)
       failures->push_back(
-          {"--dry-run", "  --dry-run shows a different " + name + ":\n" + found->second});
+          {"dry-run", "--dry-run", "  --dry-run shows a different " + name + ":\n" + found->second});
   }
   for (const auto& [name, text] : units)
     if (run.units.count(name) == 0)
-      failures->push_back({"--dry-run", "  --dry-run shows " + name + ", which was not written"});
+      failures->push_back({"dry-run", "--dry-run", "  --dry-run shows " + name + ", which was not written"});
   if (links != run.links)
-    failures->push_back({"--dry-run", "  --dry-run shows the links\n" + describe_links(links) +
+    failures->push_back({"dry-run", "--dry-run", "  --dry-run shows the links\n" + describe_links(links) +
                                           "  but the run wrote\n" + describe_links(run.links)});
   std::vector<std::string> messages = lines_of(replace_all(dry_run.standard_error, root, ""));
   if (messages != run.messages) {
     std::string what = "  --dry-run printed other messages than the run:\n";
     for (const std::string& line : messages) what += "    " + line + "\n";
-    failures->push_back({"--dry-run", what});
+    failures->push_back({"dry-run", "--dry-run", what});
   }
 }
 
@@ -322,13 +328,13 @@ void verify_units(const Options& options, const std::string& root, const fs::pat
     std::string err;
     std::vector<std::string> command = {options.systemd_analyze, "verify", "--man=no", target};
     if (!sdme::run_process(command, environment, kTimeoutSeconds, &result, &err)) {
-      failures->push_back({"verify " + name, "  " + err});
+      failures->push_back({"systemd-analyze verify", "verify " + name, "  " + err});
       continue;
     }
     std::string said = replace_all(result.standard_output + result.standard_error, root, "");
     if (result.exit_code == 0 && said.empty()) continue;
     failures->push_back(
-        {"systemd-analyze verify " + name,
+        {"systemd-analyze verify", "systemd-analyze verify " + name,
          "  exit status " + std::to_string(result.exit_code) + ", output:\n" + said});
   }
 }
@@ -344,7 +350,8 @@ void print_report(const GoldenCase& golden_case, const std::string& root,
   for (const Failure& failure : failures) {
     std::string what = failure.what;
     if (!what.empty() && what.back() == '\n') what.pop_back();
-    std::printf("%s\n%s\n\n", failure.where.c_str(), what.c_str());
+    std::printf("%s  [check: %s]\n%s\n\n", failure.where.c_str(), failure.check.c_str(),
+                what.c_str());
   }
   std::printf("--- generator messages ---\n");
   for (const std::string& message : run.messages) std::printf("%s\n", message.c_str());
@@ -367,6 +374,30 @@ void print_report(const GoldenCase& golden_case, const std::string& root,
     std::printf("--- case file %s ---\n%s", file.c_str(), read_text(file).c_str());
 }
 
+// The checks a runner self-test names with "## must-fail-in CHECK".
+std::vector<std::string> checks_that_must_fail(const GoldenCase& golden_case) {
+  std::vector<std::string> checks;
+  for (const CaseDirective& directive : golden_case.directives)
+    if (directive.name == "must-fail-in") checks.push_back(sdme::join(directive.arguments, " "));
+  return checks;
+}
+
+// A self-test passes only when it failed, and only in the checks it names:
+// a case that trips some other check shows nothing about the named one.
+bool failed_as_named(const std::vector<std::string>& named, const std::vector<Failure>& failures) {
+  if (failures.empty() || named.empty()) return false;
+  bool named_fired = false;
+  for (const Failure& failure : failures) {
+    if (std::find(named.begin(), named.end(), failure.check) == named.end()) {
+      std::printf("the self-test failed in '%s', which it does not name\n",
+                  failure.check.c_str());
+      return false;
+    }
+    named_fired = true;
+  }
+  return named_fired;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -378,8 +409,6 @@ int main(int argc, char** argv) {
                  "[--expect-failure] CASE\n");
     return kRunnerError;
   }
-  const int passed = options.expect_failure ? kFailed : kPassed;
-  const int failed = options.expect_failure ? kPassed : kFailed;
 
   // Read the case and check its directives before running anything: a typo
   // in a directive must fail the case, not pass it silently.
@@ -387,22 +416,36 @@ int main(int argc, char** argv) {
   std::string err;
   if (!sdme::load_golden_case(options.case_path, &golden_case, &err)) {
     std::printf("FAILED case %s\n%s\n", options.case_path.c_str(), err.c_str());
-    return failed;
+    return options.expect_failure ? kRunnerError : kFailed;
   }
-  std::vector<std::string> syntax_errors;
+  std::vector<Failure> syntax_errors;
   size_t assertion_count = 0;
   for (const CaseDirective& directive : golden_case.directives) {
-    if (!sdme::check_directive_syntax(directive, &err)) syntax_errors.push_back(err);
+    if (!sdme::check_directive_syntax(directive, &err))
+      syntax_errors.push_back({"case syntax", directive.location(), err});
     if (sdme::is_assertion(directive)) ++assertion_count;
   }
   if (assertion_count == 0)
-    syntax_errors.push_back(golden_case.source +
-                            ": the case asserts nothing; add '## assert-...' "
-                            "lines");
+    syntax_errors.push_back({"case syntax", golden_case.source,
+                             golden_case.source +
+                                 ": the case asserts nothing; add '## assert-...' lines"});
+  // Self-tests name the check they must trip; real cases have none to name.
+  const std::vector<std::string> must_fail_in = checks_that_must_fail(golden_case);
+  if (options.expect_failure && must_fail_in.empty()) {
+    std::printf("self-test %s names no check that must fail; add '## must-fail-in CHECK'\n",
+                golden_case.source.c_str());
+    return kRunnerError;
+  }
+  if (!options.expect_failure && !must_fail_in.empty()) {
+    std::printf("FAILED case %s\n%s: '## must-fail-in' is for the runner's self-tests only\n",
+                golden_case.source.c_str(), golden_case.source.c_str());
+    return kFailed;
+  }
   if (!syntax_errors.empty()) {
     std::printf("FAILED case %s\n", golden_case.source.c_str());
-    for (const std::string& error : syntax_errors) std::printf("%s\n", error.c_str());
-    return failed;
+    for (const Failure& error : syntax_errors) std::printf("%s\n", error.what.c_str());
+    if (options.expect_failure) return failed_as_named(must_fail_in, syntax_errors) ? kPassed : kFailed;
+    return kFailed;
   }
 
   // A fresh root holding only the case's files.
@@ -444,12 +487,12 @@ int main(int argc, char** argv) {
   run.dry_run_exit_code = dry_run.exit_code;
   if (generated.timed_out || dry_run.timed_out)
     failures.push_back(
-        {"generator", "  did not finish within " + std::to_string(kTimeoutSeconds) + " seconds"});
+        {"generator", "generator", "  did not finish within " + std::to_string(kTimeoutSeconds) + " seconds"});
   if (generated.exit_code != 0)
-    failures.push_back({"generator", "  exited with " + std::to_string(generated.exit_code) +
+    failures.push_back({"generator", "generator", "  exited with " + std::to_string(generated.exit_code) +
                                          "; bad input must not fail the run"});
   if (!generated.standard_output.empty())
-    failures.push_back({"generator", "  printed on standard output:\n" +
+    failures.push_back({"generator", "generator", "  printed on standard output:\n" +
                                          replace_all(generated.standard_output, root, "")});
   read_output_directory(root, output, &run, &failures);
   read_import_requests(root, output, &run);
@@ -457,12 +500,12 @@ int main(int argc, char** argv) {
   compare_dry_run(root, dry_run, run, &failures);
   for (const std::string& message : sdme::unexpected_messages(golden_case.directives, run))
     failures.push_back(
-        {"generator messages", "  no assert-stderr-line expects this line:\n    " + message});
+        {"unexpected message", "generator messages", "  no assert-stderr-line expects this line:\n    " + message});
 
   for (const CaseDirective& directive : golden_case.directives) {
     std::string failure;
     if (!sdme::check_directive(directive, run, &failure))
-      failures.push_back({directive.location() + ": " + directive.text, failure});
+      failures.push_back({directive.name, directive.location() + ": " + directive.text, failure});
   }
   verify_units(options, root, output, run, &failures);
 
@@ -470,9 +513,11 @@ int main(int argc, char** argv) {
     std::printf("passed case %s: %zu assertions, %zu units verified\n", golden_case.source.c_str(),
                 assertion_count, run.units.size());
     fs::remove_all(root);
-    return passed;
+    // A self-test that passes did not show the runner catching anything.
+    return options.expect_failure ? kFailed : kPassed;
   }
   print_report(golden_case, root, failures, run, options.expect_failure);
-  if (options.expect_failure) fs::remove_all(root);
-  return failed;
+  if (!options.expect_failure) return kFailed;
+  fs::remove_all(root);
+  return failed_as_named(must_fail_in, failures) ? kPassed : kFailed;
 }

@@ -68,6 +68,14 @@ endfunction()
 
 sdme_add_golden_cases("${SDME_CASES_DIR}" case)
 sdme_add_golden_cases("${SDME_CASE_RUNNER_SELFTEST_DIR}" case-runner-must-fail --expect-failure)
+# Self-tests that fail in a check they do not name, or name none, must not
+# count as shown: the runner reports them, and these ctests expect that.
+sdme_add_golden_cases("${CMAKE_CURRENT_LIST_DIR}/case_runner_misnamed" case-runner-misnamed
+  --expect-failure)
+set_tests_properties(case-runner-misnamed/fails-elsewhere PROPERTIES
+  PASS_REGULAR_EXPRESSION "the self-test failed in 'assert-key-is', which it does not name")
+set_tests_properties(case-runner-misnamed/names-nothing PROPERTIES
+  PASS_REGULAR_EXPRESSION "names no check that must fail; add '## must-fail-in CHECK'")
 
 add_test(NAME golden-key-coverage
   COMMAND sdme-key-coverage "${SDME_CASES_DIR}" "${SDME_MAN_PAGE}")
