@@ -837,11 +837,9 @@ TEST(EnvironmentKeyTest, RefusesBadAssignments) {
                 "double quote");
 }
 
-// KNOWN BUG (fails until fixed): a message quotes the decoded word, so an
-// escape such as \n in the file puts a raw newline into what must be one
-// log line. The parser shows control characters as \xNN (unit_file.cc's
-// printable()); the key parsers should too.
-TEST(EnvironmentKeyTest, KnownBugMessageShowsControlCharactersEscaped) {
+// A message quotes the decoded word, so an escape such as \n in the file
+// must not put a raw newline into what must be one log line.
+TEST(EnvironmentKeyTest, MessageShowsControlCharactersEscaped) {
   EXPECT_EQ(settings_error("Environment=\"A\\nB=x\"\n"),
             at(2) +
                 "Environment=: 'A\\x0aB=x' is not a NAME=VALUE assignment with a valid "

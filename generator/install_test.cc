@@ -218,9 +218,9 @@ TEST(ReadInstallSectionTest, RefusesWhatIsNotAUnitName) {
             "a literal single quote");
 }
 
-// KNOWN BUG (fails until fixed): as in [Container], the decoded word is
-// quoted with its raw control characters; one error must stay one line.
-TEST(ReadInstallSectionTest, KnownBugMessageShowsControlCharactersEscaped) {
+// As in [Container], the decoded word is quoted with its control
+// characters escaped; one error stays one line.
+TEST(ReadInstallSectionTest, MessageShowsControlCharactersEscaped) {
   EXPECT_EQ(install_error("[Install]\nWantedBy=\"a\\nb.target\"\n"),
             "/etc/sdme/web.sdme:2: WantedBy=a\\x0ab.target is not a unit name, write e.g. "
             "machines.target");

@@ -192,11 +192,10 @@ TEST(TranslateTest, DropInsAreNamedInTheHeader) {
       << text;
 }
 
-// KNOWN BUG (fails until fixed): drop-in file names are not validated
-// (find_dropins() takes any NAME.conf), and each is copied into a header
-// comment as it is. A name with a newline ends the comment and adds its own
-// lines to the unit: here a second ExecStart=.
-TEST(TranslateTest, KnownBugDropInNameCannotAddLinesToTheUnit) {
+// Drop-in file names are copied into a header comment; a name with a
+// newline must not end the comment and add its own lines to the unit (here
+// a second ExecStart=).
+TEST(TranslateTest, DropInNameCannotAddLinesToTheUnit) {
   TranslationInput input = web_input();
   input.dropin_paths = {"/etc/sdme/web.sdme.d/a\n[Service]\nExecStart=evil.conf"};
   std::string text = translate_ok("", input);

@@ -64,8 +64,8 @@ struct Options {
 
 // One thing wrong with the case: which check found it (a directive's name,
 // or one of the checks every case gets: "generator", "output",
-// "dry-run", "unexpected message", "systemd-analyze verify", "case
-// syntax"), where (a directive, or the case as a whole) and what, with
+// "dry-run", "unexpected message", "systemd-analyze verify", "expected
+// output", "case syntax"), where (a directive, or the case as a whole) and what, with
 // expected and found values. A runner self-test names the check it must
 // trip, so it cannot pass by failing for another reason.
 struct Failure {
@@ -153,6 +153,88 @@ void read_output_directory(const std::string& root, const fs::path& output, Gene
   }
   if (error)
     failures->push_back({"output", "output", "  cannot list the output directory: " + error.message()});
+}
+
+// NAME.expected/ beside a case holds the whole output directory, byte for
+// byte, the way systemd's fstab-generator tests keep theirs: every unit,
+// drop-in and link, so nothing the generator writes escapes review. Paths
+// that depend on the build are written @HELPER_DIR@ and
+// @SYSTEMD_UNIT_DIR@. With SDME_UPDATE_EXPECTED=1 in the environment the
+// runner writes the directory instead of comparing, for a reviewed change.
+fs::path expected_output_dir(const GoldenCase& golden_case) {
+  std::string source = golden_case.source;
+  if (source.ends_with(".sdme")) source.resize(source.size() - 5);
+  while (source.ends_with("/")) source.pop_back();
+  return source + ".expected";
+}
+
+// Every file and link of a run's output, by path: "file\n" + text or
+// "link\n" + target, with the build's paths as placeholders.
+std::map<std::string, std::string> output_as_written(const GeneratorRun& run) {
+  auto generic = [&](std::string text) {
+    text = replace_all(std::move(text), run.helper_dir, "@HELPER_DIR@");
+    return replace_all(std::move(text), run.systemd_unit_dir, "@SYSTEMD_UNIT_DIR@");
+  };
+  std::map<std::string, std::string> entries;
+  for (const auto& [name, text] : run.units) entries[name] = "file\n" + generic(text);
+  for (const auto& [name, text] : run.dropins) entries[name] = "file\n" + generic(text);
+  for (const auto& [name, target] : run.links) entries[name] = "link\n" + generic(target);
+  return entries;
+}
+
+std::map<std::string, std::string> read_expected_output(const fs::path& directory) {
+  std::map<std::string, std::string> entries;
+  for (const auto& entry : fs::recursive_directory_iterator(directory)) {
+    std::string relative = entry.path().lexically_relative(directory).string();
+    if (entry.is_symlink())
+      entries[relative] = "link\n" + fs::read_symlink(entry.path()).string();
+    else if (entry.is_regular_file())
+      entries[relative] = "file\n" + read_text(entry.path());
+  }
+  return entries;
+}
+
+void write_expected_output(const fs::path& directory,
+                           const std::map<std::string, std::string>& entries) {
+  fs::remove_all(directory);
+  for (const auto& [name, value] : entries) {
+    fs::path path = directory / name;
+    fs::create_directories(path.parent_path());
+    size_t newline = value.find('\n');
+    if (value.starts_with("link\n")) {
+      fs::create_symlink(value.substr(newline + 1), path);
+    } else {
+      std::ofstream stream(path, std::ios::binary);
+      stream << value.substr(newline + 1);
+    }
+  }
+}
+
+void compare_expected_output(const GoldenCase& golden_case, const GeneratorRun& run,
+                             std::vector<Failure>* failures) {
+  const fs::path directory = expected_output_dir(golden_case);
+  if (!fs::is_directory(directory)) return;
+  std::map<std::string, std::string> written = output_as_written(run);
+  const char* update = std::getenv("SDME_UPDATE_EXPECTED");
+  if (update && std::string_view(update) == "1") {
+    write_expected_output(directory, written);
+    return;
+  }
+  std::map<std::string, std::string> expected = read_expected_output(directory);
+  for (const auto& [name, value] : expected) {
+    auto found = written.find(name);
+    if (found == written.end())
+      failures->push_back({"expected output", directory.string(),
+                           "  " + name + " is expected but was not written"});
+    else if (found->second != value)
+      failures->push_back({"expected output", directory.string(),
+                           "  " + name + " differs; expected:\n" + value.substr(value.find('\n') + 1) +
+                               "  written:\n" + found->second.substr(found->second.find('\n') + 1)});
+  }
+  for (const auto& [name, value] : written)
+    if (expected.count(name) == 0)
+      failures->push_back({"expected output", directory.string(),
+                           "  " + name + " was written but is not expected"});
 }
 
 // An Environment= value as systemd reads it, for the values the generator
@@ -498,6 +580,7 @@ int main(int argc, char** argv) {
   read_import_requests(root, output, &run);
   compare_root(root_before, root_outside_output(root), &failures);
   compare_dry_run(root, dry_run, run, &failures);
+  compare_expected_output(golden_case, run, &failures);
   for (const std::string& message : sdme::unexpected_messages(golden_case.directives, run))
     failures.push_back(
         {"unexpected message", "generator messages", "  no assert-stderr-line expects this line:\n    " + message});

@@ -44,15 +44,15 @@ set(SDME_CASE_RUNNER_COMMAND
   --systemd-unit-dir "${SYSTEMD_UNIT_DIR}"
   --static-unit-dir "${SDME_TEST_UNIT_DIR}")
 
-# Cases are NAME.sdme files (their NAME.sdme.d/ drop-in directories are
-# not cases of their own) and NAME/ directories.
+# Cases are NAME.sdme files and NAME/ directories (NAME.sdme.d/ drop-in
+# directories and NAME.expected/ whole-output trees belong to a case).
 function(sdme_add_golden_cases directory test_prefix)
   file(GLOB entries LIST_DIRECTORIES true CONFIGURE_DEPENDS "${directory}/*")
   list(SORT entries)
   foreach(entry IN LISTS entries)
     get_filename_component(file_name "${entry}" NAME)
     if(IS_DIRECTORY "${entry}")
-      if(file_name MATCHES "\\.sdme\\.d$")
+      if(file_name MATCHES "\\.sdme\\.d$" OR file_name MATCHES "\\.expected$")
         continue()
       endif()
       set(case_name "${file_name}")
