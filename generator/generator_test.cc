@@ -382,8 +382,8 @@ TEST_F(GeneratorTest, LinkProblemsAreReportedAndTheRestIsWritten) {
   write(output_ + "/machines.target.wants", "in the way");
   GeneratorOutput output;
   output.units = {{"a.service", "A\n"}};
-  output.links = {{"machines.target.wants/a.service", "../a.service"},
-                  {"www.service", "a.service"}};
+  output.links = {{"machines.target.wants/a.service", "../a.service", "", ""},
+                  {"www.service", "a.service", "", ""}};
   std::vector<std::string> errors;
   ASSERT_TRUE(write_generator_output(output_, output, &errors));
   EXPECT_EQ(errors, Strings{output_ + "/machines.target.wants: exists and is not a directory"});
@@ -394,8 +394,8 @@ TEST_F(GeneratorTest, LinkProblemsAreReportedAndTheRestIsWritten) {
 TEST_F(GeneratorTest, DryRunFormat) {
   GeneratorOutput output;
   output.units = {{"a.service", "[Unit]\nA=1\n"}, {"b@.service", "[Unit]\nB=2\n"}};
-  output.links = {{"machines.target.wants/a.service", "../a.service"},
-                  {"www.service", "a.service"}};
+  output.links = {{"machines.target.wants/a.service", "../a.service", "", ""},
+                  {"www.service", "a.service", "", ""}};
   EXPECT_EQ(format_dry_run(output),
             "---a.service---\n"
             "[Unit]\nA=1\n"
@@ -410,7 +410,7 @@ TEST_F(GeneratorTest, DryRunShowsDropIns) {
   GeneratorOutput output;
   output.units = {{"a.service", "[Unit]\nA=1\n"}};
   output.dropins = {{"sdme-import@d.service.d/50-sdme-import.conf", "[Unit]\nC=1\n"}};
-  output.links = {{"www.service", "a.service", "/etc/sdme/a.sdme"}};
+  output.links = {{"www.service", "a.service", "/etc/sdme/a.sdme", ""}};
   EXPECT_EQ(format_dry_run(output),
             "---a.service---\n"
             "[Unit]\nA=1\n"
