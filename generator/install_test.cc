@@ -439,7 +439,7 @@ TEST(PlanInstallLinksTest, LinksAreAppended) {
   InstallSection install;
   std::string err;
   ASSERT_TRUE(read_install_section(source, parse(source, "[Install]\n"), &install, &err));
-  std::vector<InstallLink> links = {{"existing", "x", "/etc/sdme/x.sdme"}};
+  std::vector<InstallLink> links = {{"existing", "x", "/etc/sdme/x.sdme", ""}};
   Strings errors;
   plan_install_links(source, install, PresetPolicy(), &links, &errors);
   EXPECT_EQ(pairs(links),
