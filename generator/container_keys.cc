@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 
+#include "common/closest_match.h"
 #include "common/import_request.h"
 #include "common/import_source_syntax.h"
 #include "common/name.h"
@@ -793,21 +794,10 @@ const ContainerKey* find_container_key(std::string_view name) {
 }
 
 std::string unknown_container_key_message(std::string_view name) {
-  std::string_view best;
-  size_t best_distance = 3;  // suggest only close names
-  for (const ContainerKey& key : kContainerKeys) {
-    if (equals_ignore_case(key.name, name)) {
-      best = key.name;
-      break;
-    }
-    size_t distance = edit_distance(key.name, name, best_distance - 1);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = key.name;
-    }
-  }
+  ClosestMatch closest(name);
+  for (const ContainerKey& key : kContainerKeys) closest.offer(key.name);
   std::string message = "unknown key '" + std::string(name) + "' in [Container]";
-  if (!best.empty()) return message + ", did you mean '" + std::string(best) + "'?";
+  if (!closest.best().empty()) return message + closest.did_you_mean();
   return message + ", see sdme.sdme(5) for the keys";
 }
 

@@ -188,6 +188,12 @@ TEST(ParseContainerSectionTest, UnknownKeyFailsWithItsLocation) {
             at(3) + "unknown key 'Bnd' in [Container], did you mean 'Bind'?");
   EXPECT_EQ(settings_error("image=debian\n"),
             at(2) + "unknown key 'image' in [Container], see sdme.sdme(5) for the keys");
+  // At most half of what was typed may change, as for capabilities and
+  // system calls: two letters are two edits from too many keys.
+  EXPECT_EQ(settings_error("Ex=/bin/true\n"),
+            at(2) + "unknown key 'Ex' in [Container], see sdme.sdme(5) for the keys");
+  EXPECT_EQ(settings_error("Exe=/bin/true\n"),
+            at(2) + "unknown key 'Exe' in [Container], did you mean 'Exec'?");
 }
 
 TEST(ParseContainerSectionTest, FirstErrorStopsTheSection) {
