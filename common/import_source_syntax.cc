@@ -3,7 +3,7 @@
 #include <array>
 #include <cctype>
 
-#include "common/name.h"
+#include "common/path_text.h"
 
 namespace sdme {
 namespace {
@@ -30,8 +30,8 @@ std::string lower_case(std::string_view text) {
 bool names_a_file(std::string_view text) {
   if (text.starts_with(".") || text.starts_with("~")) return true;
   constexpr std::array<std::string_view, 13> kFileSuffixes = {
-      ".tar", ".tgz", ".gz", ".xz", ".zst", ".bz2", ".qcow2", ".img", ".raw", ".lz4", ".txz",
-      ".tbz2", ".zstd"};
+      ".tar", ".tgz", ".gz",  ".xz",  ".zst",  ".bz2", ".qcow2",
+      ".img", ".raw", ".lz4", ".txz", ".tbz2", ".zstd"};
   for (std::string_view suffix : kFileSuffixes)
     if (text.size() > suffix.size() && text.ends_with(suffix)) return true;
   return false;
@@ -81,8 +81,8 @@ bool parse_url(std::string_view source, size_t separator, ImportSourceSyntax* re
       *err = "not an image reference: " + why;
       return false;
     }
-    *result = {ImportSourceForm::kImageReference, std::string(rest), std::move(reference), true,
-               {}};
+    *result = {
+        ImportSourceForm::kImageReference, std::string(rest), std::move(reference), true, {}};
     return true;
   }
   // Only a scheme's own characters are shown: text before "://" that is

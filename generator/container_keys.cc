@@ -12,6 +12,7 @@
 #include "common/import_request.h"
 #include "common/import_source_syntax.h"
 #include "common/name.h"
+#include "common/path_text.h"
 #include "common/strings.h"
 #include "common/url_redaction.h"
 #include "generator/capabilities.h"

@@ -4,32 +4,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/name.h"
+#include "common/path_text.h"
 #include "common/url_redaction.h"
 
 namespace sdme::import {
-namespace {
-
-// "/wd/./rootfs.tar" -> "/wd/rootfs.tar", so messages name the file as a
-// person would. ".." stays: resolving it without the file system would be
-// wrong behind a symlink.
-std::string without_dot_components(const std::string& path) {
-  std::string result;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    std::string_view component(path.data() + start, end - start);
-    if (component != ".") {
-      if (!result.empty() || start > 0) result += '/';
-      result += component;
-    }
-    start = end + 1;
-  }
-  return normalize_path(result.empty() ? "/" : result);
-}
-
-}  // namespace
 
 std::string_view source_kind_name(SourceKind kind) {
   switch (kind) {
@@ -80,6 +58,8 @@ bool classify_import_source(std::string_view source, ImportSourceOrigin origin,
   std::string path = syntax.form == ImportSourceForm::kAbsolutePath
                          ? syntax.location
                          : working_directory + "/" + syntax.location;
+  // "/wd/./rootfs.tar" -> "/wd/rootfs.tar", so messages name the file as
+  // a person would.
   path = without_dot_components(path);
   struct stat status;
   if (::stat(path.c_str(), &status) == 0) {
