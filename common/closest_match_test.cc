@@ -16,8 +16,8 @@ std::string closest(std::string_view typed, const std::vector<std::string>& know
   return match.best();
 }
 
-const std::vector<std::string> kKeys = {"Bind", "BindReadOnly", "Boot", "Exec", "Hostname",
-                                        "Network"};
+const std::vector<std::string> kKeys = {"Bind", "BindReadOnly", "Boot",
+                                        "Exec", "Hostname",     "Network"};
 
 TEST(ClosestMatchTest, ADifferenceOfCaseAloneIsAlwaysSuggested) {
   EXPECT_EQ(closest("hostname", kKeys), "Hostname");
@@ -27,22 +27,22 @@ TEST(ClosestMatchTest, ADifferenceOfCaseAloneIsAlwaysSuggested) {
 }
 
 TEST(ClosestMatchTest, UpToTwoEditsWithoutRegardToCase) {
-  EXPECT_EQ(closest("Bnd", kKeys), "Bind");        // a dropped letter
+  EXPECT_EQ(closest("Bnd", kKeys), "Bind");           // a dropped letter
   EXPECT_EQ(closest("Hostnmae", kKeys), "Hostname");  // swapped letters: two edits
-  EXPECT_EQ(closest("netwrk", kKeys), "Network");  // a dropped letter, and case
-  EXPECT_EQ(closest("Hostn___", kKeys), "");       // three edits
+  EXPECT_EQ(closest("netwrk", kKeys), "Network");     // a dropped letter, and case
+  EXPECT_EQ(closest("Hostn___", kKeys), "");          // three edits
 }
 
 TEST(ClosestMatchTest, AtMostHalfOfWhatWasTypedChanges) {
-  EXPECT_EQ(closest("all", {"KILL"}), "");      // two edits of three letters
-  EXPECT_EQ(closest("Ex", kKeys), "");          // two edits of two letters
-  EXPECT_EQ(closest("Exe", kKeys), "Exec");     // one edit of three
+  EXPECT_EQ(closest("all", {"KILL"}), "");   // two edits of three letters
+  EXPECT_EQ(closest("Ex", kKeys), "");       // two edits of two letters
+  EXPECT_EQ(closest("Exe", kKeys), "Exec");  // one edit of three
   EXPECT_EQ(closest("Boat", kKeys), "Boot");
   EXPECT_EQ(closest("", kKeys), "");
 }
 
 TEST(ClosestMatchTest, TheNearestWinsAndTheFirstOfEquals) {
-  EXPECT_EQ(closest("Bont", kKeys), "Boot");       // Bind is two edits away, Boot one
+  EXPECT_EQ(closest("Bont", kKeys), "Boot");  // Bind is two edits away, Boot one
   EXPECT_EQ(closest("Bxxt", {"Bart", "Bort"}), "Bart");
   EXPECT_EQ(closest("Bxxt", {"Bort", "Bart"}), "Bort");
 }

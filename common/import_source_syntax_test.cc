@@ -101,8 +101,8 @@ TEST(ImportSourceSyntaxTest, ReferencesInASdmeFile) {
 }
 
 TEST(ImportSourceSyntaxTest, ARelativePathIsRefusedInASdmeFile) {
-  for (const char* relative : {"./debian.tar", "../debian", "~/debian", "debian.tar.gz",
-                               "images/disk.qcow2", "."}) {
+  for (const char* relative :
+       {"./debian.tar", "../debian", "~/debian", "debian.tar.gz", "images/disk.qcow2", "."}) {
     EXPECT_EQ(refusal(relative, kFile),
               "a relative path; use an absolute path, an http:// or https:// URL, or "
               "docker://REFERENCE for a registry image")

@@ -59,7 +59,8 @@ TEST_F(ImportSourceTest, DockerSchemeIsARegistryReference) {
   // Even when a path of that name exists.
   std::filesystem::create_directories(in_scratch("debian"));
   EXPECT_EQ(classify("docker://debian").kind, SourceKind::kRegistry);
-  EXPECT_EQ(refusal("docker://"), "'docker://': not an image reference: the repository name is empty");
+  EXPECT_EQ(refusal("docker://"),
+            "'docker://': not an image reference: the repository name is empty");
   EXPECT_EQ(refusal("docker:///etc"),
             "'docker:///etc': not an image reference: each '/'-separated part of the repository "
             "name must be lower-case letters and digits joined by '.', '_', \"__\" or '-'");
@@ -98,8 +99,8 @@ TEST_F(ImportSourceTest, ASourceFromASdmeFileIsNeverARelativePath) {
 std::string generator_verdict(const std::string& value, std::string* source) {
   UnitFile unit;
   std::string err;
-  EXPECT_TRUE(unit.parse("/etc/sdme/web.sdme", "[Container]\nRootfs=d\nImport=" + value + "\n",
-                         &err))
+  EXPECT_TRUE(
+      unit.parse("/etc/sdme/web.sdme", "[Container]\nRootfs=d\nImport=" + value + "\n", &err))
       << err;
   ContainerSettings settings;
   if (!parse_container_section(*unit.find_section("Container"), &settings, &err)) return err;
@@ -112,20 +113,34 @@ std::string generator_verdict(const std::string& value, std::string* source) {
 // sdme-import reads as the same kind of source.
 TEST_F(ImportSourceTest, TheGeneratorAndSdmeImportAgree) {
   write_test_file(in_scratch("rootfs.tar"), "x");
-  const std::string values[] = {
-      "docker://debian:12", "debian", "localhost:5000/x", "HTTPS://example.org/x.tar",
-      in_scratch("rootfs.tar"), "example.com/a..b:1", "Library/Debian:12", "debian:-x",
-      "debian@sha256:abc", "docker://", "docker://Debian", "ftp://alice:secret@example.org/x",
-      "alice:secret@example.org/a://b", "https:///x.tar", "./debian.tar", "debian.tar.gz",
-      "~/debian", "/srv/../debian.tar", "bad_host:1/x", "a:b:c"};
+  const std::string values[] = {"docker://debian:12",
+                                "debian",
+                                "localhost:5000/x",
+                                "HTTPS://example.org/x.tar",
+                                in_scratch("rootfs.tar"),
+                                "example.com/a..b:1",
+                                "Library/Debian:12",
+                                "debian:-x",
+                                "debian@sha256:abc",
+                                "docker://",
+                                "docker://Debian",
+                                "ftp://alice:secret@example.org/x",
+                                "alice:secret@example.org/a://b",
+                                "https:///x.tar",
+                                "./debian.tar",
+                                "debian.tar.gz",
+                                "~/debian",
+                                "/srv/../debian.tar",
+                                "bad_host:1/x",
+                                "a:b:c"};
   for (const std::string& value : values) {
     std::string generator_source;
     std::string generator_error = generator_verdict(value, &generator_source);
     ImportSource source;
     std::string import_error;
-    bool imported = classify_import_source(
-        generator_error.empty() ? generator_source : value, ImportSourceOrigin::kSdmeFile,
-        "/etc/sdme/web.sdme:3", scratch_.path(), &source, &import_error);
+    bool imported = classify_import_source(generator_error.empty() ? generator_source : value,
+                                           ImportSourceOrigin::kSdmeFile, "/etc/sdme/web.sdme:3",
+                                           scratch_.path(), &source, &import_error);
     EXPECT_EQ(generator_error.empty(), imported) << value << ": " << import_error;
     if (!imported) {
       EXPECT_EQ(import_error, generator_error) << value;
