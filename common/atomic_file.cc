@@ -10,18 +10,12 @@
 #include <cstring>
 
 #include "common/file_descriptor.h"
+#include "common/path_text.h"
 
 namespace sdme {
 namespace {
 
 std::string errno_text(int error) { return std::strerror(error); }
-
-std::string directory_of(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 }  // namespace
 
@@ -93,7 +87,8 @@ bool make_directories(const std::string& path, mode_t mode, std::string* err) {
     *err = path + " exists and is not a directory";
     return false;
   }
-  std::string parent = directory_of(path);
+  std::string parent = parent_directory(path);
+  if (parent.empty()) parent = ".";
   if (parent != path && !make_directories(parent, mode, err)) return false;
   if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
     *err = "cannot create directory " + path + ": " + errno_text(errno);

@@ -116,15 +116,4 @@ bool validate_absolute_path(std::string_view path, std::string_view what, std::s
   return true;
 }
 
-std::string normalize_path(std::string_view path) {
-  std::string normalized;
-  normalized.reserve(path.size());
-  for (char c : path) {
-    if (c == '/' && !normalized.empty() && normalized.back() == '/') continue;
-    normalized += c;
-  }
-  if (normalized.size() > 1 && normalized.back() == '/') normalized.pop_back();
-  return normalized;
-}
-
 }  // namespace sdme

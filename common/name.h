@@ -31,7 +31,4 @@ bool validate_hostname(std::string_view name, std::string* err);
 // other than a trailing slash. `what` names the setting in the message.
 bool validate_absolute_path(std::string_view path, std::string_view what, std::string* err);
 
-// Removes duplicate and trailing slashes: "/a//b/" -> "/a/b".
-std::string normalize_path(std::string_view path);
-
 }  // namespace sdme

@@ -1,5 +1,5 @@
 // Tests for the validators of container, rootfs and host names and of
-// absolute paths, and for normalize_path.
+// absolute paths.
 #include "common/name.h"
 
 #include <gtest/gtest.h>
@@ -194,24 +194,6 @@ TEST(AbsolutePathTest, RefusesEveryControlCharacter) {
   EXPECT_EQ(path_error("/a\x01z"), "Bind= path contains a control character");
   EXPECT_EQ(path_error("/a\x1fz"), "Bind= path contains a control character");
   EXPECT_EQ(path_error("/a\x7fz"), "Bind= path contains a control character");
-}
-
-TEST(NormalizePathTest, RemovesDuplicateAndTrailingSlashes) {
-  EXPECT_EQ(normalize_path("/a//b/"), "/a/b");
-  EXPECT_EQ(normalize_path("///a///b///"), "/a/b");
-  EXPECT_EQ(normalize_path("/srv/www"), "/srv/www");
-}
-
-TEST(NormalizePathTest, KeepsTheRoot) {
-  EXPECT_EQ(normalize_path("/"), "/");
-  EXPECT_EQ(normalize_path("//"), "/");
-  EXPECT_EQ(normalize_path("///"), "/");
-}
-
-TEST(NormalizePathTest, LeavesDotsAndRelativePathsAlone) {
-  EXPECT_EQ(normalize_path(""), "");
-  EXPECT_EQ(normalize_path("a//b/"), "a/b");
-  EXPECT_EQ(normalize_path("/a/./b/../c"), "/a/./b/../c");
 }
 
 }  // namespace

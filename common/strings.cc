@@ -174,6 +174,8 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t limit) {
       size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
     }
+    // No row value ever falls, so once all exceed the limit the result does.
+    if (*std::min_element(current.begin(), current.end()) > limit) return limit + 1;
     std::swap(previous, current);
   }
   return previous[b.size()] > limit ? limit + 1 : previous[b.size()];

@@ -36,12 +36,12 @@ std::string printable(std::string_view text);
 // differently, and neither can start a line of its own in a log.
 std::string cescape(std::string_view text);
 
-// Levenshtein distance, used for did-you-mean suggestions.
 // A byte size as systemd reads one: "512", "64K", "1.5G"; an optional B, K,
 // M, G, T, P or E suffix in powers of 1024. The message says what a size
 // looks like.
 bool parse_size(std::string_view text, uint64_t* bytes, std::string* err);
 
+// Levenshtein distance, for did-you-mean suggestions (common/closest_match.h).
 // Above `limit` it returns limit + 1 without computing more: suggestions need
 // only small distances, and a name far longer or shorter than every known one
 // (a 1 MiB key) then costs nothing, instead of length times length.

@@ -135,6 +135,10 @@ TEST(EditDistanceTest, StopsAboveTheLimit) {
   EXPECT_EQ(edit_distance("kitten", "sitting", 2), 3u);
   EXPECT_EQ(edit_distance("Bind", std::string(1 << 20, 'x'), 2), 3u);
   EXPECT_EQ(edit_distance(std::string(1 << 20, 'x'), "Bind", 2), 3u);
+  // Two long strings of one length stop once a row is past the limit,
+  // after a few rows, not a million of them.
+  EXPECT_EQ(edit_distance(std::string(1 << 20, 'x'), std::string(1 << 20, 'y'), 2), 3u);
+  EXPECT_EQ(edit_distance("ab" + std::string(100, 'x'), "ba" + std::string(100, 'x'), 2), 2u);
 }
 
 TEST(ParseSizeTest, AcceptsSystemdSizes) {

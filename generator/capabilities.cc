@@ -4,22 +4,13 @@
 
 #include <cctype>
 
+#include "common/closest_match.h"
 #include "common/strings.h"
 
 namespace sdme {
 namespace {
 
 constexpr std::string_view kPrefix = "CAP_";
-
-// A typo further away than this is more likely a different word than a slip
-// of the finger, and suggesting it would mislead.
-constexpr size_t kMaxSuggestionDistance = 2;
-
-// Short words are within two edits of too much ("all" of "KILL"), so at most
-// half of what was typed may change for a suggestion to make sense.
-bool close_enough(size_t distance, size_t typed_length) {
-  return distance <= kMaxSuggestionDistance && distance * 2 <= typed_length;
-}
 
 std::string to_upper(std::string_view text) {
   std::string upper(text);
@@ -99,18 +90,10 @@ bool canonical_capability(std::string_view name, std::string* canonical, std::st
       return true;
     }
   }
-  const std::string* closest = nullptr;
-  size_t closest_distance = kMaxSuggestionDistance + 1;
-  for (const std::string& known : known_capabilities()) {
-    size_t distance =
-        edit_distance(bare, std::string_view(known).substr(kPrefix.size()), kMaxSuggestionDistance);
-    if (close_enough(distance, bare.size()) && distance < closest_distance) {
-      closest = &known;
-      closest_distance = distance;
-    }
-  }
-  *err = "unknown capability '" + std::string(name) + "'";
-  if (closest != nullptr) *err += ", did you mean '" + *closest + "'?";
+  ClosestMatch closest(bare);
+  for (const std::string& known : known_capabilities())
+    closest.offer(known, std::string_view(known).substr(kPrefix.size()));
+  *err = "unknown capability '" + std::string(name) + "'" + closest.did_you_mean();
   return false;
 }
 

@@ -8,8 +8,11 @@
 #include <cstdint>
 #include <map>
 
+#include "common/closest_match.h"
 #include "common/import_request.h"
+#include "common/import_source_syntax.h"
 #include "common/name.h"
+#include "common/path_text.h"
 #include "common/strings.h"
 #include "common/url_redaction.h"
 #include "generator/capabilities.h"
@@ -162,73 +165,6 @@ void emit_rootfs(const ContainerSettings& settings, const std::string& state_dir
 
 // --- Import=, ImportChecksum=, ImportInstallPackages=, ImportMaxSize= -------
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-bool all_of_chars(std::string_view text, bool (*allowed)(char)) {
-  return std::all_of(text.begin(), text.end(), allowed);
-}
-
-// A registry reference as docker and skopeo read it,
-// [HOST[:PORT]/]PATH[:TAG][@ALGORITHM:HEX]. Only the syntax is checked;
-// sdme-import resolves it.
-bool is_registry_reference(std::string_view reference) {
-  if (reference.empty() || reference.size() > 255) return false;
-  if (size_t at = reference.find('@'); at != std::string_view::npos) {
-    std::string_view digest = reference.substr(at + 1);
-    reference = reference.substr(0, at);
-    size_t colon = digest.find(':');
-    if (colon == std::string_view::npos || colon == 0 || digest.size() - colon - 1 < 32 ||
-        !all_of_chars(digest.substr(0, colon),
-                      [](char c) {
-                        return is_lower_alnum(c) || c == '+' || c == '.' || c == '_' || c == '-';
-                      }) ||
-        !all_of_chars(digest.substr(colon + 1),
-                      [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }))
-      return false;
-  }
-  size_t slash = reference.rfind('/');
-  size_t colon = reference.rfind(':');
-  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
-    std::string_view tag = reference.substr(colon + 1);
-    reference = reference.substr(0, colon);
-    auto tag_char = [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-    };
-    if (tag.empty() || tag.size() > 128 || tag[0] == '.' || tag[0] == '-' ||
-        !all_of_chars(tag, tag_char))
-      return false;
-  }
-  std::vector<std::string> components = split(reference, '/');
-  size_t first_path_component = 0;
-  const std::string& first = components[0];
-  if (components.size() > 1 &&
-      (first.find_first_of(".:") != std::string::npos || first == "localhost")) {
-    std::string_view host = first;
-    if (size_t port = host.find(':'); port != std::string_view::npos) {
-      std::string_view digits = host.substr(port + 1);
-      if (digits.empty() || digits.size() > 5 ||
-          !all_of_chars(digits, [](char c) { return c >= '0' && c <= '9'; }))
-        return false;
-      host = host.substr(0, port);
-    }
-    if (host.empty() || host.front() == '.' || host.front() == '-' || host.back() == '.' ||
-        host.back() == '-' || !all_of_chars(host, [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
-        }))
-      return false;
-    first_path_component = 1;
-  }
-  for (size_t i = first_path_component; i < components.size(); ++i) {
-    const std::string& component = components[i];
-    if (component.empty() || !is_lower_alnum(component.front()) ||
-        !is_lower_alnum(component.back()) || !all_of_chars(component, [](char c) {
-          return is_lower_alnum(c) || c == '.' || c == '_' || c == '-';
-        }))
-      return false;
-  }
-  return true;
-}
-
 // The source names one rootfs that every container using it shares, so it
 // cannot vary per instance: specifiers are refused and "%%" is a plain '%'
 // (percent-encoding in a URL is written "%%20").
@@ -262,41 +198,16 @@ bool parse_import(std::string_view value, ContainerSettings* settings, std::stri
            "space)";
     return false;
   }
-  if (source[0] == '/') {
-    if (!validate_absolute_path(source, "Import=", err)) return false;
-    settings->import_source = normalize_path(source);
-    return true;
-  }
-  if (size_t separator = source.find("://"); separator != std::string::npos) {
-    std::string scheme = source.substr(0, separator);
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) {
-      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    });
-    if (scheme != "http" && scheme != "https") {
-      // Only a scheme's own characters are shown: text before "://" that
-      // is no scheme ("alice:s3cret@host/a://") may hold a password.
-      bool shown = !scheme.empty() && std::all_of(scheme.begin(), scheme.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
-      });
-      *err = "Import=" + redact_url(value) + ": unsupported URL scheme" +
-             (shown ? " '" + source.substr(0, separator) + "'" : std::string()) +
-             ", use http:// or https://";
-      return false;
-    }
-    if (separator + 3 == source.size() || source[separator + 3] == '/') {
-      *err = "Import=" + redact_url(value) + " has no host name after " + scheme + "://";
-      return false;
-    }
-    settings->import_source = std::move(source);
-    return true;
-  }
-  if (!is_registry_reference(source)) {
-    *err = "Import=" + redact_url(value) +
-           " is not an absolute path, an http:// or https:// URL, or a registry reference such "
-           "as docker.io/library/debian:12";
+  // The grammar sdme-import reads its source with, so what passes here is
+  // what sdme-import accepts when the container starts.
+  ImportSourceSyntax syntax;
+  std::string why;
+  if (!parse_import_source(source, ImportSourceOrigin::kSdmeFile, &syntax, &why)) {
+    *err = "Import=" + redact_url(value) + ": " + why;
     return false;
   }
-  settings->import_source = std::move(source);
+  settings->import_source =
+      syntax.form == ImportSourceForm::kAbsolutePath ? syntax.location : std::move(source);
   return true;
 }
 
@@ -884,21 +795,10 @@ const ContainerKey* find_container_key(std::string_view name) {
 }
 
 std::string unknown_container_key_message(std::string_view name) {
-  std::string_view best;
-  size_t best_distance = 3;  // suggest only close names
-  for (const ContainerKey& key : kContainerKeys) {
-    if (equals_ignore_case(key.name, name)) {
-      best = key.name;
-      break;
-    }
-    size_t distance = edit_distance(key.name, name, best_distance - 1);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = key.name;
-    }
-  }
+  ClosestMatch closest(name);
+  for (const ContainerKey& key : kContainerKeys) closest.offer(key.name);
   std::string message = "unknown key '" + std::string(name) + "' in [Container]";
-  if (!best.empty()) return message + ", did you mean '" + std::string(best) + "'?";
+  if (!closest.best().empty()) return message + closest.did_you_mean();
   return message + ", see sdme.sdme(5) for the keys";
 }
 

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "common/closest_match.h"
 #include "common/name.h"
 #include "common/strings.h"
 #include "generator/translate.h"
@@ -61,17 +62,9 @@ bool read_unit_names(const UnitFile& unit, std::string_view key, std::vector<std
 
 std::string unknown_install_key_message(std::string_view key) {
   std::string message = "unknown key '" + std::string(key) + "' in [Install]";
-  const char* closest = nullptr;
-  size_t closest_distance = 3;  // suggest only close names
-  for (const char* known : kInstallKeys) {
-    if (equals_ignore_case(known, key)) return message + ", did you mean '" + known + "'?";
-    size_t distance = edit_distance(known, key, closest_distance - 1);
-    if (distance < closest_distance) {
-      closest = known;
-      closest_distance = distance;
-    }
-  }
-  if (closest) return message + ", did you mean '" + closest + "'?";
+  ClosestMatch closest(key);
+  for (const char* known : kInstallKeys) closest.offer(known);
+  if (!closest.best().empty()) return message + closest.did_you_mean();
   return message + ", use WantedBy=, RequiredBy=, Alias= or DefaultInstance=";
 }
 

@@ -177,6 +177,10 @@ TEST(ReadInstallSectionTest, UnknownKeysWithSuggestion) {
   EXPECT_EQ(install_error("[Install]\nDefaultInstanc=a\n", "web@.sdme"),
             "/etc/sdme/web@.sdme:2: unknown key 'DefaultInstanc' in [Install], did you mean "
             "'DefaultInstance'?");
+  // Case does not count as an edit (common/closest_match.h): before, a
+  // wrong case was forgiven only when it was the whole difference.
+  EXPECT_EQ(install_error("[Install]\nWANTEDBI=a.target\n"),
+            "/etc/sdme/web.sdme:2: unknown key 'WANTEDBI' in [Install], did you mean 'WantedBy'?");
 }
 
 TEST(ReadInstallSectionTest, UnknownKeysWithoutSuggestion) {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "common/name.h"
+#include "common/path_text.h"
 #include "common/strings.h"
 
 namespace sdme {
@@ -38,11 +39,6 @@ std::string read_link(const std::string& path) {
   ssize_t length = ::readlink(path.c_str(), buffer, sizeof buffer - 1);
   if (length < 0) return {};
   return std::string(buffer, static_cast<size_t>(length));
-}
-
-std::string base_name(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 // An empty file or a symlink to /dev/null masks a name, as in systemd.
@@ -249,9 +245,8 @@ bool source_from_path(const std::string& path, const std::vector<SearchDirectory
                       SdmeSource* source, bool* masked, std::string* err) {
   // The file's own directory first: FILE.d next to it applies before the
   // search path's drop-ins.
-  size_t slash = path.rfind('/');
-  std::string own_directory =
-      normalize_path(slash == std::string::npos ? "." : path.substr(0, slash + 1));
+  std::string own_directory = parent_directory(path);
+  own_directory = own_directory.empty() ? "." : normalize_path(own_directory);
   bool is_vendor = false;
   std::vector<std::string> search_dirs = {own_directory};
   for (const SearchDirectory& directory : directories) {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/closest_match.h"
 #include "common/strings.h"
 
 namespace sdme {
@@ -32,20 +33,6 @@ constexpr std::array<std::string_view, 29> kGroups = {
     "@process", "@raw-io",      "@reboot",         "@resources", "@setuid",  "@signal",
     "@swap",    "@sync",        "@system-service", "@timer",     "@known",
 };
-
-// Further than this a suggestion is more likely wrong than helpful; and in
-// a short word, two edits can turn it into almost anything.
-constexpr size_t kMaxSuggestionDistance = 2;
-
-bool close_enough(size_t distance, size_t typed_length) {
-  return distance <= kMaxSuggestionDistance && distance * 2 <= typed_length;
-}
-
-std::string to_lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 bool is_known_group(std::string_view word) {
   return std::find(kGroups.begin(), kGroups.end(), word) != kGroups.end();
@@ -82,50 +69,31 @@ const std::vector<std::string>& native_system_call_names() {
   return kNames;
 }
 
-struct Suggestion {
-  std::string text;
-  size_t distance = kMaxSuggestionDistance + 1;
-};
-
-// Admins often write only a group's first word ("@network" for
-// "@network-io"), so a group is also compared by that word.
-size_t distance_to_group(std::string_view typed_lower, std::string_view group) {
-  size_t distance = edit_distance(typed_lower, group, kMaxSuggestionDistance);
-  size_t dash = group.find('-');
-  if (dash != std::string_view::npos)
-    distance = std::min(distance,
-                        edit_distance(typed_lower, group.substr(0, dash), kMaxSuggestionDistance));
-  return distance;
+// Offers every group, compared without its '@' so that a group written
+// without one ("clock" for "@clock") is found too. Admins often write only a
+// group's first word ("@network" for "@network-io"), so a group is also
+// compared by that word.
+void offer_groups(ClosestMatch* closest) {
+  for (std::string_view group : kGroups) {
+    std::string_view bare = group.substr(1);
+    closest->offer(group, bare);
+    if (size_t dash = bare.find('-'); dash != std::string_view::npos)
+      closest->offer(group, bare.substr(0, dash));
+  }
 }
 
 // `typed` starts with '@'.
-Suggestion closest_group(std::string_view typed) {
-  std::string typed_lower = to_lower(typed);
-  Suggestion best;
-  for (std::string_view group : kGroups) {
-    size_t distance = distance_to_group(typed_lower, group);
-    if (close_enough(distance, typed.size() - 1) && distance < best.distance)
-      best = {std::string(group), distance};
-  }
-  return best;
+std::string closest_group(std::string_view typed) {
+  ClosestMatch closest(typed.substr(1));
+  offer_groups(&closest);
+  return closest.did_you_mean();
 }
 
-Suggestion closest_system_call(std::string_view typed) {
-  std::string typed_lower = to_lower(typed);
-  Suggestion best;
-  for (const std::string& name : native_system_call_names()) {
-    size_t distance = edit_distance(typed_lower, name, kMaxSuggestionDistance);
-    if (close_enough(distance, typed.size()) && distance < best.distance) best = {name, distance};
-  }
-  // "clock" for "@clock": a group written without its '@'.
-  Suggestion group = closest_group("@" + std::string(typed));
-  if (group.distance < best.distance) best = group;
-  return best;
-}
-
-std::string with_suggestion(std::string message, const Suggestion& suggestion) {
-  if (!suggestion.text.empty()) message += ", did you mean '" + suggestion.text + "'?";
-  return message;
+std::string closest_system_call(std::string_view typed) {
+  ClosestMatch closest(typed);
+  for (const std::string& name : native_system_call_names()) closest.offer(name);
+  offer_groups(&closest);
+  return closest.did_you_mean();
 }
 
 bool validate_word(const std::string& word, std::string* err) {
@@ -144,11 +112,11 @@ bool validate_word(const std::string& word, std::string* err) {
   }
   if (word.starts_with('@')) {
     if (is_known_group(word)) return true;
-    *err = with_suggestion("unknown system call group '" + word + "'", closest_group(word));
+    *err = "unknown system call group '" + word + "'" + closest_group(word);
     return false;
   }
   if (is_known_system_call(word)) return true;
-  *err = with_suggestion("unknown system call '" + word + "'", closest_system_call(word));
+  *err = "unknown system call '" + word + "'" + closest_system_call(word);
   return false;
 }
 

@@ -1,13 +1,17 @@
 // What kind of thing an import source is. The source is one string, as in
-// `Import=` or `sdme-import SOURCE NAME`, and its kind is found the way a
-// person would guess it: a URL by its scheme, an existing path by what is
-// on disk, anything else that reads like an image reference as a registry
-// pull. Files are told apart later by their first bytes (disk image or
-// tarball), never by their names.
+// `Import=` or `sdme-import SOURCE NAME`, read with the grammar the
+// generator checks Import= with (common/import_source_syntax.h); then an
+// existing path is told by what is on disk, and relative text that is no
+// path but reads as an image reference is a registry pull. Files are told
+// apart later by their first bytes (disk image or tarball), never by their
+// names.
 #pragma once
 
 #include <string>
 #include <string_view>
+
+#include "common/image_reference.h"
+#include "common/import_source_syntax.h"
 
 namespace sdme::import {
 
@@ -23,10 +27,15 @@ struct ImportSource {
   SourceKind kind = SourceKind::kFile;
   // An absolute path, the URL, or the registry reference without docker://.
   std::string location;
+  ImageReference reference;  // kRegistry
 };
 
-// `working_directory` makes relative paths absolute (sdme-import by hand).
-bool classify_import_source(std::string_view source, const std::string& working_directory,
+// `origin` says where the source was written: Import= in a .sdme file
+// (`origin_location` is "FILE:LINE", and messages start as the generator's
+// do) or the command line, whose relative paths start at
+// `working_directory`. A URL's credentials are never shown.
+bool classify_import_source(std::string_view source, ImportSourceOrigin origin,
+                            std::string_view origin_location, const std::string& working_directory,
                             ImportSource* result, std::string* err);
 
 std::string_view source_kind_name(SourceKind kind);

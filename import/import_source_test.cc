@@ -1,6 +1,6 @@
 // Tests for telling an import source's kind: URLs by scheme, paths by what
 // is on disk, other names as registry references, and the messages for
-// what is none of them.
+// what is none of them, on the command line and for Import= in a .sdme file.
 #include "import/import_source.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string>
 
+#include "generator/container_keys.h"
+#include "generator/unit_file.h"
 #include "tests/support/test_support.h"
 
 namespace sdme::import {
@@ -20,18 +22,23 @@ using test_support::write_test_file;
 
 class ImportSourceTest : public ::testing::Test {
  protected:
-  ImportSource classify(const std::string& source) {
+  ImportSource classify(const std::string& source,
+                        ImportSourceOrigin origin = ImportSourceOrigin::kCommandLine) {
     ImportSource result;
     std::string err;
-    EXPECT_TRUE(classify_import_source(source, scratch_.path(), &result, &err)) << err;
+    EXPECT_TRUE(classify_import_source(source, origin, kOrigin, scratch_.path(), &result, &err))
+        << err;
     return result;
   }
-  std::string refusal(const std::string& source) {
+  std::string refusal(const std::string& source,
+                      ImportSourceOrigin origin = ImportSourceOrigin::kCommandLine) {
     ImportSource result;
     std::string err;
-    EXPECT_FALSE(classify_import_source(source, scratch_.path(), &result, &err)) << source;
+    EXPECT_FALSE(classify_import_source(source, origin, kOrigin, scratch_.path(), &result, &err))
+        << source;
     return err;
   }
+  static constexpr std::string_view kOrigin = "/etc/sdme/web.sdme:4";
   std::string in_scratch(const std::string& path) const { return scratch_.path() + "/" + path; }
 
   ScratchDirectory scratch_;
@@ -48,20 +55,97 @@ TEST_F(ImportSourceTest, DockerSchemeIsARegistryReference) {
   ImportSource source = classify("docker://docker.io/library/debian:12");
   EXPECT_EQ(source.kind, SourceKind::kRegistry);
   EXPECT_EQ(source.location, "docker.io/library/debian:12");
+  EXPECT_EQ(source.reference.to_string(), "docker.io/library/debian:12");
   // Even when a path of that name exists.
   std::filesystem::create_directories(in_scratch("debian"));
   EXPECT_EQ(classify("docker://debian").kind, SourceKind::kRegistry);
-  EXPECT_EQ(refusal("docker://"), "'docker://' is not a registry image reference");
-  EXPECT_EQ(refusal("docker:///etc"), "'docker:///etc' is not a registry image reference");
+  EXPECT_EQ(refusal("docker://"),
+            "'docker://': not an image reference: the repository name is empty");
+  EXPECT_EQ(refusal("docker:///etc"),
+            "'docker:///etc': not an image reference: each '/'-separated part of the repository "
+            "name must be lower-case letters and digits joined by '.', '_', \"__\" or '-'");
 }
 
-TEST_F(ImportSourceTest, RefusesOtherSchemes) {
-  EXPECT_EQ(refusal("ftp://example.com/rootfs.tar"),
-            "unsupported URL scheme in 'ftp://example.com/rootfs.tar'; sdme-import fetches "
-            "http:// and https:// URLs and docker:// images");
+TEST_F(ImportSourceTest, RefusesOtherSchemesWithoutShowingCredentials) {
+  EXPECT_EQ(refusal("ftp://alice:secret@example.com/rootfs.tar?token=1"),
+            "'ftp://***@example.com/rootfs.tar?***': unsupported URL scheme 'ftp', use http://, "
+            "https:// or docker://");
   EXPECT_EQ(refusal("oci-archive:///x.tar"),
-            "unsupported URL scheme in 'oci-archive:///x.tar'; sdme-import fetches http:// and "
-            "https:// URLs and docker:// images");
+            "'oci-archive:///x.tar': unsupported URL scheme 'oci-archive', use http://, https:// "
+            "or docker://");
+}
+
+// As sdme-import@NAME.service: Import= is read as the generator read it,
+// and a refusal is the generator's line.
+TEST_F(ImportSourceTest, ASourceFromASdmeFileIsNeverARelativePath) {
+  std::filesystem::create_directories(in_scratch("debian"));
+  ImportSource source = classify("debian", ImportSourceOrigin::kSdmeFile);
+  EXPECT_EQ(source.kind, SourceKind::kRegistry);
+  EXPECT_EQ(source.location, "debian");
+  EXPECT_EQ(source.reference.to_string(), "docker.io/library/debian:latest");
+  EXPECT_EQ(refusal("example.com/a..b:1", ImportSourceOrigin::kSdmeFile),
+            "/etc/sdme/web.sdme:4: Import=example.com/a..b:1: not an image reference: each "
+            "'/'-separated part of the repository name must be lower-case letters and digits "
+            "joined by '.', '_', \"__\" or '-'");
+  EXPECT_EQ(refusal("https://alice:secret@/x", ImportSourceOrigin::kSdmeFile),
+            "/etc/sdme/web.sdme:4: Import=https://***@/x: no host name after https://");
+  write_test_file(in_scratch("rootfs.tar"), "x");
+  EXPECT_EQ(classify(in_scratch("rootfs.tar"), ImportSourceOrigin::kSdmeFile).kind,
+            SourceKind::kFile);
+}
+
+// What the generator says about Import=VALUE at daemon-reload, or "" if
+// it accepts it; its source in *source.
+std::string generator_verdict(const std::string& value, std::string* source) {
+  UnitFile unit;
+  std::string err;
+  EXPECT_TRUE(
+      unit.parse("/etc/sdme/web.sdme", "[Container]\nRootfs=d\nImport=" + value + "\n", &err))
+      << err;
+  ContainerSettings settings;
+  if (!parse_container_section(*unit.find_section("Container"), &settings, &err)) return err;
+  *source = settings.import_source;
+  return "";
+}
+
+// The generator refuses at daemon-reload exactly what sdme-import would
+// refuse when the container starts, in the same words, and what it accepts
+// sdme-import reads as the same kind of source.
+TEST_F(ImportSourceTest, TheGeneratorAndSdmeImportAgree) {
+  write_test_file(in_scratch("rootfs.tar"), "x");
+  const std::string values[] = {"docker://debian:12",
+                                "debian",
+                                "localhost:5000/x",
+                                "HTTPS://example.org/x.tar",
+                                in_scratch("rootfs.tar"),
+                                "example.com/a..b:1",
+                                "Library/Debian:12",
+                                "debian:-x",
+                                "debian@sha256:abc",
+                                "docker://",
+                                "docker://Debian",
+                                "ftp://alice:secret@example.org/x",
+                                "alice:secret@example.org/a://b",
+                                "https:///x.tar",
+                                "./debian.tar",
+                                "debian.tar.gz",
+                                "~/debian",
+                                "/srv/../debian.tar",
+                                "bad_host:1/x",
+                                "a:b:c"};
+  for (const std::string& value : values) {
+    std::string generator_source;
+    std::string generator_error = generator_verdict(value, &generator_source);
+    ImportSource source;
+    std::string import_error;
+    bool imported = classify_import_source(generator_error.empty() ? generator_source : value,
+                                           ImportSourceOrigin::kSdmeFile, "/etc/sdme/web.sdme:3",
+                                           scratch_.path(), &source, &import_error);
+    EXPECT_EQ(generator_error.empty(), imported) << value << ": " << import_error;
+    if (!imported) {
+      EXPECT_EQ(import_error, generator_error) << value;
+    }
+  }
 }
 
 TEST_F(ImportSourceTest, RefusesAnEmptySource) {
@@ -119,6 +203,7 @@ TEST_F(ImportSourceTest, AMissingPathThatReadsAsAReferenceIsOne) {
   ImportSource source = classify("debian:12");
   EXPECT_EQ(source.kind, SourceKind::kRegistry);
   EXPECT_EQ(source.location, "debian:12");
+  EXPECT_EQ(source.reference.to_string(), "docker.io/library/debian:12");
   source = classify("localhost:5000/x");
   EXPECT_EQ(source.kind, SourceKind::kRegistry);
   EXPECT_EQ(source.location, "localhost:5000/x");
@@ -132,6 +217,13 @@ TEST_F(ImportSourceTest, AMissingPathIsNamedWithAHintOnlyWhereItCouldBeAnImage) 
   EXPECT_EQ(refusal("rootfs.tar.gz"), in_scratch("rootfs.tar.gz") +
                                           ": no such file or directory (for a registry image, "
                                           "write docker://rootfs.tar.gz)");
+  // Text meant as an image that is none says why.
+  EXPECT_EQ(refusal("example.com/a..b:1"),
+            in_scratch("example.com/a..b:1") +
+                ": no such file or directory, nor an image reference: each '/'-separated part of "
+                "the repository name must be lower-case letters and digits joined by '.', '_', "
+                "\"__\" or '-'");
+  EXPECT_EQ(refusal("~/x"), in_scratch("~/x") + ": no such file or directory");
 }
 
 TEST_F(ImportSourceTest, RefusesSpecialFiles) {

@@ -211,13 +211,12 @@ bool import_url(Import& run, const std::string& url, std::string* staging, std::
   return finish_unpacked_tree(run, staging, err);
 }
 
-bool import_registry(Import& run, const std::string& reference_text, const std::string& staging,
+bool import_registry(Import& run, const ImportSource& source, const std::string& staging,
                      std::string* err) {
-  RegistryReference reference;
-  if (!parse_registry_reference(reference_text, &reference, err)) return false;
+  RegistryReference reference = registry_reference(source.reference);
   CurlRegistryTransport transport(interruption_flag());
   RegistryImage image;
-  run.progress.set_phase("Resolving " + reference_text);
+  run.progress.set_phase("Resolving " + source.location);
   if (!resolve_registry_image(transport, reference, run.architecture, &image, err)) return false;
   for (size_t i = 0; i < image.layers.size(); ++i) {
     auto blob = open_registry_blob(transport, image, image.layers[i], err);
@@ -272,7 +271,7 @@ bool import_source(Import& run, const ImportSource& source, std::string* staging
     case SourceKind::kUrl:
       return import_url(run, source.location, staging, err);
     case SourceKind::kRegistry:
-      return import_registry(run, source.location, *staging, err);
+      return import_registry(run, source, *staging, err);
   }
   return false;
 }
@@ -284,7 +283,12 @@ bool import_rootfs(const ImportSettings& settings, ProgressReporter* progress,
   const ImportRequest& request = settings.request;
   if (!validate_rootfs_name(request.rootfs, err)) return false;
   ImportSource source;
-  if (!classify_import_source(request.source, settings.working_directory, &source, err))
+  // A request read from .sdme files carries where Import= was set; its
+  // source is read as the generator read it, never as a relative path.
+  ImportSourceOrigin origin =
+      request.origin.empty() ? ImportSourceOrigin::kCommandLine : ImportSourceOrigin::kSdmeFile;
+  if (!classify_import_source(request.source, origin, request.origin, settings.working_directory,
+                              &source, err))
     return false;
   // Only a file or a download is one stream of bytes a checksum can cover;
   // an image names its content by digest already.

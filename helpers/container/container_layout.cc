@@ -2,6 +2,7 @@
 #include "helpers/container/container_layout.h"
 
 #include "common/name.h"
+#include "common/path_text.h"
 #include "common/paths.h"
 #include "helpers/container/mounts.h"
 

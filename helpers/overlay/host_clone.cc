@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/path_text.h"
 #include "helpers/overlay/layer_directories.h"
 
 namespace sdme::overlay {

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/path_text.h"
 #include "common/strings.h"
 
 namespace sdme::overlay {
@@ -44,11 +45,6 @@ bool model_attributes(const std::string& model_root, const std::string& containe
 }
 
 }  // namespace
-
-std::string path_under(const std::string& root, std::string_view path) {
-  if (root == "/") return std::string(path);
-  return root + std::string(path);
-}
 
 bool create_directory(const std::string& path, const DirectoryAttributes& attributes,
                       std::string* err) {

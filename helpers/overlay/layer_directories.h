@@ -19,9 +19,6 @@ struct DirectoryAttributes {
   gid_t group = 0;
 };
 
-// ROOT/PATH for an absolute PATH, without a doubled slash when ROOT is "/".
-std::string path_under(const std::string& root, std::string_view path);
-
 // mkdir with exactly these attributes, whatever the umask.
 bool create_directory(const std::string& path, const DirectoryAttributes& attributes,
                       std::string* err);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "common/path_text.h"
 #include "helpers/overlay/layer_directories.h"
 
 namespace sdme::overlay {

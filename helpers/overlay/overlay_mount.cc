@@ -10,17 +10,18 @@
 #include <cstdio>
 #include <cstring>
 
-#include "common/name.h"
-#include "helpers/overlay/container_hostname.h"
-#include "helpers/container/container_layout.h"
 #include "common/files_beneath.h"
-#include "helpers/overlay/host_clone.h"
-#include "helpers/overlay/layer_directories.h"
-#include "helpers/container/mounted_overlay.h"
-#include "helpers/container/mounts.h"
-#include "helpers/overlay/opaque_directory.h"
+#include "common/name.h"
+#include "common/path_text.h"
 #include "common/remove_tree.h"
 #include "common/rollback.h"
+#include "helpers/container/container_layout.h"
+#include "helpers/container/mounted_overlay.h"
+#include "helpers/container/mounts.h"
+#include "helpers/overlay/container_hostname.h"
+#include "helpers/overlay/host_clone.h"
+#include "helpers/overlay/layer_directories.h"
+#include "helpers/overlay/opaque_directory.h"
 
 namespace sdme::overlay {
 namespace {
@@ -113,12 +114,6 @@ bool normalize_opaque_directories(const std::vector<std::string>& requested,
       directories->push_back(std::move(normalized));
   }
   return true;
-}
-
-std::string parent_directory(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos || slash == 0) return "/";
-  return path.substr(0, slash);
 }
 
 // mkdir -p that records what it creates. Follows symlinks: these paths are

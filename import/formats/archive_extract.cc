@@ -36,6 +36,7 @@
 #include <unordered_set>
 
 #include "common/file_descriptor.h"
+#include "common/path_text.h"
 #include "import/formats/compression.h"
 
 namespace sdme::import {
@@ -114,20 +115,6 @@ std::string path_problem_text(PathProblem problem) {
   return "";
 }
 
-std::string parent_of(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "" : path.substr(0, slash);
-}
-
-std::string leaf_of(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string join(const std::string& directory, std::string_view name) {
-  return directory.empty() ? std::string(name) : directory + "/" + std::string(name);
-}
-
 // Opens ROOT/RELATIVE one component at a time without following a symlink.
 // 0 or an errno value; on ELOOP `*symlink` names the component that is one.
 int walk_directory_beneath(int root_fd, const std::string& relative, FileDescriptor* directory,
@@ -140,7 +127,7 @@ int walk_directory_beneath(int root_fd, const std::string& relative, FileDescrip
     size_t end = relative.find('/', start);
     if (end == std::string::npos) end = relative.size();
     std::string component = relative.substr(start, end - start);
-    walked = join(walked, component);
+    walked = join_path(walked, component);
     struct stat status;
     if (::fstatat(current.get(), component.c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0)
       return errno;
@@ -645,7 +632,7 @@ bool Extractor::process_entry(struct archive_entry* entry, std::string* err) {
   if (!check_parent(member, path, err)) return false;
 
   if (options_.apply_whiteouts) {
-    std::string leaf = leaf_of(path);
+    std::string leaf = base_name(path);
     if (leaf.compare(0, kWhiteoutPrefix.size(), kWhiteoutPrefix) == 0)
       return apply_whiteout(member, path, err);
   }
@@ -705,7 +692,7 @@ bool Extractor::copy_data(const std::string& member, std::string* err) {
 
 bool Extractor::check_parent(const std::string& member, const std::string& path, std::string* err) {
   if (path.empty()) return true;
-  std::string parent = parent_of(path);
+  std::string parent = parent_directory(path);
   if (parent_.valid() && parent == parent_path_) return true;
   parent_.reset();
   std::string symlink;
@@ -746,14 +733,14 @@ bool Extractor::check_hard_link_target(const std::string& member, const char* ra
   }
   std::string symlink;
   FileDescriptor directory;
-  int error = open_directory_beneath(target_fd_, parent_of(*target), &directory, &symlink);
+  int error = open_directory_beneath(target_fd_, parent_directory(*target), &directory, &symlink);
   if (error == ELOOP)
     return refuse(member,
                   "hard link target " + quote(raw) + " goes through the symlink " + quote(symlink),
                   err);
   struct stat status;
   if (error == 0 &&
-      ::fstatat(directory.get(), leaf_of(*target).c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0)
+      ::fstatat(directory.get(), base_name(*target).c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0)
     error = errno;
   if (error == ENOENT || error == ENOTDIR)
     return refuse(
@@ -769,14 +756,14 @@ bool Extractor::check_hard_link_target(const std::string& member, const char* ra
 
 void Extractor::record_created(const std::string& path) {
   created_.insert(path);
-  for (std::string above = path; !above.empty(); above = parent_of(above))
+  for (std::string above = path; !above.empty(); above = parent_directory(above))
     if (!created_or_above_.insert(above).second) break;
 }
 
 bool Extractor::apply_whiteout(const std::string& member, const std::string& path,
                                std::string* err) {
-  std::string directory = parent_of(path);
-  std::string leaf = leaf_of(path);
+  std::string directory = parent_directory(path);
+  std::string leaf = base_name(path);
   // The directory was checked: a real directory beneath the target, or
   // missing (or not a directory), and then there is nothing to hide.
   if (!parent_.valid() || parent_path_ != directory) return true;
@@ -791,7 +778,7 @@ bool Extractor::apply_whiteout(const std::string& member, const std::string& pat
   std::string hidden_name = leaf.substr(kWhiteoutPrefix.size());
   if (hidden_name.empty() || hidden_name == "." || hidden_name == "..")
     return refuse(member, "whiteout without a name", err);
-  std::string hidden = join(directory, hidden_name);
+  std::string hidden = join_path(directory, hidden_name);
   // A whiteout hides what lower layers left, never what its own layer made.
   if (created_.count(hidden) != 0) return true;
   if (created_or_above_.count(hidden) != 0) {
@@ -802,9 +789,10 @@ bool Extractor::apply_whiteout(const std::string& member, const std::string& pat
   }
   std::string failed;
   if (int removal = remove_tree_at(readable.get(), hidden_name, &failed); removal != 0)
-    return refuse(member,
-                  "cannot remove " + quote(join(directory, failed)) + ": " + std::strerror(removal),
-                  err);
+    return refuse(
+        member,
+        "cannot remove " + quote(join_path(directory, failed)) + ": " + std::strerror(removal),
+        err);
   return true;
 }
 
@@ -827,7 +815,7 @@ bool Extractor::remove_lower_entries(int directory_fd, const std::string& direct
     ::closedir(listing);
   }
   for (const std::string& name : names) {
-    std::string path = join(directory, name);
+    std::string path = join_path(directory, name);
     if (created_or_above_.count(path) != 0) {
       FileDescriptor below(
           ::openat(directory_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
@@ -839,7 +827,8 @@ bool Extractor::remove_lower_entries(int directory_fd, const std::string& direct
     std::string failed;
     if (int removal = remove_tree_at(directory_fd, name, &failed); removal != 0)
       return refuse(
-          member, "cannot remove " + quote(join(directory, failed)) + ": " + std::strerror(removal),
+          member,
+          "cannot remove " + quote(join_path(directory, failed)) + ": " + std::strerror(removal),
           err);
   }
   return true;
@@ -849,8 +838,8 @@ bool Extractor::remove_lower_entries(int directory_fd, const std::string& direct
 // lower layer: the tree goes first (libarchive only removes an empty one).
 bool Extractor::replace_lower_directory(const std::string& member, const std::string& path,
                                         std::string* err) {
-  if (!parent_.valid() || parent_path_ != parent_of(path)) return true;
-  std::string leaf = leaf_of(path);
+  if (!parent_.valid() || parent_path_ != parent_directory(path)) return true;
+  std::string leaf = base_name(path);
   struct stat status;
   if (::fstatat(parent_.get(), leaf.c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0 ||
       !S_ISDIR(status.st_mode))
@@ -862,7 +851,8 @@ bool Extractor::replace_lower_directory(const std::string& member, const std::st
   if (int removal = remove_tree_at(readable.get(), leaf, &failed); removal != 0)
     return refuse(
         member,
-        "cannot remove " + quote(join(parent_path_, failed)) + ": " + std::strerror(removal), err);
+        "cannot remove " + quote(join_path(parent_path_, failed)) + ": " + std::strerror(removal),
+        err);
   return true;
 }
 
