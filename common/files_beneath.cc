@@ -159,11 +159,12 @@ bool file_has_content(const DirectoryHandle& directory, std::string_view name,
   *same = false;
   std::string path = path_of(directory, name);
   // O_NONBLOCK: a FIFO put there must not hang the helper.
-  FileDescriptor file(::openat(directory.descriptor.get(), std::string(name).c_str(),
-                               O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-  if (!file.valid()) {
-    if (errno == ENOENT || errno == ELOOP) return true;
-    *err = "cannot open " + path + ": " + errno_text(errno);
+  FileDescriptor file;
+  BeneathFailure failure;
+  if (!open_beneath(directory.descriptor.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY, &file,
+                    &failure)) {
+    if (failure.error == ENOENT || failure.error == ELOOP) return true;
+    *err = "cannot open " + path + ": " + errno_text(failure.error);
     return false;
   }
   struct stat status;
