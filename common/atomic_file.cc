@@ -77,8 +77,7 @@ WriteOutcome fail(WriteFailure* failure, int error, WriteStep step) {
 // *name is its last component.
 FileDescriptor open_directory_of(const std::string& path, std::string* name) {
   *name = path.substr(path.rfind('/') + 1);
-  return FileDescriptor(
-      ::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  return FileDescriptor(::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
 }  // namespace
@@ -104,9 +103,8 @@ WriteOutcome write_file_at(int directory_fd, std::string_view name, std::string_
     saved_errno = errno;
   }
   if (ok) {
-    ok = how.replace
-             ? ::renameat(directory_fd, temporary.c_str(), directory_fd, leaf.c_str()) == 0
-             : rename_without_replacing(directory_fd, temporary.c_str(), leaf.c_str());
+    ok = how.replace ? ::renameat(directory_fd, temporary.c_str(), directory_fd, leaf.c_str()) == 0
+                     : rename_without_replacing(directory_fd, temporary.c_str(), leaf.c_str());
     if (ok) return WriteOutcome::kWritten;
     saved_errno = errno;
   }
@@ -144,9 +142,8 @@ bool write_file_atomically(const std::string& path, std::string_view content, mo
   std::string name;
   FileDescriptor directory = open_directory_of(path, &name);
   WriteFailure failure{errno, WriteStep::kTemporary};
-  if (directory.valid() &&
-      write_file_at(directory.get(), name, content, {mode, true, true}, &failure) ==
-          WriteOutcome::kWritten)
+  if (directory.valid() && write_file_at(directory.get(), name, content, {mode, true, true},
+                                         &failure) == WriteOutcome::kWritten)
     return true;
   *err = (failure.step == WriteStep::kTemporary ? "cannot create a temporary file next to "
                                                 : "cannot write ") +

@@ -121,8 +121,7 @@ bool open_existing_directory_beneath(const DirectoryHandle& root, std::string_vi
                     &failure)) {
     // Nothing below a missing component, a symlink or a file can have been
     // reached without following a symlink: no directory, and no error.
-    if (failure.error == ENOENT || failure.error == ELOOP || failure.error == ENOTDIR)
-      return true;
+    if (failure.error == ENOENT || failure.error == ELOOP || failure.error == ENOTDIR) return true;
     *err = describe(root, failure);
     return false;
   }

@@ -188,8 +188,7 @@ bool make_directories_beneath(int directory_fd, std::string_view relative,
   std::vector<std::string_view> components = components_of(relative);
   size_t existing = components_of(failure->component).size() - 1;
   FileDescriptor current;
-  if (!open_beneath(directory_fd, joined(components, existing), kDirectoryFlags, &current,
-                    failure))
+  if (!open_beneath(directory_fd, joined(components, existing), kDirectoryFlags, &current, failure))
     return false;
   for (size_t index = existing; index < components.size(); ++index) {
     std::string name(components[index]);

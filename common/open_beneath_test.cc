@@ -91,7 +91,8 @@ TEST_P(OpenBeneathTest, OpensFilesAndDirectoriesBelow) {
   EXPECT_EQ(content_of("./etc//systemd/./system/web.service"), "[Unit]\n");
   FileDescriptor directory;
   BeneathFailure failure;
-  ASSERT_TRUE(open_beneath(root_.get(), "etc/systemd", O_RDONLY | O_DIRECTORY, &directory, &failure))
+  ASSERT_TRUE(
+      open_beneath(root_.get(), "etc/systemd", O_RDONLY | O_DIRECTORY, &directory, &failure))
       << failure.error;
   struct stat status;
   ASSERT_EQ(::fstatat(directory.get(), "system", &status, 0), 0);
@@ -222,8 +223,8 @@ TEST_P(OpenBeneathTest, MakesDirectoriesWithTheHooksForTheOnesItCreates) {
   };
   FileDescriptor directory;
   BeneathFailure failure;
-  ASSERT_TRUE(make_directories_beneath(root_.get(), "etc/systemd/system", creation, &directory,
-                                       &failure))
+  ASSERT_TRUE(
+      make_directories_beneath(root_.get(), "etc/systemd/system", creation, &directory, &failure))
       << failure.error << " " << failure.component;
   EXPECT_EQ(before, (std::vector<std::string>{"etc/systemd", "etc/systemd/system"}));
   EXPECT_EQ(after, (std::vector<std::string>{"systemd etc/systemd", "system etc/systemd/system"}));
@@ -234,8 +235,8 @@ TEST_P(OpenBeneathTest, MakesDirectoriesWithTheHooksForTheOnesItCreates) {
   // All there: no hook runs.
   before.clear();
   after.clear();
-  ASSERT_TRUE(make_directories_beneath(root_.get(), "etc/systemd/system", creation, &directory,
-                                       &failure));
+  ASSERT_TRUE(
+      make_directories_beneath(root_.get(), "etc/systemd/system", creation, &directory, &failure));
   EXPECT_TRUE(before.empty());
   EXPECT_TRUE(after.empty());
 }
@@ -295,7 +296,8 @@ TEST_P(OpenBeneathTest, StopsWhereAHookRefuses) {
   EXPECT_EQ(failure.message, "not a/b");
   EXPECT_EQ(directory_entries(tree_ + "/a"), std::vector<std::string>{});
   creation.before = nullptr;
-  creation.after = [](int parent, const std::string& name, int, std::string_view, std::string* err) {
+  creation.after = [](int parent, const std::string& name, int, std::string_view,
+                      std::string* err) {
     ::unlinkat(parent, name.c_str(), AT_REMOVEDIR);
     *err = "undone";
     return false;
@@ -323,7 +325,8 @@ TEST(OpenInRootTest, ResolvesAbsoluteLinksAndDotDotInsideTheTree) {
   fs::create_directory_symlink("/usr/lib", tree + "/lib");
   fs::create_directory_symlink("../../../usr/lib", tree + "/usr/lib/up");
   FileDescriptor root(::open(tree.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  for (const char* path : {"/lib/os-release", "/usr/lib/up/os-release", "/../../usr/lib/os-release"}) {
+  for (const char* path :
+       {"/lib/os-release", "/usr/lib/up/os-release", "/../../usr/lib/os-release"}) {
     FileDescriptor file(open_in_root(root.get(), path, O_RDONLY));
     ASSERT_TRUE(file.valid()) << path << ": " << std::strerror(errno);
     char buffer[64];

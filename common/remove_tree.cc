@@ -44,8 +44,7 @@ bool fail(BeneathFailure* failure, int error, std::string component) {
 
 // The names in the open directory `fd`, with their d_type. Read in full
 // before anything is removed: removing while reading may skip entries.
-bool list_directory(int fd, std::vector<std::pair<std::string, unsigned char>>* names,
-                    int* error) {
+bool list_directory(int fd, std::vector<std::pair<std::string, unsigned char>>* names, int* error) {
   int listing_fd = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR* listing = listing_fd >= 0 ? ::fdopendir(listing_fd) : nullptr;
   if (listing == nullptr) {
@@ -124,7 +123,9 @@ bool remove_tree(const std::string& path, std::string* err) {
   std::string trimmed = path;
   while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
   size_t slash = trimmed.rfind('/');
-  std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : trimmed.substr(0, slash);
+  std::string parent = slash == std::string::npos ? "."
+                       : slash == 0               ? "/"
+                                                  : trimmed.substr(0, slash);
   std::string name = slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
   // What is shown: PATH's own spelling, then what is below it.
   std::string shown_parent = slash == std::string::npos ? "" : trimmed.substr(0, slash + 1);

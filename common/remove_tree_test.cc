@@ -99,9 +99,9 @@ class RemoveTreeTest : public RemoveTreeAtTest {
 TEST_F(RemoveTreeTest, LeavesWhatIsMountedBelowAlone) {
   fs::create_directories(path("tree/a/mounted"));
   write_test_file(path("tree/a/file"), "");
-  ASSERT_EQ(::mount(path("outside").c_str(), path("tree/a/mounted").c_str(), nullptr, MS_BIND,
-                    nullptr),
-            0);
+  ASSERT_EQ(
+      ::mount(path("outside").c_str(), path("tree/a/mounted").c_str(), nullptr, MS_BIND, nullptr),
+      0);
   std::string err;
   EXPECT_FALSE(remove_tree(path("tree"), &err));
   EXPECT_EQ(err, "cannot remove " + path("tree/a") + ": Directory not empty");

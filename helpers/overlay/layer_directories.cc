@@ -144,7 +144,8 @@ bool make_layer_directories(const std::string& layer_root, std::string_view path
         ::fchmod(fd, attributes.mode) != 0) {
       int saved_errno = errno;
       ::unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR);
-      *hook_err = "cannot set the owner and mode of " + layer_path + ": " + std::strerror(saved_errno);
+      *hook_err =
+          "cannot set the owner and mode of " + layer_path + ": " + std::strerror(saved_errno);
       return false;
     }
     created->push_back(std::move(layer_path));

@@ -540,9 +540,13 @@ TEST_F(ArchiveExtractTest, RefusesAbsoluteAndEmptyNames) {
 
 TEST_F(ArchiveExtractTest, RefusesWritingThroughASymlink) { refuses_writing_through_a_symlink(); }
 
-TEST_F(ArchiveExtractTest, RefusesHardLinksOutOfTheTarget) { refuses_hard_links_out_of_the_target(); }
+TEST_F(ArchiveExtractTest, RefusesHardLinksOutOfTheTarget) {
+  refuses_hard_links_out_of_the_target();
+}
 
-TEST_F(ArchiveExtractTest, RefusesWhiteoutsThroughASymlink) { refuses_whiteouts_through_a_symlink(); }
+TEST_F(ArchiveExtractTest, RefusesWhiteoutsThroughASymlink) {
+  refuses_whiteouts_through_a_symlink();
+}
 
 TEST_F(ArchiveExtractWithoutOpenat2Test, RefusesWritingThroughASymlink) {
   refuses_writing_through_a_symlink();

@@ -90,8 +90,7 @@ int open_entry(int directory_fd, const char* name, int flags) {
   FileDescriptor file;
   BeneathFailure failure;
   if (open_beneath(directory_fd, name, flags | O_NOATIME, &file, &failure)) return file.release();
-  if (failure.error == EPERM &&
-      open_beneath(directory_fd, name, flags, &file, &failure))
+  if (failure.error == EPERM && open_beneath(directory_fd, name, flags, &file, &failure))
     return file.release();
   errno = failure.error;
   return -1;
