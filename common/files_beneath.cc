@@ -8,34 +8,20 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <random>
 
 #include "common/atomic_file.h"
+#include "common/open_beneath.h"
 #include "common/strings.h"
 
 namespace sdme {
 namespace {
 
 constexpr mode_t kDirectoryMode = 0755;
-// Temporary names are random and created exclusively; a clash only costs
-// another try, and this many clashes in a row mean something is wrong.
-constexpr int kMaxTemporaryNameAttempts = 100;
 
 std::string errno_text(int error) { return std::strerror(error); }
 
 std::string path_of(const DirectoryHandle& directory, std::string_view name) {
   return directory.path + "/" + std::string(name);
-}
-
-// NAME.XXXXXX, like the temporary files of common/atomic_file.h.
-std::string temporary_name(std::string_view name) {
-  static constexpr char kCharacters[] =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  static std::mt19937 generator{std::random_device{}()};
-  std::uniform_int_distribution<size_t> pick(0, sizeof kCharacters - 2);
-  std::string temporary = std::string(name) + ".";
-  for (int i = 0; i < 6; ++i) temporary += kCharacters[pick(generator)];
-  return temporary;
 }
 
 EntryKind kind_of(const struct stat& status) {
@@ -45,50 +31,30 @@ EntryKind kind_of(const struct stat& status) {
   return EntryKind::kOther;
 }
 
-bool open_child_directory(const DirectoryHandle& parent, const std::string& name,
-                          DirectoryHandle* child) {
-  child->path = path_of(parent, name);
-  child->descriptor.reset(::openat(parent.descriptor.get(), name.c_str(),
-                                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  return child->descriptor.valid();
+// The message for a failure of the layer below, in the helpers' words.
+std::string describe(const DirectoryHandle& root, const BeneathFailure& failure) {
+  std::string path = failure.component.empty() ? root.path : path_of(root, failure.component);
+  if (failure.step == BeneathStep::kRefused) return failure.message;
+  if (failure.step == BeneathStep::kCreate)
+    return "cannot create directory " + path + ": " + errno_text(failure.error);
+  if (failure.error == ELOOP)
+    return path +
+           " is a symlink, and sdme does not follow symlinks made by a container; replace it "
+           "with a directory inside the container";
+  if (failure.error == ENOTDIR) return path + " is not a directory; remove it inside the container";
+  return "cannot open " + path + ": " + errno_text(failure.error);
 }
 
-// Why NAME in `parent` could not be opened as a directory, for a message.
-std::string refusal(const DirectoryHandle& parent, const std::string& name, int open_errno) {
-  std::string path = path_of(parent, name);
-  Entry entry;
-  std::string ignored;
-  if (open_errno == ELOOP || open_errno == ENOTDIR) {
-    if (inspect_entry(parent, name, &entry, &ignored) && entry.kind == EntryKind::kSymlink)
-      return path +
-             " is a symlink, and sdme does not follow symlinks made by a container; replace it "
-             "with a directory inside the container";
-    return path + " is not a directory; remove it inside the container";
+// PATH, a container's absolute path, as a path relative to its root; the
+// handle's path for messages.
+std::string relative_of(std::string_view path) {
+  std::string relative;
+  for (const std::string& component : split(path, '/')) {
+    if (component.empty()) continue;
+    if (!relative.empty()) relative += '/';
+    relative += component;
   }
-  return "cannot open " + path + ": " + errno_text(open_errno);
-}
-
-// The directory is created closed (0700) and opened before it gets its
-// mode, so nothing can use it before it is what it should be. One that
-// appeared in between is someone else's and keeps its mode.
-bool create_child_directory(const DirectoryHandle& parent, const std::string& name,
-                            Rollback* rollback, DirectoryHandle* child, std::string* err) {
-  std::string path = path_of(parent, name);
-  bool created = ::mkdirat(parent.descriptor.get(), name.c_str(), 0700) == 0;
-  if (!created && errno != EEXIST) {
-    *err = "cannot create directory " + path + ": " + errno_text(errno);
-    return false;
-  }
-  if (created) rollback->created_directory(path);
-  if (!open_child_directory(parent, name, child)) {
-    *err = refusal(parent, name, errno);
-    return false;
-  }
-  if (created && ::fchmod(child->descriptor.get(), kDirectoryMode) != 0) {
-    *err = "cannot set the mode of " + path + ": " + errno_text(errno);
-    return false;
-  }
-  return true;
+  return relative;
 }
 
 // ".." would climb out of the tree without any symlink; the paths are the
@@ -97,16 +63,6 @@ bool check_components(std::string_view path, std::string* err) {
   for (const std::string& component : split(path, '/')) {
     if (component != "." && component != "..") continue;
     *err = "internal error: the path " + std::string(path) + " has a '" + component + "' component";
-    return false;
-  }
-  return true;
-}
-
-bool duplicate(const DirectoryHandle& directory, DirectoryHandle* copy, std::string* err) {
-  copy->descriptor.reset(::fcntl(directory.descriptor.get(), F_DUPFD_CLOEXEC, 0));
-  copy->path = directory.path;
-  if (!copy->descriptor.valid()) {
-    *err = "cannot duplicate the descriptor of " + directory.path + ": " + errno_text(errno);
     return false;
   }
   return true;
@@ -127,40 +83,50 @@ bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string*
 bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_view path,
                                       Rollback* rollback, DirectoryHandle* directory,
                                       std::string* err) {
-  DirectoryHandle current;
-  if (!check_components(path, err) || !duplicate(root, &current, err)) return false;
-  for (const std::string& component : split(path, '/')) {
-    if (component.empty()) continue;
-    DirectoryHandle child;
-    if (!open_child_directory(current, component, &child)) {
-      if (errno != ENOENT) {
-        *err = refusal(current, component, errno);
-        return false;
-      }
-      if (!create_child_directory(current, component, rollback, &child, err)) return false;
-    }
-    current = std::move(child);
+  if (!check_components(path, err)) return false;
+  std::string relative = relative_of(path);
+  // Created closed (0700) and opened before it gets its mode, so nothing
+  // can use it before it is what it should be. One that appeared in
+  // between is someone else's and keeps its mode.
+  DirectoryCreation creation;
+  creation.mode = 0700;
+  creation.after = [&](int, const std::string&, int fd, std::string_view created,
+                       std::string* hook_err) {
+    std::string created_path = path_of(root, created);
+    rollback->created_directory(created_path);
+    if (::fchmod(fd, kDirectoryMode) == 0) return true;
+    *hook_err = "cannot set the mode of " + created_path + ": " + errno_text(errno);
+    return false;
+  };
+  DirectoryHandle opened;
+  BeneathFailure failure;
+  if (!make_directories_beneath(root.descriptor.get(), relative, creation, &opened.descriptor,
+                                &failure)) {
+    *err = describe(root, failure);
+    return false;
   }
-  *directory = std::move(current);
+  opened.path = relative.empty() ? root.path : path_of(root, relative);
+  *directory = std::move(opened);
   return true;
 }
 
 bool open_existing_directory_beneath(const DirectoryHandle& root, std::string_view path,
                                      DirectoryHandle* directory, std::string* err) {
   *directory = DirectoryHandle{};
-  DirectoryHandle current;
-  if (!check_components(path, err) || !duplicate(root, &current, err)) return false;
-  for (const std::string& component : split(path, '/')) {
-    if (component.empty()) continue;
-    DirectoryHandle child;
-    if (!open_child_directory(current, component, &child)) {
-      if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR) return true;
-      *err = refusal(current, component, errno);
-      return false;
-    }
-    current = std::move(child);
+  if (!check_components(path, err)) return false;
+  std::string relative = relative_of(path);
+  DirectoryHandle opened;
+  BeneathFailure failure;
+  if (!open_beneath(root.descriptor.get(), relative, O_RDONLY | O_DIRECTORY, &opened.descriptor,
+                    &failure)) {
+    // Nothing below a missing component, a symlink or a file can have been
+    // reached without following a symlink: no directory, and no error.
+    if (failure.error == ENOENT || failure.error == ELOOP || failure.error == ENOTDIR) return true;
+    *err = describe(root, failure);
+    return false;
   }
-  *directory = std::move(current);
+  opened.path = relative.empty() ? root.path : path_of(root, relative);
+  *directory = std::move(opened);
   return true;
 }
 
@@ -192,11 +158,12 @@ bool file_has_content(const DirectoryHandle& directory, std::string_view name,
   *same = false;
   std::string path = path_of(directory, name);
   // O_NONBLOCK: a FIFO put there must not hang the helper.
-  FileDescriptor file(::openat(directory.descriptor.get(), std::string(name).c_str(),
-                               O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-  if (!file.valid()) {
-    if (errno == ENOENT || errno == ELOOP) return true;
-    *err = "cannot open " + path + ": " + errno_text(errno);
+  FileDescriptor file;
+  BeneathFailure failure;
+  if (!open_beneath(directory.descriptor.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY, &file,
+                    &failure)) {
+    if (failure.error == ENOENT || failure.error == ELOOP) return true;
+    *err = "cannot open " + path + ": " + errno_text(failure.error);
     return false;
   }
   struct stat status;
@@ -225,62 +192,24 @@ bool file_has_content(const DirectoryHandle& directory, std::string_view name,
 
 bool replace_file(const DirectoryHandle& directory, std::string_view name, std::string_view content,
                   mode_t mode, std::string* err) {
-  std::string path = path_of(directory, name);
-  int parent = directory.descriptor.get();
-  std::string temporary;
-  FileDescriptor file;
-  for (int attempt = 0; attempt < kMaxTemporaryNameAttempts && !file.valid(); ++attempt) {
-    temporary = temporary_name(name);
-    file.reset(::openat(parent, temporary.c_str(),
-                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!file.valid() && errno != EEXIST) break;
-  }
-  if (!file.valid()) {
-    *err = "cannot create a temporary file next to " + path + ": " + errno_text(errno);
-    return false;
-  }
-  bool ok =
-      ::fchmod(file.get(), mode) == 0 && write_all(file.get(), content) && ::fsync(file.get()) == 0;
-  int saved_errno = errno;
-  if (::close(file.release()) != 0 && ok) {
-    ok = false;
-    saved_errno = errno;
-  }
-  if (ok && ::renameat(parent, temporary.c_str(), parent, std::string(name).c_str()) != 0) {
-    ok = false;
-    saved_errno = errno;
-  }
-  if (!ok) {
-    ::unlinkat(parent, temporary.c_str(), 0);
-    *err = "cannot write " + path + ": " + errno_text(saved_errno);
-    return false;
-  }
-  return true;
+  WriteFailure failure;
+  if (write_file_at(directory.descriptor.get(), name, content, {mode, true, true}, &failure) ==
+      WriteOutcome::kWritten)
+    return true;
+  *err = (failure.step == WriteStep::kTemporary ? "cannot create a temporary file next to "
+                                                : "cannot write ") +
+         path_of(directory, name) + ": " + errno_text(failure.error);
+  return false;
 }
 
 bool replace_symlink(const DirectoryHandle& directory, std::string_view name,
                      std::string_view target, std::string* err) {
-  std::string path = path_of(directory, name);
-  int parent = directory.descriptor.get();
-  std::string target_text(target);
-  std::string temporary;
-  bool linked = false;
-  for (int attempt = 0; attempt < kMaxTemporaryNameAttempts && !linked; ++attempt) {
-    temporary = temporary_name(name);
-    linked = ::symlinkat(target_text.c_str(), parent, temporary.c_str()) == 0;
-    if (!linked && errno != EEXIST) break;
-  }
-  if (!linked) {
-    *err = "cannot create symlink " + path + ": " + errno_text(errno);
-    return false;
-  }
-  if (::renameat(parent, temporary.c_str(), parent, std::string(name).c_str()) != 0) {
-    int saved_errno = errno;
-    ::unlinkat(parent, temporary.c_str(), 0);
-    *err = "cannot create symlink " + path + ": " + errno_text(saved_errno);
-    return false;
-  }
-  return true;
+  WriteFailure failure;
+  if (symlink_at(directory.descriptor.get(), name, std::string(target), true, &failure) ==
+      WriteOutcome::kWritten)
+    return true;
+  *err = "cannot create symlink " + path_of(directory, name) + ": " + errno_text(failure.error);
+  return false;
 }
 
 bool remove_entry(const DirectoryHandle& directory, std::string_view name, std::string* err) {

@@ -2,8 +2,9 @@
 // root, or one of its layers), relative to an open directory and following
 // no symlink on the way. The helpers run as root on the host, and every
 // symlink in that tree is the container's: /etc -> the host's /etc must be
-// refused, never followed. So each path component is opened with
-// O_NOFOLLOW, one at a time, from the directory above it.
+// refused, never followed. Paths are opened with common/open_beneath.h,
+// files written with common/atomic_file.h's write_file_at() and
+// symlink_at(); this file words their errors for the helpers.
 //
 // Every replacement is atomic: the new entry is made under a temporary name
 // in the same directory and renamed over the old one. A reader sees the old

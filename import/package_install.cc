@@ -3,11 +3,9 @@
 #include "import/package_install.h"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,9 +14,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/file_descriptor.h"
+#include "common/open_beneath.h"
 #include "common/paths.h"
 #include "common/strings.h"
-#include "common/file_descriptor.h"
 #include "import/child_process.h"
 
 namespace sdme::import {
@@ -29,21 +28,6 @@ constexpr const char* kProgramDirectories[] = {"/usr/bin", "/bin", "/usr/sbin", 
 constexpr const char* kPackageManagers[] = {"apt-get", "dnf", "yum", "zypper", "pacman", "apk"};
 constexpr const char* kResolvConfAside = ".sdme-import-resolv.conf";
 constexpr size_t kOsReleaseLimit = 64 * 1024;
-
-// Opens PATH beneath ROOT as if ROOT were "/": absolute symlinks and ".."
-// stay inside the tree. Returns -1 with errno set.
-int open_in_root(int root_fd, const std::string& path, uint64_t flags) {
-  struct open_how how = {};
-  how.flags = flags | O_CLOEXEC;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  for (int attempt = 0;; ++attempt) {
-    int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how));
-    // EAGAIN: a rename raced with the lookup, which the kernel will not
-    // vouch for; the tree is ours and quiet, so a retry settles it.
-    if (fd < 0 && errno == EAGAIN && attempt < 8) continue;
-    return fd;
-  }
-}
 
 // Errors that only mean "nothing usable at that path".
 bool means_absent(int error) {

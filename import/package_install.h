@@ -3,9 +3,10 @@
 // own package manager inside a one-shot container on the unpacked tree.
 // Never with chroot and never on the host: package scripts would see the
 // host's /proc, /sys, /dev and mounts, and a host tool would write host
-// paths. Everything here looks at the tree through openat2(RESOLVE_IN_ROOT),
-// so that the tree's absolute symlinks (/lib -> /usr/lib, /bin/sh ->
-// /usr/bin/dash) resolve inside the tree, never out to the host's /usr.
+// paths. Everything here looks at the tree through open_in_root() (common/
+// open_beneath.h: openat2 RESOLVE_IN_ROOT), so that the tree's absolute
+// symlinks (/lib -> /usr/lib, /bin/sh -> /usr/bin/dash) resolve inside the
+// tree, never out to the host's /usr.
 #pragma once
 
 #include <string>

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/import_request.h"
+#include "generator/rootfs_imports.h"
 #include "common/log.h"
 #include "common/paths.h"
 #include "generator/rootfs_imports.h"

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/file_descriptor.h"
+
 namespace sdme::overlay {
 
 struct DirectoryAttributes {
@@ -37,11 +39,15 @@ enum class LayerDirectoryState {
 // container sees. Missing components get what overlayfs' own copy-up would
 // give them: the mode and owner of the same directory under `model_root`
 // (the lower layer) when there is one, 0755 root:root otherwise or when
-// `model_root` is empty. Refuses a symlink or non-directory on the way, in
-// the layer or in the model. Appends each directory it creates to `created`,
-// parents first.
+// `model_root` is empty. Refuses a symlink or non-directory on the way in
+// the layer, and one in the model where a directory is to be created.
+// Nothing in either is followed (common/open_beneath.h): below a symlink or
+// file of the model there is no model. Appends each directory it creates
+// to `created`, parents first. When ready, `directory` (unless null) is
+// the directory, open.
 bool make_layer_directories(const std::string& layer_root, std::string_view path,
                             const std::string& model_root, LayerDirectoryState* state,
-                            std::vector<std::string>* created, std::string* err);
+                            std::vector<std::string>* created, FileDescriptor* directory,
+                            std::string* err);
 
 }  // namespace sdme::overlay

@@ -263,6 +263,25 @@ TEST_F(OverlayMountTest, OpaqueSystemUnitDirectoryKeepsDbusServiceLink) {
   EXPECT_EQ(link_target(merged_units + "/dbus.service"), "/lib/systemd/system/dbus-daemon.service");
 }
 
+// A directory the container deleted (a whiteout in the upper layer, at it
+// or above it) is hidden already: nothing to create, nothing to mark.
+TEST_F(OverlayMountTest, OpaqueDirectoryTheContainerDeletedStaysDeleted) {
+  std::filesystem::create_directories(lower_ + "/srv/data");
+  std::filesystem::create_directories(lower_ + "/opt/app");
+  mount(request("web"));
+  std::filesystem::remove_all(container("web") + "/merged/srv");
+  std::filesystem::remove_all(container("web") + "/merged/opt/app");
+  unmount("web");
+  ASSERT_EQ(entry_kind(container("web") + "/upper/srv"), "other");
+  OverlayMountRequest opaque = request("web");
+  opaque.opaque_directories = {"/srv/data", "/opt/app"};
+  mount(opaque);
+  EXPECT_EQ(entry_kind(container("web") + "/upper/srv"), "other");
+  EXPECT_EQ(entry_kind(container("web") + "/upper/opt/app"), "other");
+  EXPECT_EQ(entry_kind(container("web") + "/merged/srv"), "missing");
+  EXPECT_EQ(entry_kind(container("web") + "/merged/opt/app"), "missing");
+}
+
 TEST_F(OverlayMountTest, RefusesBadOpaqueDirectoriesBeforeTouchingPaths) {
   OverlayMountRequest relative = request("web");
   relative.opaque_directories = {"etc/skel"};

@@ -2,8 +2,8 @@
 // no absolute names, nothing written through a symlink) stay on; in front of
 // them every member name is normalised and checked here, and every directory
 // a member lands in is opened beneath the target without following a symlink
-// (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), so a hostile archive is
-// refused with a message naming the member rather than partly unpacked.
+// (common/open_beneath.h), so a hostile archive is refused with a message
+// naming the member rather than partly unpacked.
 //
 // libarchive writes relative to the working directory. A library must not
 // chdir its process, so the extraction runs on a thread of its own that
@@ -15,11 +15,9 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <locale.h>
 #include <sched.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -37,6 +35,8 @@
 
 #include "common/file_descriptor.h"
 #include "common/path_text.h"
+#include "common/open_beneath.h"
+#include "common/remove_tree.h"
 #include "import/formats/compression.h"
 
 namespace sdme::import {
@@ -115,107 +115,26 @@ std::string path_problem_text(PathProblem problem) {
   return "";
 }
 
-// Opens ROOT/RELATIVE one component at a time without following a symlink.
-// 0 or an errno value; on ELOOP `*symlink` names the component that is one.
-int walk_directory_beneath(int root_fd, const std::string& relative, FileDescriptor* directory,
-                           std::string* symlink) {
-  FileDescriptor current(::openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!current.valid()) return errno;
-  std::string walked;
-  size_t start = 0;
-  while (start < relative.size()) {
-    size_t end = relative.find('/', start);
-    if (end == std::string::npos) end = relative.size();
-    std::string component = relative.substr(start, end - start);
-    walked = join_path(walked, component);
-    struct stat status;
-    if (::fstatat(current.get(), component.c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0)
-      return errno;
-    if (S_ISLNK(status.st_mode)) {
-      *symlink = walked;
-      return ELOOP;
-    }
-    if (!S_ISDIR(status.st_mode)) return ENOTDIR;
-    FileDescriptor next(
-        ::openat(current.get(), component.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!next.valid()) return errno;
-    current = std::move(next);
-    start = end + 1;
-  }
-  *directory = std::move(current);
-  return 0;
-}
-
 // Opens ROOT/RELATIVE (an O_PATH descriptor) when every component is a
 // directory reached without a symlink. 0 or an errno value: ENOENT when a
 // component is missing, ENOTDIR when one is no directory, ELOOP with
 // `*symlink` set when one is a symlink.
 int open_directory_beneath(int root_fd, const std::string& relative, FileDescriptor* directory,
                            std::string* symlink) {
-  struct open_how how = {};
-  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-  const char* path = relative.empty() ? "." : relative.c_str();
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    long fd = ::syscall(SYS_openat2, root_fd, path, &how, sizeof how);
-    if (fd >= 0) {
-      directory->reset(static_cast<int>(fd));
-      return 0;
-    }
-    // EAGAIN: a concurrent rename elsewhere on the system; try again.
-    if (errno == EAGAIN) continue;
-    // The walk is slower but says which component is the symlink, and
-    // works on kernels before 5.6.
-    if (errno == ELOOP || errno == ENOSYS) break;
-    return errno;
-  }
-  return walk_directory_beneath(root_fd, relative, directory, symlink);
+  BeneathFailure failure;
+  if (open_beneath(root_fd, relative, O_PATH | O_DIRECTORY, directory, &failure)) return 0;
+  if (failure.error == ELOOP) *symlink = failure.component;
+  return failure.error;
 }
 
-// Removes NAME in the directory `directory_fd` and everything below it,
-// never following a symlink. 0 or an errno value, with `*failed` naming
-// what could not be removed, relative to the directory.
-int remove_tree_at(int directory_fd, const std::string& name, std::string* failed) {
-  struct stat status;
-  if (::fstatat(directory_fd, name.c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0) {
-    if (errno == ENOENT) return 0;
-    *failed = name;
-    return errno;
-  }
-  if (!S_ISDIR(status.st_mode)) {
-    if (::unlinkat(directory_fd, name.c_str(), 0) == 0 || errno == ENOENT) return 0;
-    *failed = name;
-    return errno;
-  }
-  int fd = ::openat(directory_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    *failed = name;
-    return errno;
-  }
-  DIR* listing = ::fdopendir(fd);
-  if (listing == nullptr) {
-    ::close(fd);
-    *failed = name;
-    return errno;
-  }
-  std::vector<std::string> children;
-  while (struct dirent* child = ::readdir(listing)) {
-    std::string_view child_name = child->d_name;
-    if (child_name != "." && child_name != "..") children.emplace_back(child_name);
-  }
-  int result = 0;
-  for (const std::string& child : children) {
-    result = remove_tree_at(::dirfd(listing), child, failed);
-    if (result != 0) {
-      *failed = name + "/" + *failed;
-      break;
-    }
-  }
-  ::closedir(listing);
-  if (result != 0) return result;
-  if (::unlinkat(directory_fd, name.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) return 0;
-  *failed = name;
-  return errno;
+// Removes NAME in `directory_fd` and everything below it (common/
+// remove_tree.h). 0 or an errno value, with `*failed` naming what could
+// not be removed, relative to the directory.
+int remove_tree_below(int directory_fd, const std::string& name, std::string* failed) {
+  BeneathFailure failure;
+  if (remove_tree_at(directory_fd, name, &failure)) return 0;
+  *failed = failure.component;
+  return failure.error;
 }
 
 bool is_truncation(std::string_view message) {
@@ -782,13 +701,14 @@ bool Extractor::apply_whiteout(const std::string& member, const std::string& pat
   // A whiteout hides what lower layers left, never what its own layer made.
   if (created_.count(hidden) != 0) return true;
   if (created_or_above_.count(hidden) != 0) {
-    FileDescriptor below(::openat(readable.get(), hidden_name.c_str(),
-                                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!below.valid()) return true;
+    FileDescriptor below;
+    BeneathFailure failure;
+    if (!open_beneath(readable.get(), hidden_name, O_RDONLY | O_DIRECTORY, &below, &failure))
+      return true;
     return remove_lower_entries(below.get(), hidden, member, err);
   }
   std::string failed;
-  if (int removal = remove_tree_at(readable.get(), hidden_name, &failed); removal != 0)
+  if (int removal = remove_tree_below(readable.get(), hidden_name, &failed); removal != 0)
     return refuse(
         member,
         "cannot remove " + quote(join_path(directory, failed)) + ": " + std::strerror(removal),
@@ -817,15 +737,15 @@ bool Extractor::remove_lower_entries(int directory_fd, const std::string& direct
   for (const std::string& name : names) {
     std::string path = join_path(directory, name);
     if (created_or_above_.count(path) != 0) {
-      FileDescriptor below(
-          ::openat(directory_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      FileDescriptor below;
+      BeneathFailure failure;
       // Not a directory (or a symlink): this layer's own entry, kept whole.
-      if (!below.valid()) continue;
+      if (!open_beneath(directory_fd, name, O_RDONLY | O_DIRECTORY, &below, &failure)) continue;
       if (!remove_lower_entries(below.get(), path, member, err)) return false;
       continue;
     }
     std::string failed;
-    if (int removal = remove_tree_at(directory_fd, name, &failed); removal != 0)
+    if (int removal = remove_tree_below(directory_fd, name, &failed); removal != 0)
       return refuse(
           member,
           "cannot remove " + quote(join_path(directory, failed)) + ": " + std::strerror(removal),
@@ -848,7 +768,7 @@ bool Extractor::replace_lower_directory(const std::string& member, const std::st
   if (!readable.valid())
     return refuse(member, "cannot open its directory: " + std::string(std::strerror(errno)), err);
   std::string failed;
-  if (int removal = remove_tree_at(readable.get(), leaf, &failed); removal != 0)
+  if (int removal = remove_tree_below(readable.get(), leaf, &failed); removal != 0)
     return refuse(
         member,
         "cannot remove " + quote(join_path(parent_path_, failed)) + ": " + std::strerror(removal),

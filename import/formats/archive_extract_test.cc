@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/open_beneath.h"
 #include "import/formats/archive_test_support.h"
 #include "import/formats/compression.h"
 #include "tests/support/test_support.h"
@@ -109,6 +110,83 @@ class ArchiveExtractTest : public ::testing::Test {
     EXPECT_EQ(err, message);
     EXPECT_EQ(outside_snapshot(), before_);
   }
+  // The hostile cases, run with openat2 and again with the walk
+  // common/open_beneath.h takes without it.
+  void refuses_writing_through_a_symlink() {
+    TestArchive absolute;
+    absolute.symlink("a", outside_).file("a/pwned", "x");
+    expect_refused(absolute.finish(),
+                   "refusing archive member 'a/pwned': 'a' is a symlink; nothing is unpacked "
+                   "through one");
+    EXPECT_EQ(link_target(in_target("a")), outside_);  // the symlink itself is fine
+
+    TestArchive relative;
+    relative.directory("d").symlink("d/up", "../..").directory("d/up/outside/new");
+    expect_refused(relative.finish(),
+                   "refusing archive member 'd/up/outside/new/': 'd/up' is a symlink; nothing is "
+                   "unpacked through one");
+
+    // Replacing a symlink with a file replaces the link, not its target.
+    TestArchive replace;
+    replace.symlink("secret", outside_ + "/secret").file("secret", "replaced\n");
+    expect_extracts(replace.finish());
+    EXPECT_EQ(entry_kind(in_target("secret")), "file");
+    EXPECT_EQ(outside_snapshot(), before_);
+
+    // A directory replaced by a symlink must not get the directory's mode
+    // when libarchive fixes directory modes at the end.
+    TestArchive fixup;
+    fixup.directory("d2", 0777).symlink("d2", outside_);
+    expect_extracts(fixup.finish());
+    EXPECT_EQ(permission_bits(outside_), 0755u);
+    EXPECT_EQ(outside_snapshot(), before_);
+  }
+  void refuses_hard_links_out_of_the_target() {
+    TestArchive up;
+    up.hard_link("x", "../../etc/passwd");
+    expect_refused(up.finish(),
+                   "refusing archive member 'x': hard link target '../../etc/passwd' leaves the "
+                   "target directory");
+    TestArchive absolute;
+    absolute.hard_link("x", outside_ + "/secret");
+    expect_refused(absolute.finish(), "refusing archive member 'x': hard link target '" + outside_ +
+                                          "/secret' is an absolute path");
+    TestArchive through;
+    through.symlink("evil", outside_).hard_link("x", "evil/secret");
+    expect_refused(through.finish(),
+                   "refusing archive member 'x': hard link target 'evil/secret' goes through the "
+                   "symlink 'evil'");
+    TestArchive missing;
+    missing.hard_link("x", "nowhere");
+    expect_refused(missing.finish(),
+                   "refusing archive member 'x': hard link target 'nowhere' does not exist; it "
+                   "must be an earlier member");
+    TestArchive directory;
+    directory.directory("d").hard_link("x", "d");
+    expect_refused(directory.finish(),
+                   "refusing archive member 'x': hard link target 'd' is a directory");
+    EXPECT_EQ(entry_kind(in_target("x")), "missing");
+  }
+  void refuses_whiteouts_through_a_symlink() {
+    ExtractOptions layers;
+    layers.apply_whiteouts = true;
+    TestArchive whiteout;
+    whiteout.symlink("s", outside_).file("s/.wh.secret", "");
+    expect_refused(whiteout.finish(),
+                   "refusing archive member 's/.wh.secret': 's' is a symlink; nothing is unpacked "
+                   "through one",
+                   layers);
+    TestArchive opaque;
+    opaque.symlink("o", outside_).file("o/.wh..wh..opq", "");
+    expect_refused(opaque.finish(),
+                   "refusing archive member 'o/.wh..wh..opq': 'o' is a symlink; nothing is "
+                   "unpacked through one",
+                   layers);
+    TestArchive dots;
+    dots.directory("a").file("a/.wh..", "");
+    expect_refused(dots.finish(), "refusing archive member 'a/.wh..': whiteout without a name",
+                   layers);
+  }
   std::string in_target(const std::string& path) const { return target_ + "/" + path; }
 
   std::optional<ScratchDirectory> scratch_;
@@ -116,6 +194,19 @@ class ArchiveExtractTest : public ::testing::Test {
   std::string outside_;
   std::map<std::string, std::string> before_;
   ExtractCounters counters_;
+};
+
+// As on a kernel without openat2, or under a seccomp filter refusing it.
+class ArchiveExtractWithoutOpenat2Test : public ArchiveExtractTest {
+ protected:
+  void SetUp() override {
+    force_open_beneath_walk_for_testing(true);
+    ArchiveExtractTest::SetUp();
+  }
+  void TearDown() override {
+    ArchiveExtractTest::TearDown();
+    force_open_beneath_walk_for_testing(false);
+  }
 };
 
 TEST_F(ArchiveExtractTest, ExtractsEveryCompression) {
@@ -447,82 +538,24 @@ TEST_F(ArchiveExtractTest, RefusesAbsoluteAndEmptyNames) {
                  "directory");
 }
 
-TEST_F(ArchiveExtractTest, RefusesWritingThroughASymlink) {
-  TestArchive absolute;
-  absolute.symlink("a", outside_).file("a/pwned", "x");
-  expect_refused(absolute.finish(),
-                 "refusing archive member 'a/pwned': 'a' is a symlink; nothing is unpacked "
-                 "through one");
-  EXPECT_EQ(link_target(in_target("a")), outside_);  // the symlink itself is fine
-
-  TestArchive relative;
-  relative.directory("d").symlink("d/up", "../..").directory("d/up/outside/new");
-  expect_refused(relative.finish(),
-                 "refusing archive member 'd/up/outside/new/': 'd/up' is a symlink; nothing is "
-                 "unpacked through one");
-
-  // Replacing a symlink with a file replaces the link, not its target.
-  TestArchive replace;
-  replace.symlink("secret", outside_ + "/secret").file("secret", "replaced\n");
-  expect_extracts(replace.finish());
-  EXPECT_EQ(entry_kind(in_target("secret")), "file");
-  EXPECT_EQ(outside_snapshot(), before_);
-
-  // A directory replaced by a symlink must not get the directory's mode
-  // when libarchive fixes directory modes at the end.
-  TestArchive fixup;
-  fixup.directory("d2", 0777).symlink("d2", outside_);
-  expect_extracts(fixup.finish());
-  EXPECT_EQ(permission_bits(outside_), 0755u);
-  EXPECT_EQ(outside_snapshot(), before_);
-}
+TEST_F(ArchiveExtractTest, RefusesWritingThroughASymlink) { refuses_writing_through_a_symlink(); }
 
 TEST_F(ArchiveExtractTest, RefusesHardLinksOutOfTheTarget) {
-  TestArchive up;
-  up.hard_link("x", "../../etc/passwd");
-  expect_refused(up.finish(),
-                 "refusing archive member 'x': hard link target '../../etc/passwd' leaves the "
-                 "target directory");
-  TestArchive absolute;
-  absolute.hard_link("x", outside_ + "/secret");
-  expect_refused(absolute.finish(), "refusing archive member 'x': hard link target '" + outside_ +
-                                        "/secret' is an absolute path");
-  TestArchive through;
-  through.symlink("evil", outside_).hard_link("x", "evil/secret");
-  expect_refused(through.finish(),
-                 "refusing archive member 'x': hard link target 'evil/secret' goes through the "
-                 "symlink 'evil'");
-  TestArchive missing;
-  missing.hard_link("x", "nowhere");
-  expect_refused(missing.finish(),
-                 "refusing archive member 'x': hard link target 'nowhere' does not exist; it "
-                 "must be an earlier member");
-  TestArchive directory;
-  directory.directory("d").hard_link("x", "d");
-  expect_refused(directory.finish(),
-                 "refusing archive member 'x': hard link target 'd' is a directory");
-  EXPECT_EQ(entry_kind(in_target("x")), "missing");
+  refuses_hard_links_out_of_the_target();
 }
 
 TEST_F(ArchiveExtractTest, RefusesWhiteoutsThroughASymlink) {
-  ExtractOptions layers;
-  layers.apply_whiteouts = true;
-  TestArchive whiteout;
-  whiteout.symlink("s", outside_).file("s/.wh.secret", "");
-  expect_refused(whiteout.finish(),
-                 "refusing archive member 's/.wh.secret': 's' is a symlink; nothing is unpacked "
-                 "through one",
-                 layers);
-  TestArchive opaque;
-  opaque.symlink("o", outside_).file("o/.wh..wh..opq", "");
-  expect_refused(opaque.finish(),
-                 "refusing archive member 'o/.wh..wh..opq': 'o' is a symlink; nothing is "
-                 "unpacked through one",
-                 layers);
-  TestArchive dots;
-  dots.directory("a").file("a/.wh..", "");
-  expect_refused(dots.finish(), "refusing archive member 'a/.wh..': whiteout without a name",
-                 layers);
+  refuses_whiteouts_through_a_symlink();
+}
+
+TEST_F(ArchiveExtractWithoutOpenat2Test, RefusesWritingThroughASymlink) {
+  refuses_writing_through_a_symlink();
+}
+TEST_F(ArchiveExtractWithoutOpenat2Test, RefusesHardLinksOutOfTheTarget) {
+  refuses_hard_links_out_of_the_target();
+}
+TEST_F(ArchiveExtractWithoutOpenat2Test, RefusesWhiteoutsThroughASymlink) {
+  refuses_whiteouts_through_a_symlink();
 }
 
 TEST_F(ArchiveExtractTest, RefusesASparseBombBeforeWritingIt) {

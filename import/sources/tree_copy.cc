@@ -1,7 +1,7 @@
 // A faithful, fast copy of a directory tree for importing a root file
 // system from a directory. Every entry is reached relative to an open
-// directory, so no symlink is ever followed, and the walk keeps its own
-// stack, so a deep tree cannot overflow the C++ one.
+// directory with common/open_beneath.h, so no symlink is ever followed, and
+// the walk keeps its own stack, so a deep tree cannot overflow the C++ one.
 #include "import/sources/tree_copy.h"
 
 #include <dirent.h>
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/file_descriptor.h"
+#include "common/open_beneath.h"
 
 namespace sdme::import {
 namespace {
@@ -82,6 +83,34 @@ struct AttributeHandle {
   int fd = -1;
   std::string path;
 };
+
+// Opens NAME, one entry of the directory `directory_fd`, without following
+// it; O_NOATIME where the file's owner allows it. -1 with errno set.
+int open_entry(int directory_fd, const char* name, int flags) {
+  FileDescriptor file;
+  BeneathFailure failure;
+  if (open_beneath(directory_fd, name, flags | O_NOATIME, &file, &failure)) return file.release();
+  if (failure.error == EPERM && open_beneath(directory_fd, name, flags, &file, &failure))
+    return file.release();
+  errno = failure.error;
+  return -1;
+}
+
+// Makes a hard link NAME in `target_directory` to `first_copy`, a path
+// beneath `target_root`, reached without following a symlink.
+bool link_beneath(int target_root, const std::string& first_copy, int target_directory,
+                  const char* name) {
+  size_t slash = first_copy.rfind('/');
+  FileDescriptor directory;
+  BeneathFailure failure;
+  if (!open_beneath(target_root, slash == std::string::npos ? "" : first_copy.substr(0, slash),
+                    O_PATH | O_DIRECTORY, &directory, &failure)) {
+    errno = failure.error;
+    return false;
+  }
+  std::string leaf = slash == std::string::npos ? first_copy : first_copy.substr(slash + 1);
+  return ::linkat(directory.get(), leaf.c_str(), target_directory, name, 0) == 0;
+}
 
 AttributeHandle beneath(int directory_fd, const char* name) {
   return {-1, "/proc/self/fd/" + std::to_string(directory_fd) + "/" + name};
@@ -348,7 +377,7 @@ bool TreeCopier::copy_entry(size_t parent_index, const char* name, unsigned char
   if (status.stx_nlink > 1) {
     auto found = links_.find(key_of(status));
     if (found != links_.end()) {
-      if (::linkat(target_root_.get(), found->second.c_str(), target_fd, name, 0) != 0)
+      if (!link_beneath(target_root_.get(), found->second, target_fd, name))
         return fail(relative_path, "creating a hard link", errno);
       ++counters_.entries;
       return true;
@@ -373,9 +402,9 @@ bool TreeCopier::copy_directory(size_t parent_index, const char* name, const str
   Frame frame;
   frame.relative_path = relative_path;
   frame.status = status;
-  frame.target.reset(
-      ::openat(parent_target, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!frame.target.valid()) return fail(relative_path, "opening the copied directory", errno);
+  BeneathFailure failure;
+  if (!open_beneath(parent_target, name, O_RDONLY | O_DIRECTORY, &frame.target, &failure))
+    return fail(relative_path, "opening the copied directory", failure.error);
 
   bool other_mount = mount_ids_known_ ? status.stx_mnt_id != source_mount_id_
                                       : makedev(status.stx_dev_major, status.stx_dev_minor) !=
@@ -395,10 +424,7 @@ bool TreeCopier::copy_directory(size_t parent_index, const char* name, const str
                std::to_string(max_depth_) + " levels; flatten the tree and retry";
     return false;
   }
-  int source_fd =
-      ::openat(parent_source, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-  if (source_fd < 0 && errno == EPERM)
-    source_fd = ::openat(parent_source, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int source_fd = open_entry(parent_source, name, O_RDONLY | O_DIRECTORY);
   if (source_fd < 0) return fail(relative_path, "opening the directory", errno);
   frame.source.reset(::fdopendir(source_fd));
   if (!frame.source) {
@@ -423,10 +449,8 @@ bool TreeCopier::copy_regular_file(const Frame& parent, const char* name, unsign
                                    const std::string& relative_path) {
   // O_NONBLOCK: should the entry have become a FIFO since it was listed,
   // opening it must not hang; the status check below then refuses it.
-  constexpr int kOpenFlags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-  int source_directory = ::dirfd(parent.source.get());
-  FileDescriptor source(::openat(source_directory, name, kOpenFlags | O_NOATIME));
-  if (!source.valid() && errno == EPERM) source.reset(::openat(source_directory, name, kOpenFlags));
+  constexpr int kOpenFlags = O_RDONLY | O_NOCTTY | O_NONBLOCK;
+  FileDescriptor source(open_entry(::dirfd(parent.source.get()), name, kOpenFlags));
   if (!source.valid()) {
     // Listed as a file but now a symlink (ELOOP): look again.
     if (errno == ELOOP && type == DT_REG) return copy_entry(stack_.size() - 1, name, DT_UNKNOWN);
@@ -445,7 +469,7 @@ bool TreeCopier::copy_regular_file(const Frame& parent, const char* name, unsign
   if (status.stx_nlink > 1) {
     auto found = links_.find(key_of(status));
     if (found != links_.end()) {
-      if (::linkat(target_root_.get(), found->second.c_str(), target_directory, name, 0) != 0)
+      if (!link_beneath(target_root_.get(), found->second, target_directory, name))
         return fail(relative_path, "creating a hard link", errno);
       ++counters_.entries;
       return true;
