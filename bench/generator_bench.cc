@@ -12,9 +12,9 @@
 #include "common/atomic_file.h"
 #include "generator/generator.h"
 #include "generator/install.h"
-#include "generator/search_path.h"
+#include "sdme_file/search_path.h"
 #include "generator/translate.h"
-#include "generator/unit_file.h"
+#include "sdme_file/unit_file.h"
 
 namespace {
 

@@ -8,10 +8,10 @@
 #include "common/output_directory.h"
 #include "common/paths.h"
 #include "common/strings.h"
-#include "generator/rootfs_imports.h"
-#include "generator/sdme_file.h"
+#include "sdme_file/rootfs_imports.h"
+#include "sdme_file/sdme_file.h"
 #include "generator/translate.h"
-#include "generator/unit_file.h"
+#include "sdme_file/unit_file.h"
 #include "generator/unit_mask.h"
 
 namespace sdme {

@@ -7,7 +7,7 @@
 
 #include "generator/install.h"
 #include "generator/preset.h"
-#include "generator/search_path.h"
+#include "sdme_file/search_path.h"
 
 namespace sdme {
 

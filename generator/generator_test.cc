@@ -22,9 +22,9 @@
 #include "common/import_request.h"
 #include "common/paths.h"
 #include "common/strings.h"
-#include "generator/rootfs_imports.h"
+#include "sdme_file/rootfs_imports.h"
 #include "generator/translate.h"
-#include "generator/unit_file.h"
+#include "sdme_file/unit_file.h"
 
 namespace sdme {
 namespace {

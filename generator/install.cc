@@ -11,7 +11,7 @@
 #include "common/name.h"
 #include "common/strings.h"
 #include "generator/translate.h"
-#include "generator/words.h"
+#include "sdme_file/words.h"
 
 namespace sdme {
 namespace {

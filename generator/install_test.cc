@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "generator/preset.h"
-#include "generator/search_path.h"
-#include "generator/unit_file.h"
+#include "sdme_file/search_path.h"
+#include "sdme_file/unit_file.h"
 
 namespace sdme {
 

@@ -5,9 +5,9 @@
 
 #include "common/strings.h"
 #include "common/url_redaction.h"
-#include "generator/container_keys.h"
+#include "sdme_file/container_keys.h"
 #include "generator/install.h"
-#include "generator/words.h"
+#include "sdme_file/words.h"
 
 namespace sdme {
 namespace {

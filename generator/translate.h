@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "generator/rootfs_imports.h"
-#include "generator/unit_file.h"
+#include "sdme_file/rootfs_imports.h"
+#include "sdme_file/unit_file.h"
 
 namespace sdme {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "generator/unit_file.h"
+#include "sdme_file/unit_file.h"
 
 namespace sdme {
 namespace {

@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <string>
 
-#include "generator/container_keys.h"
-#include "generator/unit_file.h"
+#include "sdme_file/container_keys.h"
+#include "sdme_file/unit_file.h"
 #include "tests/support/test_support.h"
 
 namespace sdme::import {

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "common/import_request.h"
-#include "generator/rootfs_imports.h"
+#include "sdme_file/rootfs_imports.h"
 #include "common/log.h"
 #include "common/paths.h"
-#include "generator/rootfs_imports.h"
+#include "sdme_file/rootfs_imports.h"
 #include "import/import_command_line.h"
 #include "import/importer.h"
 #include "import/interruption.h"

@@ -5,7 +5,7 @@
 #include <array>
 #include <charconv>
 
-#include "generator/words.h"
+#include "sdme_file/words.h"
 #include "tests/case_unit_text.h"
 
 namespace sdme {

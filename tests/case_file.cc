@@ -7,7 +7,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "generator/words.h"
+#include "sdme_file/words.h"
 
 namespace sdme {
 namespace {

@@ -34,7 +34,7 @@
 
 #include "common/import_request.h"
 #include "common/strings.h"
-#include "generator/rootfs_imports.h"
+#include "sdme_file/rootfs_imports.h"
 #include "tests/case_assertions.h"
 #include "tests/case_file.h"
 #include "tests/case_process.h"

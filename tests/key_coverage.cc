@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "generator/container_keys.h"
+#include "sdme_file/container_keys.h"
 #include "tests/case_unit_text.h"
 
 namespace {

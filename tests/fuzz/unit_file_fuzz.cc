@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "generator/translate.h"
-#include "generator/unit_file.h"
-#include "generator/words.h"
+#include "sdme_file/unit_file.h"
+#include "sdme_file/words.h"
 
 namespace {
 

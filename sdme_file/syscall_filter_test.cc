@@ -1,6 +1,6 @@
 // Tests for SystemCallFilter= validation: nspawn 252's list syntax, name
 // resolution through libseccomp, systemd 252's groups and the suggestions.
-#include "generator/syscall_filter.h"
+#include "sdme_file/syscall_filter.h"
 
 #include <gtest/gtest.h>
 

@@ -9,9 +9,9 @@
 
 #include <string>
 
-#include "generator/container_settings.h"
-#include "generator/search_path.h"
-#include "generator/unit_file.h"
+#include "sdme_file/container_settings.h"
+#include "sdme_file/search_path.h"
+#include "sdme_file/unit_file.h"
 
 namespace sdme {
 

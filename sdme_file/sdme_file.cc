@@ -1,8 +1,8 @@
 // Reading one .sdme file with its drop-ins.
-#include "generator/sdme_file.h"
+#include "sdme_file/sdme_file.h"
 
 #include "common/atomic_file.h"
-#include "generator/container_keys.h"
+#include "sdme_file/container_keys.h"
 
 namespace sdme {
 

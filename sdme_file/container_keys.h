@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "common/helper_command_lines.h"
-#include "generator/container_settings.h"
-#include "generator/unit_file.h"
+#include "sdme_file/container_settings.h"
+#include "sdme_file/unit_file.h"
 
 namespace sdme {
 

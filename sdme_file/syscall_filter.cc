@@ -6,7 +6,7 @@
 // form: a word is looked up as it is, and one it does not know is only
 // logged inside the container's start-up, so we reject it here, where the
 // admin sees it.
-#include "generator/syscall_filter.h"
+#include "sdme_file/syscall_filter.h"
 
 #include <seccomp.h>
 

@@ -1,7 +1,7 @@
 // Tests for the [Container] key table: its invariants, the unknown-key
 // message, every key's parser (values, resets, errors word for word), the
 // rules between keys, and the plan each setting turns into.
-#include "generator/container_keys.h"
+#include "sdme_file/container_keys.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "generator/unit_file.h"
+#include "sdme_file/unit_file.h"
 
 namespace sdme {
 namespace {

@@ -17,8 +17,8 @@
 
 #include "common/import_request.h"
 #include "common/paths.h"
-#include "generator/container_settings.h"
-#include "generator/unit_file.h"
+#include "sdme_file/container_settings.h"
+#include "sdme_file/unit_file.h"
 
 namespace sdme {
 

@@ -1,6 +1,6 @@
 // Tests for the capability list and name canonicalization behind
 // Capability= and DropCapability=.
-#include "generator/capabilities.h"
+#include "sdme_file/capabilities.h"
 
 #include <gtest/gtest.h>
 #include <linux/capability.h>

@@ -1,5 +1,5 @@
 // Tests for the systemd.syntax(7) unit file parser.
-#include "generator/unit_file.h"
+#include "sdme_file/unit_file.h"
 
 #include <gtest/gtest.h>
 

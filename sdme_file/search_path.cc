@@ -1,5 +1,5 @@
 // Finds the .sdme files and their drop-ins along the search path.
-#include "generator/search_path.h"
+#include "sdme_file/search_path.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

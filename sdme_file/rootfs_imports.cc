@@ -1,9 +1,9 @@
 // The rootfs containers share, and the import request sdme-import rebuilds
 // from the files the generator names.
-#include "generator/rootfs_imports.h"
+#include "sdme_file/rootfs_imports.h"
 
 #include "common/strings.h"
-#include "generator/sdme_file.h"
+#include "sdme_file/sdme_file.h"
 
 namespace sdme {
 namespace {

@@ -1,6 +1,6 @@
 // The [Container] key table and one parse/emit function per kind of value,
 // in the manner of nspawn's own settings table (nspawn-gperf.gperf).
-#include "generator/container_keys.h"
+#include "sdme_file/container_keys.h"
 
 #include <algorithm>
 #include <array>
@@ -15,9 +15,9 @@
 #include "common/path_text.h"
 #include "common/strings.h"
 #include "common/url_redaction.h"
-#include "generator/capabilities.h"
-#include "generator/syscall_filter.h"
-#include "generator/words.h"
+#include "sdme_file/capabilities.h"
+#include "sdme_file/syscall_filter.h"
+#include "sdme_file/words.h"
 
 namespace sdme {
 namespace {

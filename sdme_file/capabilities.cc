@@ -1,6 +1,6 @@
 // The Linux capabilities systemd-nspawn 252 knows, for validating
 // Capability= and DropCapability=.
-#include "generator/capabilities.h"
+#include "sdme_file/capabilities.h"
 
 #include <cctype>
 

@@ -6,7 +6,7 @@
 // half-configured is worse than one not started. NUL bytes, which systemd
 // reads as line ends, are refused too. An entry's line is where its key
 // starts; systemd names the last line of a continued line.
-#include "generator/unit_file.h"
+#include "sdme_file/unit_file.h"
 
 #include <cstdint>
 #include <cstring>

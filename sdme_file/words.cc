@@ -2,7 +2,7 @@
 // extract_first_word(EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE) and cunescape_one()
 // of systemd 252, and quote_exec_argument() writes what its ExecStart=
 // parser (config_parse_exec) reads back unchanged.
-#include "generator/words.h"
+#include "sdme_file/words.h"
 
 #include <algorithm>
 #include <array>

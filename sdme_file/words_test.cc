@@ -1,5 +1,5 @@
 // Tests for systemd word splitting and ExecStart= quoting.
-#include "generator/words.h"
+#include "sdme_file/words.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Tests for finding .sdme files and drop-ins along the search path, on
 // directory trees made under /tmp: priority and masking, drop-in order,
 // instance links, bad names, and the parsing of file names.
-#include "generator/search_path.h"
+#include "sdme_file/search_path.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
