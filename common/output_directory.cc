@@ -33,6 +33,8 @@ std::vector<std::string_view> components_of(std::string_view relative) {
 
 bool OutputDirectory::open(const std::string& path, std::string* err) {
   path_ = path;
+  parent_.reset();
+  parent_relative_.clear();
   directory_.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!directory_.valid()) {
     *err = path + ": cannot open the directory: " + std::strerror(errno);
@@ -45,8 +47,8 @@ bool OutputDirectory::open(const std::string& path, std::string* err) {
   return true;
 }
 
-bool OutputDirectory::open_parent(std::string_view relative, FileDescriptor* parent,
-                                  std::string* leaf, std::string* err) {
+bool OutputDirectory::open_parent(std::string_view relative, int* parent, std::string* leaf,
+                                  std::string* err) {
   std::vector<std::string_view> components = components_of(relative);
   if (components.empty()) components.push_back({});
   for (std::string_view component : components) {
@@ -57,12 +59,26 @@ bool OutputDirectory::open_parent(std::string_view relative, FileDescriptor* par
   }
   *leaf = std::string(components.back());
   std::string_view directory = relative.substr(0, relative.size() - leaf->size());
-  if (!directory.empty()) directory.remove_suffix(1);
+  if (directory.empty()) {
+    *parent = directory_.get();
+    return true;
+  }
+  directory.remove_suffix(1);
+  // Links come sorted, so most share the directory of the one before:
+  // that one stays open, and is neither created nor looked up again.
+  if (parent_.valid() && directory == parent_relative_) {
+    *parent = parent_.get();
+    return true;
+  }
+  parent_.reset();
   DirectoryCreation creation;
   creation.mode = 0755;
   BeneathFailure failure;
-  if (make_directories_beneath(directory_.get(), directory, creation, parent, &failure))
+  if (make_directories_beneath(directory_.get(), directory, creation, &parent_, &failure)) {
+    parent_relative_ = std::string(directory);
+    *parent = parent_.get();
     return true;
+  }
   std::string path = failure.component.empty() ? path_ : path_ + "/" + failure.component;
   if (failure.step == BeneathStep::kCreate)
     *err = path + ": cannot create the directory: " + std::strerror(failure.error);
@@ -77,14 +93,14 @@ bool OutputDirectory::open_parent(std::string_view relative, FileDescriptor* par
 
 CreateOutcome OutputDirectory::create_file(std::string_view relative, std::string_view content,
                                            mode_t mode, std::string* err) {
-  FileDescriptor parent;
+  int parent;
   std::string leaf;
   if (!open_parent(relative, &parent, &leaf, err)) return CreateOutcome::kFailed;
   // No fsync: this is for tmpfs. The temporary name is hidden: units are
   // read only after every generator has finished, but a name systemd could
   // take for a unit must never appear.
   WriteFailure failure;
-  switch (write_file_at(parent.get(), leaf, content, {mode, false, false}, &failure)) {
+  switch (write_file_at(parent, leaf, content, {mode, false, false}, &failure)) {
     case WriteOutcome::kWritten:
       return CreateOutcome::kCreated;
     case WriteOutcome::kExists:
@@ -101,11 +117,11 @@ CreateOutcome OutputDirectory::create_file(std::string_view relative, std::strin
 
 CreateOutcome OutputDirectory::create_symlink(std::string_view relative, const std::string& target,
                                               std::string* err) {
-  FileDescriptor parent;
+  int parent;
   std::string leaf;
   if (!open_parent(relative, &parent, &leaf, err)) return CreateOutcome::kFailed;
   WriteFailure failure;
-  switch (symlink_at(parent.get(), leaf, target, false, &failure)) {
+  switch (symlink_at(parent, leaf, target, false, &failure)) {
     case WriteOutcome::kWritten:
       return CreateOutcome::kCreated;
     case WriteOutcome::kExists:

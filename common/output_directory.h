@@ -45,13 +45,15 @@ class OutputDirectory {
                                std::string* err);
 
  private:
-  // Opens the directory that holds `relative`, creating what is missing,
-  // without following a symbolic link; *leaf is the last component.
-  bool open_parent(std::string_view relative, FileDescriptor* parent, std::string* leaf,
-                   std::string* err);
+  // The directory that holds `relative`, created where missing, without
+  // following a symbolic link; *leaf is the last component. *parent is
+  // borrowed: the output directory itself, or the last one opened below it.
+  bool open_parent(std::string_view relative, int* parent, std::string* leaf, std::string* err);
 
   std::string path_;
   FileDescriptor directory_;
+  FileDescriptor parent_;        // the last directory opened below it
+  std::string parent_relative_;  // its path relative to directory_
 };
 
 }  // namespace sdme
