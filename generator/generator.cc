@@ -23,7 +23,8 @@ constexpr const char* kImportDropinName = "50-sdme-import.conf";
 // Translates one source with its own unit file; on success hands on the
 // unit, plans its links, and returns its [Install] for instance links to use.
 bool generate_one(const SdmeSource& source, const PresetPolicy& presets,
-                  const GeneratorConfig& config, GeneratorSink* sink,
+                  const GeneratorConfig& config, SystemUnitDirectory* system_units,
+                  GeneratorSink* sink,
                   std::vector<InstallLink>* links, std::vector<std::string>* errors,
                   InstallSection* install, RootfsImports* imports) {
   UnitFile unit;
@@ -36,7 +37,7 @@ bool generate_one(const SdmeSource& source, const PresetPolicy& presets,
   if (!load_sdme_file(source, &unit, &err) ||
       !translate_unit(input, unit, &generated.text, &use, &err) ||
       !read_install_section(source, unit, install, &err) ||
-      !check_unit_names_are_free(source, unit, config.systemd_unit_dir, &err) ||
+      !check_unit_names_are_free(source, unit, system_units, &err) ||
       !imports->add(source.path, use, &err)) {
     errors->push_back(err);
     return false;
@@ -162,10 +163,12 @@ void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& preset
   std::vector<InstallLink> links;
   std::vector<std::string> unit_names;
   RootfsImports imports;
+  SystemUnitDirectory system_units(config.systemd_unit_dir);
   for (const SdmeSource& source : sources) {
     if (source.kind == SourceKind::kInstanceLink) continue;
     InstallSection install;
-    if (!generate_one(source, presets, config, sink, &links, errors, &install, &imports))
+    if (!generate_one(source, presets, config, &system_units, sink, &links, errors, &install,
+                      &imports))
       continue;
     unit_names.push_back(source.unit_name);
     if (source.kind == SourceKind::kTemplate) template_installs[source.unit_name] = install;
