@@ -162,6 +162,8 @@ void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& preset
   std::map<std::string, InstallSection> template_installs;  // by template unit name
   std::vector<InstallLink> links;
   std::vector<std::string> unit_names;
+  links.reserve(sources.size() + 1);  // most files have one link
+  unit_names.reserve(sources.size());
   RootfsImports imports;
   SystemUnitDirectory system_units(config.systemd_unit_dir);
   for (const SdmeSource& source : sources) {

@@ -290,11 +290,15 @@ void finish_install_links(const std::string& systemd_unit_dir, bool machines_tar
     links->push_back(
         {"multi-user.target.wants/machines.target", systemd_unit_dir + "/machines.target", "", ""});
   // Links were added in source file-name order; a stable sort keeps that
-  // order among links of the same path, so the first file wins.
-  std::stable_sort(links->begin(), links->end(),
-                   [](const InstallLink& a, const InstallLink& b) { return a.link < b.link; });
+  // order among links of the same path, so the first file wins. They are
+  // usually in order already, and then the sort's buffer (a copy of every
+  // link) is not needed.
+  auto by_link = [](const InstallLink& a, const InstallLink& b) { return a.link < b.link; };
+  if (!std::is_sorted(links->begin(), links->end(), by_link))
+    std::stable_sort(links->begin(), links->end(), by_link);
   const std::unordered_set<std::string> generated(unit_names.begin(), unit_names.end());
-  std::vector<InstallLink> kept;
+  // Kept links move to the front of *links, in place.
+  size_t kept_count = 0;
   for (InstallLink& link : *links) {
     if (link.link == link.target) {
       errors->push_back(cescape(link.source) + ": Alias=" + link.link +
@@ -306,8 +310,8 @@ void finish_install_links(const std::string& systemd_unit_dir, bool machines_tar
                         " is the name of a unit generated from another file; choose another alias");
       continue;
     }
-    if (!kept.empty() && kept.back().link == link.link) {
-      const InstallLink& first = kept.back();
+    if (kept_count > 0 && (*links)[kept_count - 1].link == link.link) {
+      const InstallLink& first = (*links)[kept_count - 1];
       if (first.target == link.target) continue;
       // Say what really collided: two aliases, or an instance enabled by
       // two files (a template's DefaultInstance= and an instance file).
@@ -321,9 +325,10 @@ void finish_install_links(const std::string& systemd_unit_dir, bool machines_tar
                           "; enable the unit from one file only");
       continue;
     }
-    kept.push_back(std::move(link));
+    if (&(*links)[kept_count] != &link) (*links)[kept_count] = std::move(link);
+    ++kept_count;
   }
-  *links = std::move(kept);
+  links->resize(kept_count);
 }
 
 }  // namespace sdme
