@@ -260,8 +260,12 @@ void find_sources(const std::vector<SearchDirectory>& directories, std::vector<S
   std::sort(found.begin(), found.end(),
             [](const SdmeSource& a, const SdmeSource& b) { return a.file_name < b.file_name; });
   std::vector<std::string> search_dirs = directory_paths(directories);
+  // Most installs have no drop-ins at all; then there is nothing to look for.
+  const bool any_dropins = std::any_of(listings.begin(), listings.end(), [](const auto& listing) {
+    return !listing.dropin_directories.empty();
+  });
   for (SdmeSource& source : found)
-    if (source.kind != SourceKind::kInstanceLink)
+    if (any_dropins && source.kind != SourceKind::kInstanceLink)
       source.dropin_paths = find_dropins(dropin_names(source), search_dirs, &listings);
   if (sources->empty())
     *sources = std::move(found);
