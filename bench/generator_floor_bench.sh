@@ -8,7 +8,8 @@
 # RUNS (default 7) runs of each tool per count, interleaved; each figure is
 # the median. CPU time is perf's task-clock (user + system, every thread);
 # wall time is perf's elapsed time. Peak memory is the maximum resident set
-# size from /usr/bin/time, median of the same runs.
+# size from /usr/bin/time, median of the same runs. A second table splits
+# the CPU time per file into user and system time (perf's rusage figures).
 #
 # Quadlet comes from the podman package of Debian trixie (QUADLET_SUITE),
 # fetched with `apt-get download` through this machine's own apt mirrors
@@ -105,13 +106,15 @@ measure() {
   [ "$name" = cp ] || mkdir "$out"
   perf stat -e task-clock -o "$BENCH_DIR/perf.txt" -- "$@" >/dev/null 2>"$BENCH_DIR/stderr.txt" ||
     { echo "$0: $name failed:" >&2; tail -5 "$BENCH_DIR/stderr.txt" >&2; exit 1; }
-  local cpu wall
+  local cpu wall user system
   cpu=$(awk '/task-clock/ { gsub(",", "", $1); print $1 }' "$BENCH_DIR/perf.txt")
   wall=$(awk '/seconds time elapsed/ { print $1 * 1000 }' "$BENCH_DIR/perf.txt")
+  user=$(awk '/seconds user/ { print $1 * 1000 }' "$BENCH_DIR/perf.txt")
+  system=$(awk '/seconds sys/ { print $1 * 1000 }' "$BENCH_DIR/perf.txt")
   rm -rf "$out"
   [ "$name" = cp ] || mkdir "$out"
   /usr/bin/time -f %M -o "$BENCH_DIR/time.txt" -- "$@" >/dev/null 2>&1
-  echo "$cpu $wall $(tail -1 "$BENCH_DIR/time.txt")" >>"$BENCH_DIR/$name.txt"
+  echo "$cpu $wall $(tail -1 "$BENCH_DIR/time.txt") $user $system" >>"$BENCH_DIR/$name.txt"
   rm -rf "$out"
 }
 
@@ -132,6 +135,7 @@ echo "# RUNS=$RUNS, medians; CPU = user + system time of all threads"
 echo
 echo "| files | sdme / cp -r (CPU) | quadlet / cp -r (CPU) | sdme / cp -r (wall) | quadlet / cp -r (wall) | cp -r µs/file (CPU) | sdme µs/file (CPU) | quadlet µs/file (CPU) | sdme peak MiB | quadlet peak MiB |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
+split_rows=()
 for count in "${COUNTS[@]}"; do
   input=$BENCH_DIR/in-$count
   mkdir -p "$input/sdme" "$input/quadlet" "$BENCH_DIR/empty"
@@ -156,8 +160,15 @@ for count in "${COUNTS[@]}"; do
     quadlet_cells=("$(ratio "$quadlet_cpu" "$cp_cpu")" "$(ratio "$quadlet_wall" "$cp_wall")"
       "$(per_file "$quadlet_cpu" "$count")" "$(mib "$(median "$BENCH_DIR/quadlet.txt" 3)")")
   fi
+  split_cells="$(per_file "$(median "$BENCH_DIR/cp.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/cp.txt" 5)" "$count") | $(per_file "$(median "$BENCH_DIR/sdme.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/sdme.txt" 5)" "$count")"
+  [ "$QUADLET" = none ] && split_cells+=" | –" || split_cells+=" | $(per_file "$(median "$BENCH_DIR/quadlet.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/quadlet.txt" 5)" "$count")"
+  split_rows+=("| $count | $split_cells |")
   echo "| $count | $(ratio "$sdme_cpu" "$cp_cpu") | ${quadlet_cells[0]} | $(ratio "$sdme_wall" "$cp_wall") | ${quadlet_cells[1]} | $(per_file "$cp_cpu" "$count") | $(per_file "$sdme_cpu" "$count") | ${quadlet_cells[2]} | $(mib "$sdme_peak") | ${quadlet_cells[3]} |"
   rm -rf "$input"
 done
+echo
+echo "| files | cp -r user / system µs per file | sdme user / system | quadlet user / system |"
+echo "|---|---|---|---|"
+printf '%s\n' "${split_rows[@]}"
 echo
 echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
