@@ -9,7 +9,9 @@
 # the median. CPU time is perf's task-clock (user + system, every thread);
 # wall time is perf's elapsed time. Peak memory is the maximum resident set
 # size from /usr/bin/time, median of the same runs. A second table splits
-# the CPU time per file into user and system time (perf's rusage figures).
+# the CPU time per file into user and system time (perf's rusage figures),
+# with `cp -r` of the generator's own output (units and links) beside it:
+# the cost of writing that much, with no reading or translating.
 #
 # Quadlet comes from the podman package of Debian trixie (QUADLET_SUITE),
 # fetched with `apt-get download` through this machine's own apt mirrors
@@ -143,9 +145,15 @@ for count in "${COUNTS[@]}"; do
     printf '%s\n' "$SDME_FILE" >"$input/sdme/web$i.sdme"
     printf '%s\n' "$QUADLET_FILE" >"$input/quadlet/web$i.container"
   done
-  rm -f "$BENCH_DIR"/{cp,sdme,quadlet}.txt
+  rm -f "$BENCH_DIR"/{cp,cpout,sdme,quadlet}.txt
+  # The generator's own output, copied: what writing those units and links
+  # costs by itself, without reading or translating anything.
+  rm -rf "$BENCH_DIR/generated"
+  mkdir "$BENCH_DIR/generated"
+  SDME_UNIT_PATH=$input/sdme SDME_PRESET_PATH=$BENCH_DIR/empty "$GENERATOR" "$BENCH_DIR/generated"
   for ((run = 0; run < RUNS; run++)); do
     measure cp "$BENCH_DIR/out" cp -r "$input/sdme" "$BENCH_DIR/out"
+    measure cpout "$BENCH_DIR/out" cp -r "$BENCH_DIR/generated" "$BENCH_DIR/out"
     SDME_UNIT_PATH=$input/sdme SDME_PRESET_PATH=$BENCH_DIR/empty \
       measure sdme "$BENCH_DIR/out" "$GENERATOR" "$BENCH_DIR/out"
     [ "$QUADLET" = none ] ||
@@ -160,15 +168,15 @@ for count in "${COUNTS[@]}"; do
     quadlet_cells=("$(ratio "$quadlet_cpu" "$cp_cpu")" "$(ratio "$quadlet_wall" "$cp_wall")"
       "$(per_file "$quadlet_cpu" "$count")" "$(mib "$(median "$BENCH_DIR/quadlet.txt" 3)")")
   fi
-  split_cells="$(per_file "$(median "$BENCH_DIR/cp.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/cp.txt" 5)" "$count") | $(per_file "$(median "$BENCH_DIR/sdme.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/sdme.txt" 5)" "$count")"
+  split_cells="$(per_file "$(median "$BENCH_DIR/cp.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/cp.txt" 5)" "$count") | $(per_file "$(median "$BENCH_DIR/cpout.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/cpout.txt" 5)" "$count") | $(per_file "$(median "$BENCH_DIR/sdme.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/sdme.txt" 5)" "$count")"
   [ "$QUADLET" = none ] && split_cells+=" | –" || split_cells+=" | $(per_file "$(median "$BENCH_DIR/quadlet.txt" 4)" "$count") / $(per_file "$(median "$BENCH_DIR/quadlet.txt" 5)" "$count")"
   split_rows+=("| $count | $split_cells |")
   echo "| $count | $(ratio "$sdme_cpu" "$cp_cpu") | ${quadlet_cells[0]} | $(ratio "$sdme_wall" "$cp_wall") | ${quadlet_cells[1]} | $(per_file "$cp_cpu" "$count") | $(per_file "$sdme_cpu" "$count") | ${quadlet_cells[2]} | $(mib "$sdme_peak") | ${quadlet_cells[3]} |"
   rm -rf "$input"
 done
 echo
-echo "| files | cp -r user / system µs per file | sdme user / system | quadlet user / system |"
-echo "|---|---|---|---|"
+echo "| files | cp -r input: user / system µs per file | cp -r sdme's output | sdme | quadlet |"
+echo "|---|---|---|---|---|"
 printf '%s\n' "${split_rows[@]}"
 echo
 echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
