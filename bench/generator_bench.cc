@@ -117,9 +117,11 @@ void BM_WholeGeneratorRun(benchmark::State& state) {
     sdme::find_sources(sdme::unit_search_path(), &sources, &errors);
     sdme::PresetPolicy presets;
     presets.load(sdme::preset_search_path(), &errors);
-    sdme::GeneratorOutput output;
-    sdme::generate(sources, presets, config, &output);
-    benchmark::DoNotOptimize(sdme::write_generator_output(output_dir, output, &errors));
+    sdme::OutputDirectoryWriter writer;
+    std::string err;
+    benchmark::DoNotOptimize(writer.open(output_dir, &err));
+    sdme::generate(sources, presets, config, &writer, &errors);
+    benchmark::DoNotOptimize(writer.finish());
   }
   ::unsetenv("SDME_ROOT");
   state.SetItemsProcessed(state.iterations() * state.range(0));

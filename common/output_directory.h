@@ -32,10 +32,11 @@ class OutputDirectory {
 
   // Creates the file `relative` ("web.service", "x.service.d/50-a.conf")
   // with `content` and `mode`, and its missing parent directories (mode
-  // 0755). The content goes to a temporary name first and is renamed into
-  // place with RENAME_NOREPLACE, so no reader ever sees half a file and an
-  // existing one is never replaced. No fsync: this is for tmpfs, which
-  // a crash empties anyway.
+  // 0755). The content goes to an unnamed file (O_TMPFILE) that is linked
+  // under its name once written, or where that is not possible to a
+  // temporary name renamed into place with RENAME_NOREPLACE; either way no
+  // reader ever sees half a file and an existing one is never replaced. No
+  // fsync: this is for tmpfs, which a crash empties anyway.
   CreateOutcome create_file(std::string_view relative, std::string_view content, mode_t mode,
                             std::string* err);
 
@@ -45,13 +46,21 @@ class OutputDirectory {
                                std::string* err);
 
  private:
-  // Opens the directory that holds `relative`, creating what is missing,
-  // without following a symbolic link; *leaf is the last component.
-  bool open_parent(std::string_view relative, FileDescriptor* parent, std::string* leaf,
-                   std::string* err);
+  // The directory that holds `relative`, created where missing, without
+  // following a symbolic link; *leaf is the last component. *parent is
+  // borrowed: the output directory itself, or the last one opened below it.
+  bool open_parent(std::string_view relative, int* parent, std::string* leaf, std::string* err);
+  // False if this file system or kernel cannot make unnamed files.
+  bool create_unnamed_then_link(int parent, const std::string& leaf, const std::string& path,
+                                std::string_view content, mode_t mode, CreateOutcome* outcome,
+                                std::string* err);
 
   std::string path_;
   FileDescriptor directory_;
+  FileDescriptor parent_;        // the last directory opened below it
+  std::string parent_relative_;  // its path relative to directory_
+  mode_t umask_ = 022;
+  bool unnamed_files_ = true;  // O_TMPFILE and linkat() work here, as far as we know
 };
 
 }  // namespace sdme

@@ -69,6 +69,21 @@ TEST_F(OutputDirectoryTest, CreatesFilesWithTheirParentsAndMode) {
   EXPECT_EQ(status.st_mode & 07777, 0600u);
 }
 
+// The mode is the one asked for, whatever the umask.
+TEST_F(OutputDirectoryTest, ModeIgnoresTheUmask) {
+  mode_t saved = ::umask(077);
+  OutputDirectory directory;
+  std::string err;
+  bool opened = directory.open(out_, &err);
+  CreateOutcome outcome = directory.create_file("web.service", "x", 0644, &err);
+  ::umask(saved);
+  ASSERT_TRUE(opened) << err;
+  EXPECT_EQ(outcome, CreateOutcome::kCreated) << err;
+  struct stat status;
+  ASSERT_EQ(::stat((out_ + "/web.service").c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 07777, 0644u);
+}
+
 TEST_F(OutputDirectoryTest, NeverReplacesAndLeavesNoTemporaryFile) {
   std::string err;
   std::ofstream(out_ + "/web.service") << "theirs\n";
@@ -90,6 +105,25 @@ TEST_F(OutputDirectoryTest, CreatesSymlinks) {
             CreateOutcome::kCreated);
   EXPECT_EQ(fs::read_symlink(out_ + "/machines.target.wants/web.service"), "../web.service");
   EXPECT_EQ(fs::read_symlink(out_ + "/machines.target.wants/db.service"), "../db.service");
+}
+
+// The last directory a link went into stays open; going to another one
+// and back must still put each link where it names.
+TEST_F(OutputDirectoryTest, SymlinksInDirectoriesOneAfterAnother) {
+  std::string err;
+  for (const char* link : {"a.target.wants/x.service", "a.target.wants/y.service",
+                           "b.target.wants/x.service", "a.target.wants/z.service",
+                           "x.service.d/y.d/z.conf", "x.service.d/w.conf"})
+    EXPECT_EQ(directory_.create_symlink(link, "../x.service", &err), CreateOutcome::kCreated)
+        << link << ": " << err;
+  EXPECT_EQ(directory_.create_file("x.service.d/y.d/v.conf", "x", 0644, &err),
+            CreateOutcome::kCreated);
+  EXPECT_EQ(tree(out_), (std::vector<std::string>{
+                            "a.target.wants", "a.target.wants/x.service",
+                            "a.target.wants/y.service", "a.target.wants/z.service",
+                            "b.target.wants", "b.target.wants/x.service", "x.service.d",
+                            "x.service.d/w.conf", "x.service.d/y.d", "x.service.d/y.d/v.conf",
+                            "x.service.d/y.d/z.conf"}));
 }
 
 // Another generator may have planted a link where a directory goes; it

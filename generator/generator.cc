@@ -20,11 +20,13 @@ namespace {
 // The name of the generated drop-in for sdme-import@ROOTFS.service.
 constexpr const char* kImportDropinName = "50-sdme-import.conf";
 
-// Translates one source with its own unit file; on success adds the unit
-// and its links, and returns its [Install] for instance links to use.
+// Translates one source with its own unit file; on success hands on the
+// unit, plans its links, and returns its [Install] for instance links to use.
 bool generate_one(const SdmeSource& source, const PresetPolicy& presets,
-                  const GeneratorConfig& config, GeneratorOutput* output, InstallSection* install,
-                  RootfsImports* imports) {
+                  const GeneratorConfig& config, SystemUnitDirectory* system_units,
+                  GeneratorSink* sink,
+                  std::vector<InstallLink>* links, std::vector<std::string>* errors,
+                  InstallSection* install, RootfsImports* imports) {
   UnitFile unit;
   std::string err;
   TranslationInput input{source.unit_name,    source.container_name, source.path,
@@ -35,13 +37,13 @@ bool generate_one(const SdmeSource& source, const PresetPolicy& presets,
   if (!load_sdme_file(source, &unit, &err) ||
       !translate_unit(input, unit, &generated.text, &use, &err) ||
       !read_install_section(source, unit, install, &err) ||
-      !check_unit_names_are_free(source, unit, config.systemd_unit_dir, &err) ||
+      !check_unit_names_are_free(source, unit, system_units, &err) ||
       !imports->add(source.path, use, &err)) {
-    output->errors.push_back(err);
+    errors->push_back(err);
     return false;
   }
-  output->units.push_back(std::move(generated));
-  plan_install_links(source, *install, presets, &output->links, &output->errors);
+  sink->add_unit(std::move(generated));
+  plan_install_links(source, *install, presets, links, errors);
   return true;
 }
 
@@ -111,15 +113,15 @@ bool import_dropin(const std::string& rootfs, const SharedRootfs& shared,
 }
 
 void add_import_dropins(const RootfsImports& imports, const GeneratorConfig& config,
-                        GeneratorOutput* output) {
+                        GeneratorSink* sink, std::vector<std::string>* errors) {
   for (const auto& [name, shared] : imports.rootfs()) {
     if (!shared.imports) continue;
     GeneratedFile dropin{"sdme-import@" + name + ".service.d/" + kImportDropinName, {}};
     std::string err;
     if (import_dropin(name, shared, config, &dropin.text, &err))
-      output->dropins.push_back(std::move(dropin));
+      sink->add_dropin(std::move(dropin));
     else
-      output->errors.push_back(err);
+      errors->push_back(err);
   }
 }
 
@@ -129,6 +131,20 @@ void report_existing(const std::string& path, std::vector<std::string>* errors) 
   errors->push_back(path + ": already exists (written by another generator), not replacing it");
 }
 
+// Keeps everything, for generate() into a GeneratorOutput.
+class CollectingSink : public GeneratorSink {
+ public:
+  explicit CollectingSink(GeneratorOutput* output) : output_(output) {}
+  void add_unit(GeneratedUnit&& unit) override { output_->units.push_back(std::move(unit)); }
+  void add_dropin(GeneratedFile&& dropin) override {
+    output_->dropins.push_back(std::move(dropin));
+  }
+  void add_link(InstallLink&& link) override { output_->links.push_back(std::move(link)); }
+
+ private:
+  GeneratorOutput* output_;
+};
+
 }  // namespace
 
 GeneratorConfig generator_config_from_environment() {
@@ -137,56 +153,142 @@ GeneratorConfig generator_config_from_environment() {
 }
 
 void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& presets,
-              const GeneratorConfig& config, GeneratorOutput* output) {
+              const GeneratorConfig& config, GeneratorSink* sink,
+              std::vector<std::string>* errors) {
+  // What outlives a file: its links (conflicts are settled across files
+  // once all are known), its unit name (an alias must not take it), a
+  // template's [Install] (for instance links) and its rootfs (for the
+  // import drop-in). The unit text itself is handed on at once.
   std::map<std::string, InstallSection> template_installs;  // by template unit name
+  std::vector<InstallLink> links;
+  std::vector<std::string> unit_names;
+  links.reserve(sources.size() + 1);  // most files have one link
+  unit_names.reserve(sources.size());
   RootfsImports imports;
+  SystemUnitDirectory system_units(config.systemd_unit_dir);
   for (const SdmeSource& source : sources) {
     if (source.kind == SourceKind::kInstanceLink) continue;
     InstallSection install;
-    if (generate_one(source, presets, config, output, &install, &imports) &&
-        source.kind == SourceKind::kTemplate)
-      template_installs[source.unit_name] = install;
+    if (!generate_one(source, presets, config, &system_units, sink, &links, errors, &install,
+                      &imports))
+      continue;
+    unit_names.push_back(source.unit_name);
+    if (source.kind == SourceKind::kTemplate) template_installs[source.unit_name] = install;
   }
-  add_import_dropins(imports, config, output);
+  add_import_dropins(imports, config, sink, errors);
   // Instance links enable an instance of a template, so they come after
   // every template has been read.
   for (const SdmeSource& source : sources) {
     if (source.kind != SourceKind::kInstanceLink) continue;
     auto found = template_installs.find(source.template_unit);
     if (found == template_installs.end()) {
-      output->errors.push_back(cescape(source.path) + ": enables an instance of " + source.template_unit +
-                               ", but no valid template for it was found; fix or add the "
-                               "template's .sdme file");
+      errors->push_back(cescape(source.path) + ": enables an instance of " + source.template_unit +
+                        ", but no valid template for it was found; fix or add the "
+                        "template's .sdme file");
       continue;
     }
-    plan_install_links(source, found->second, presets, &output->links, &output->errors);
+    plan_install_links(source, found->second, presets, &links, errors);
   }
-  std::vector<std::string> unit_names;
-  for (const GeneratedUnit& unit : output->units) unit_names.push_back(unit.unit_name);
   finish_install_links(config.systemd_unit_dir,
-                       unit_is_masked(config.mask_dirs, kDefaultInstallTarget), unit_names,
-                       &output->links, &output->errors);
+                       unit_is_masked(config.mask_dirs, kDefaultInstallTarget), unit_names, &links,
+                       errors);
+  for (InstallLink& link : links) sink->add_link(std::move(link));
+}
+
+void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& presets,
+              const GeneratorConfig& config, GeneratorOutput* output) {
+  CollectingSink sink(output);
+  generate(sources, presets, config, &sink, &output->errors);
+}
+
+bool OutputDirectoryWriter::open(const std::string& directory, std::string* err) {
+  usable_ = directory_.open(directory, err);
+  return usable_;
+}
+
+void OutputDirectoryWriter::create_file(const std::string& relative, const std::string& text) {
+  std::string err;
+  switch (directory_.create_file(relative, text, 0644, &err)) {
+    case CreateOutcome::kCreated:
+      break;
+    case CreateOutcome::kExists:
+      report_existing(directory_.path() + "/" + relative, &errors_);
+      break;
+    case CreateOutcome::kFailed:
+      errors_.push_back(err);
+      break;
+  }
+}
+
+void OutputDirectoryWriter::add_unit(GeneratedUnit&& unit) {
+  if (usable_) create_file(unit.unit_name, unit.text);
+}
+
+void OutputDirectoryWriter::add_dropin(GeneratedFile&& dropin) {
+  if (usable_) dropins_.push_back(std::move(dropin));
+}
+
+void OutputDirectoryWriter::add_link(InstallLink&& link) {
+  if (!usable_) return;
+  std::string err;
+  switch (directory_.create_symlink(link.link, link.target, &err)) {
+    case CreateOutcome::kCreated:
+      break;
+    case CreateOutcome::kExists:
+      report_existing(directory_.path() + "/" + link.link, &errors_);
+      break;
+    case CreateOutcome::kFailed:
+      errors_.push_back(err);
+      break;
+  }
+}
+
+std::vector<std::string> OutputDirectoryWriter::finish() {
+  for (const GeneratedFile& dropin : dropins_) create_file(dropin.path, dropin.text);
+  dropins_.clear();
+  return std::move(errors_);
 }
 
 bool write_generator_output(const std::string& directory, const GeneratorOutput& output,
                             std::vector<std::string>* errors) {
-  OutputDirectory out;
+  OutputDirectoryWriter writer;
   std::string err;
-  if (!out.open(directory, &err)) {
+  if (!writer.open(directory, &err)) {
     errors->push_back(err);
     return false;
   }
-  auto report = [&](CreateOutcome outcome, const std::string& relative) {
-    if (outcome == CreateOutcome::kExists) report_existing(directory + "/" + relative, errors);
-    if (outcome == CreateOutcome::kFailed) errors->push_back(err);
-  };
-  for (const GeneratedUnit& unit : output.units)
-    report(out.create_file(unit.unit_name, unit.text, 0644, &err), unit.unit_name);
-  for (const InstallLink& link : output.links)
-    report(out.create_symlink(link.link, link.target, &err), link.link);
-  for (const GeneratedFile& dropin : output.dropins)
-    report(out.create_file(dropin.path, dropin.text, 0644, &err), dropin.path);
+  for (const GeneratedUnit& unit : output.units) writer.add_unit(GeneratedUnit(unit));
+  for (const InstallLink& link : output.links) writer.add_link(InstallLink(link));
+  for (const GeneratedFile& dropin : output.dropins) writer.add_dropin(GeneratedFile(dropin));
+  std::vector<std::string> write_errors = writer.finish();
+  errors->insert(errors->end(), write_errors.begin(), write_errors.end());
   return true;
+}
+
+void DryRunPrinter::put(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stream_);
+}
+
+void DryRunPrinter::add_unit(GeneratedUnit&& unit) {
+  put("---");
+  put(unit.unit_name);
+  put("---\n");
+  put(unit.text);
+}
+
+void DryRunPrinter::add_dropin(GeneratedFile&& dropin) {
+  put("---");
+  put(dropin.path);
+  put("---\n");
+  put(dropin.text);
+}
+
+void DryRunPrinter::add_link(InstallLink&& link) {
+  put("---");
+  put(link.link);
+  put(" -> ");
+  put(link.target);
+  put("---\n");
 }
 
 std::string format_dry_run(const GeneratorOutput& output) {

@@ -1,10 +1,15 @@
-// One run of the generator: every source translated in memory, then written
-// (or printed for --dry-run). A file that fails costs only its own unit.
+// One run of the generator: each source translated and handed on (written,
+// or printed for --dry-run) as soon as it is done, so memory holds one unit
+// at a time plus what [Install] links and shared rootfs need across files.
+// A file that fails costs only its own unit.
 #pragma once
 
+#include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/output_directory.h"
 #include "generator/install.h"
 #include "generator/preset.h"
 #include "sdme_file/search_path.h"
@@ -42,11 +47,68 @@ struct GeneratorOutput {
   std::vector<std::string> errors;  // one line each: "PATH[:LINE]: message"
 };
 
+// Where generate() puts what it makes, as soon as it is made: every unit in
+// source file-name order, then every drop-in, then the links, sorted. A unit
+// is handed on only when its whole file translated, so each file is still
+// all or nothing.
+class GeneratorSink {
+ public:
+  virtual ~GeneratorSink() = default;
+  virtual void add_unit(GeneratedUnit&& unit) = 0;
+  virtual void add_dropin(GeneratedFile&& dropin) = 0;
+  virtual void add_link(InstallLink&& link) = 0;
+};
+
 // The configuration the environment asks for (common/paths.h).
 GeneratorConfig generator_config_from_environment();
 
+// Translates `sources` into `sink`; per-file errors go to *errors.
+void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& presets,
+              const GeneratorConfig& config, GeneratorSink* sink,
+              std::vector<std::string>* errors);
+
+// The same, keeping everything in *output (for tests and tools).
 void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& presets,
               const GeneratorConfig& config, GeneratorOutput* output);
+
+// Writes into an output directory as generate() goes, as
+// write_generator_output() below does. Problems writing a file are kept
+// apart from the translation errors, in the order the files are written
+// (units, links, drop-ins), so a run reports them after those.
+class OutputDirectoryWriter : public GeneratorSink {
+ public:
+  // False if the directory is unusable: *err says why, and nothing will
+  // be written.
+  bool open(const std::string& directory, std::string* err);
+  void add_unit(GeneratedUnit&& unit) override;
+  void add_dropin(GeneratedFile&& dropin) override;
+  void add_link(InstallLink&& link) override;
+  // Writes the drop-ins, which come last on disk; returns the write errors.
+  std::vector<std::string> finish();
+
+ private:
+  void create_file(const std::string& relative, const std::string& text);
+
+  bool usable_ = false;
+  OutputDirectory directory_;
+  std::vector<GeneratedFile> dropins_;  // one per imported rootfs, written last
+  std::vector<std::string> errors_;
+};
+
+// Prints what --dry-run shows (format_dry_run() below) to `stream` as
+// generate() goes.
+class DryRunPrinter : public GeneratorSink {
+ public:
+  explicit DryRunPrinter(std::FILE* stream) : stream_(stream) {}
+  void add_unit(GeneratedUnit&& unit) override;
+  void add_dropin(GeneratedFile&& dropin) override;
+  void add_link(InstallLink&& link) override;
+
+ private:
+  void put(std::string_view text);
+
+  std::FILE* stream_;
+};
 
 // Writes units, drop-ins and links into `directory` and nowhere else, as
 // systemd.generator(7) asks: each is created beneath the directory's

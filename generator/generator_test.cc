@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -687,6 +688,76 @@ TEST_F(GeneratorTest, TwoRunsGiveIdenticalBytes) {
     EXPECT_EQ(contents(output_ + "/" + path), contents(other_output + "/" + path)) << path;
     EXPECT_EQ(link_target(output_ + "/" + path), link_target(other_output + "/" + path)) << path;
   }
+}
+
+// The writer gets each unit as soon as its file is translated; what later
+// files decide across files (an alias taken first, a rootfs imported
+// another way, an alias named like an earlier unit) must still come out
+// as when everything was translated first: same tree, same errors in the
+// same order, and nothing of a refused file on disk.
+TEST_F(GeneratorTest, StreamingGivesWhatTheCollectedRunGives) {
+  write(etc_ + "/a.sdme", "[Install]\nAlias=www.service\n");
+  write(etc_ + "/b.sdme", "[Install]\nAlias=www.service\n");
+  write(etc_ + "/c.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
+  write(etc_ + "/d.sdme", "[Container]\nRootfs=debian\nImport=/srv/other.tar\n[Install]\n");
+  write(etc_ + "/e.sdme", "[Install]\nAlias=a.service\n");
+  write(etc_ + "/f.sdme", "[Container]\nBoot=maybe\n");
+  std::string streamed = root_ + "/streamed";
+  ASSERT_EQ(::mkdir(streamed.c_str(), 0755), 0);
+  // Another generator's unit: reported, and b's links are still written.
+  write(output_ + "/b.service", "other");
+  write(streamed + "/b.service", "other");
+
+  GeneratorOutput collected = run();
+  std::vector<std::string> collected_errors = collected.errors;
+  ASSERT_TRUE(write_generator_output(output_, collected, &collected_errors));
+
+  std::vector<SdmeSource> sources;
+  std::vector<std::string> errors;
+  find_sources(directories_, &sources, &errors);
+  OutputDirectoryWriter writer;
+  std::string err;
+  ASSERT_TRUE(writer.open(streamed, &err)) << err;
+  generate(sources, PresetPolicy(), config_, &writer, &errors);
+  std::vector<std::string> write_errors = writer.finish();
+  errors.insert(errors.end(), write_errors.begin(), write_errors.end());
+
+  EXPECT_EQ(collected_errors,
+            (Strings{etc_ + "/d.sdme:3: Import= for rootfs 'debian' differs from " + etc_ +
+                         "/c.sdme:3; containers sharing a rootfs must import it the same way",
+                     etc_ + "/f.sdme:2: Boot=maybe is not a boolean, use yes or no",
+                     etc_ + "/e.sdme: Alias=a.service is the name of a unit generated from "
+                            "another file; choose another alias",
+                     etc_ + "/b.sdme: Alias=www.service is already taken by " + etc_ +
+                         "/a.sdme; choose another alias",
+                     output_ + "/b.service: already exists (written by another generator), "
+                               "not replacing it"}));
+  for (std::string& error : collected_errors)
+    if (error.starts_with(output_)) error.replace(0, output_.size(), streamed);
+  EXPECT_EQ(errors, collected_errors);
+  Strings paths = tree(output_);
+  EXPECT_EQ(tree(streamed), paths);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "d.service"), 0);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "machines.target.wants/b.service"), 1);
+  for (const std::string& path : paths) {
+    if (path.ends_with("/")) continue;
+    EXPECT_EQ(contents(streamed + "/" + path), contents(output_ + "/" + path)) << path;
+    EXPECT_EQ(link_target(streamed + "/" + path), link_target(output_ + "/" + path)) << path;
+  }
+
+  // --dry-run prints as it goes, the same bytes as format_dry_run().
+  char* printed = nullptr;
+  size_t printed_size = 0;
+  std::FILE* stream = ::open_memstream(&printed, &printed_size);
+  ASSERT_NE(stream, nullptr);
+  DryRunPrinter printer(stream);
+  std::vector<std::string> dry_run_errors;
+  generate(sources, PresetPolicy(), config_, &printer, &dry_run_errors);
+  std::fclose(stream);
+  std::string text(printed, printed_size);
+  std::free(printed);
+  EXPECT_EQ(text, format_dry_run(collected));
+  EXPECT_EQ(dry_run_errors, collected.errors);
 }
 
 TEST_F(GeneratorTest, ConfigComesFromTheEnvironment) {

@@ -1,10 +1,12 @@
 // [Install] for generated units: which links the generator writes.
 #include "generator/install.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <unordered_set>
 
 #include "common/closest_match.h"
@@ -83,15 +85,12 @@ void add_links(const SdmeSource& source, const std::string& unit_name, const std
 
 // The file in systemd's unit directory that a unit named `unit_name` would
 // replace: the unit itself or, for an instance, its template. Empty if none.
-std::string system_unit_replaced_by(const std::string& systemd_unit_dir,
+std::string system_unit_replaced_by(SystemUnitDirectory* systemd_unit_dir,
                                     const std::string& unit_name) {
-  std::vector<std::string> names = {unit_name};
-  if (size_t at = unit_name.find('@'); at != std::string::npos)
-    names.push_back(unit_name.substr(0, at + 1) + unit_name.substr(unit_name.rfind('.')));
-  for (const std::string& name : names) {
-    std::string path = systemd_unit_dir + "/" + name;
-    struct stat status;
-    if (::lstat(path.c_str(), &status) == 0) return path;
+  if (systemd_unit_dir->has(unit_name)) return systemd_unit_dir->path() + "/" + unit_name;
+  if (size_t at = unit_name.find('@'); at != std::string::npos) {
+    std::string template_name = unit_name.substr(0, at + 1) + unit_name.substr(unit_name.rfind('.'));
+    if (systemd_unit_dir->has(template_name)) return systemd_unit_dir->path() + "/" + template_name;
   }
   return {};
 }
@@ -177,8 +176,30 @@ bool read_install_section(const SdmeSource& source, const UnitFile& unit, Instal
   return true;
 }
 
+bool SystemUnitDirectory::has(const std::string& name) {
+  if (!listed_ && ++lookups_ > kLookupsBeforeListing) {
+    if (DIR* dir = ::opendir(path_.c_str())) {
+      while (struct dirent* entry = ::readdir(dir)) names_.emplace(entry->d_name);
+      ::closedir(dir);
+      listed_ = true;
+    } else if (errno == ENOENT) {
+      listed_ = true;  // no directory, no names
+    }
+  }
+  if (listed_) return names_.count(name) != 0;
+  const std::string path = path_ + "/" + name;
+  struct stat status;
+  return ::lstat(path.c_str(), &status) == 0;
+}
+
 bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
                                const std::string& systemd_unit_dir, std::string* err) {
+  SystemUnitDirectory directory(systemd_unit_dir);
+  return check_unit_names_are_free(source, unit, &directory, err);
+}
+
+bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
+                               SystemUnitDirectory* systemd_unit_dir, std::string* err) {
   if (std::string system_unit = system_unit_replaced_by(systemd_unit_dir, source.unit_name);
       !system_unit.empty()) {
     *err = cescape(source.path) + ": " + source.unit_name + " would replace the system's unit " +
@@ -269,11 +290,15 @@ void finish_install_links(const std::string& systemd_unit_dir, bool machines_tar
     links->push_back(
         {"multi-user.target.wants/machines.target", systemd_unit_dir + "/machines.target", "", ""});
   // Links were added in source file-name order; a stable sort keeps that
-  // order among links of the same path, so the first file wins.
-  std::stable_sort(links->begin(), links->end(),
-                   [](const InstallLink& a, const InstallLink& b) { return a.link < b.link; });
+  // order among links of the same path, so the first file wins. They are
+  // usually in order already, and then the sort's buffer (a copy of every
+  // link) is not needed.
+  auto by_link = [](const InstallLink& a, const InstallLink& b) { return a.link < b.link; };
+  if (!std::is_sorted(links->begin(), links->end(), by_link))
+    std::stable_sort(links->begin(), links->end(), by_link);
   const std::unordered_set<std::string> generated(unit_names.begin(), unit_names.end());
-  std::vector<InstallLink> kept;
+  // Kept links move to the front of *links, in place.
+  size_t kept_count = 0;
   for (InstallLink& link : *links) {
     if (link.link == link.target) {
       errors->push_back(cescape(link.source) + ": Alias=" + link.link +
@@ -285,8 +310,8 @@ void finish_install_links(const std::string& systemd_unit_dir, bool machines_tar
                         " is the name of a unit generated from another file; choose another alias");
       continue;
     }
-    if (!kept.empty() && kept.back().link == link.link) {
-      const InstallLink& first = kept.back();
+    if (kept_count > 0 && (*links)[kept_count - 1].link == link.link) {
+      const InstallLink& first = (*links)[kept_count - 1];
       if (first.target == link.target) continue;
       // Say what really collided: two aliases, or an instance enabled by
       // two files (a template's DefaultInstance= and an instance file).
@@ -300,9 +325,10 @@ void finish_install_links(const std::string& systemd_unit_dir, bool machines_tar
                           "; enable the unit from one file only");
       continue;
     }
-    kept.push_back(std::move(link));
+    if (&(*links)[kept_count] != &link) (*links)[kept_count] = std::move(link);
+    ++kept_count;
   }
-  *links = std::move(kept);
+  links->resize(kept_count);
 }
 
 }  // namespace sdme

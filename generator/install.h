@@ -5,6 +5,8 @@
 #pragma once
 
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "generator/preset.h"
@@ -40,11 +42,31 @@ bool assigns_install_target(const UnitFile& unit);
 bool read_install_section(const SdmeSource& source, const UnitFile& unit,
                           InstallSection* install, std::string* err);
 
+// systemd's unit directory, asked whether it has a name. The first few
+// names cost an lstat() each; after that the directory is read once and the
+// rest are looked up in memory, so a run over many files costs no system
+// call per file.
+class SystemUnitDirectory {
+ public:
+  explicit SystemUnitDirectory(std::string path) : path_(std::move(path)) {}
+  const std::string& path() const { return path_; }
+  bool has(const std::string& name);
+
+ private:
+  static constexpr unsigned kLookupsBeforeListing = 16;
+  std::string path_;
+  unsigned lookups_ = 0;
+  bool listed_ = false;
+  std::unordered_set<std::string> names_;
+};
+
 // A generated unit or link takes precedence over systemd's own unit directory
 // (a generator's output comes first), so one named like a unit there would
 // replace it: refuses `source` when its unit (or, for an instance, its
 // template) or one of its aliases is in `systemd_unit_dir`. Errors are
 // "PATH: message" for the file name and "PATH:LINE: message" for an alias.
+bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
+                               SystemUnitDirectory* systemd_unit_dir, std::string* err);
 bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
                                const std::string& systemd_unit_dir, std::string* err);
 

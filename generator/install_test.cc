@@ -499,6 +499,24 @@ TEST_F(UnitNamesAreFreeTest, ASystemUnitIsNotReplaced) {
                 "/dbus.service; choose another alias");
 }
 
+// After the first lookups the directory is read once; the answers stay the
+// same, also for a directory that does not exist.
+TEST_F(UnitNamesAreFreeTest, ManyLookupsGiveTheSameAnswers) {
+  SystemUnitDirectory directory(unit_dir_);
+  SystemUnitDirectory missing(unit_dir_ + "/missing");
+  for (int round = 0; round < 40; ++round) {
+    EXPECT_TRUE(directory.has("dbus.service")) << round;
+    EXPECT_TRUE(directory.has("getty@.service")) << round;
+    EXPECT_FALSE(directory.has("web" + std::to_string(round) + ".service")) << round;
+    EXPECT_FALSE(missing.has("dbus.service")) << round;
+  }
+  SdmeSource source = source_named("getty@tty9.sdme");
+  std::string err;
+  EXPECT_FALSE(check_unit_names_are_free(source, parse(source, "[Container]\n"), &directory, &err));
+  EXPECT_EQ(err, "/etc/sdme/getty@tty9.sdme: getty@tty9.service would replace the system's unit " +
+                     unit_dir_ + "/getty@.service; rename the file");
+}
+
 // --- finish_install_links --------------------------------------------------------------
 
 // A link as plan_install_links() makes it: one without a '/' is an alias.

@@ -90,19 +90,26 @@ int main(int argc, char** argv) {
   presets.load(sdme::preset_search_path(), &preset_warnings);
   for (const std::string& warning : preset_warnings) sdme::log_warning(warning);
 
-  // Translate everything in memory first, so output is all-or-nothing per file.
-  sdme::GeneratorOutput output;
-  sdme::generate(sources, presets, sdme::generator_config_from_environment(), &output);
-  errors.insert(errors.end(), output.errors.begin(), output.errors.end());
-
+  // Each file is translated whole before anything of it is written or
+  // printed, so output is all-or-nothing per file; it is handed on at once,
+  // so memory does not grow with the number of files.
+  const sdme::GeneratorConfig config = sdme::generator_config_from_environment();
   if (arguments.dry_run) {
-    std::fputs(sdme::format_dry_run(output).c_str(), stdout);
+    sdme::DryRunPrinter printer(stdout);
+    sdme::generate(sources, presets, config, &printer, &errors);
     for (const std::string& error : errors) sdme::log_error(error);
     return errors.empty() ? 0 : 1;
   }
 
   // Bad input never costs the boot: only an unusable output directory fails.
-  bool usable = sdme::write_generator_output(arguments.output_dir, output, &errors);
+  // Every file is still read then, so that its errors are reported too.
+  sdme::OutputDirectoryWriter writer;
+  std::string unusable;
+  bool usable = writer.open(arguments.output_dir, &unusable);
+  sdme::generate(sources, presets, config, &writer, &errors);
+  std::vector<std::string> write_errors = writer.finish();
+  if (!usable) write_errors.push_back(unusable);
+  errors.insert(errors.end(), write_errors.begin(), write_errors.end());
   for (const std::string& error : errors) sdme::log_error(error);
   return usable ? 0 : 1;
 }

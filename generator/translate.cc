@@ -121,6 +121,8 @@ class UnitWriter {
     text_ += "]\n";
   }
   void line(std::string_view key, std::string_view value, const UnitEntry* origin = nullptr);
+  // Constant KEY=VALUE lines of our own, which need none of line()'s checks.
+  void verbatim(std::string_view lines) { text_ += lines; }
   void entries(const UnitSection* section) {
     if (!section) return;
     for (const UnitEntry& entry : section->entries) line(entry.key, entry.value, &entry);
@@ -139,16 +141,19 @@ class UnitWriter {
 
 void UnitWriter::line(std::string_view key, std::string_view value, const UnitEntry* origin) {
   if (!error_.empty()) return;
-  const std::string where = origin ? origin->location() + ": " + origin->key + "=: " : "";
+  // Built only for an error: it costs more than the line itself.
+  auto where = [origin] {
+    return origin ? origin->location() + ": " + origin->key + "=: " : std::string();
+  };
   const size_t length = key.size() + 1 + value.size();
   if (length > kMaxUnitLineLength) {
-    error_ = where + "the generated " + std::string(key) + "= line would be " +
+    error_ = where() + "the generated " + std::string(key) + "= line would be " +
              std::to_string(length) + " bytes (values are quoted, '$' doubled), and systemd " +
              "reads at most " + std::to_string(kMaxUnitLineLength) + "; shorten the value";
     return;
   }
   if (ends_in_line_continuation(value)) {
-    error_ = where + "the generated " + std::string(key) +
+    error_ = where() + "the generated " + std::string(key) +
              "= line would end in a backslash and join the next line; remove the backslash";
     return;
   }
@@ -252,11 +257,7 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   out.entries(unit.find_section("Unit"));
 
   out.section("Service");
-  for (std::string_view setting : split(kServiceDefaults, '\n')) {
-    if (setting.empty()) continue;
-    size_t equals = setting.find('=');
-    out.line(setting.substr(0, equals), setting.substr(equals + 1));
-  }
+  out.verbatim(kServiceDefaults);
   // The helpers find the state directory the same way the generator did.
   if (input.state_dir != kDefaultStateDir)
     out.line("Environment", quote_unit_path("SDME_STATE_DIR=" + state_dir));

@@ -6,8 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "common/name.h"
 #include "common/path_text.h"
@@ -34,6 +37,31 @@ std::vector<std::string> list_directory(const std::string& path, std::string_vie
   return names;
 }
 
+// A search directory, read once: its .sdme names (sorted) with the type
+// readdir() gave, and the names of its NAME.sdme.d entries, so that a name
+// without drop-ins costs no failed opendir() per directory.
+struct DirectoryListing {
+  std::vector<std::pair<std::string, unsigned char>> sources;
+  std::set<std::string> dropin_directories;
+};
+
+DirectoryListing list_search_directory(const std::string& path) {
+  DirectoryListing listing;
+  DIR* dir = ::opendir(path.c_str());
+  if (!dir) return listing;
+  constexpr std::string_view kDropinSuffix = ".sdme.d";
+  while (struct dirent* entry = ::readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (name.size() > kSuffix.size() && name.ends_with(kSuffix) && name[0] != '.')
+      listing.sources.emplace_back(name, entry->d_type);
+    else if (name.ends_with(kDropinSuffix))
+      listing.dropin_directories.emplace(name);
+  }
+  ::closedir(dir);
+  std::sort(listing.sources.begin(), listing.sources.end());
+  return listing;
+}
+
 std::string read_link(const std::string& path) {
   char buffer[4096];
   ssize_t length = ::readlink(path.c_str(), buffer, sizeof buffer - 1);
@@ -53,12 +81,17 @@ bool is_mask(const std::string& path) {
 
 // Drop-ins for `names` (e.g. "web@db.sdme", then "web@.sdme"): every
 // DIR/NAME.d/*.conf; the first directory to have a file name wins, a mask
-// removes it, and the survivors apply in file-name order.
+// removes it, and the survivors apply in file-name order. `listings`, if
+// given, are the directories' listings (same order): a NAME.d they do not
+// have is not looked for.
 std::vector<std::string> find_dropins(const std::vector<std::string>& names,
-                                      const std::vector<std::string>& directories) {
+                                      const std::vector<std::string>& directories,
+                                      const std::vector<DirectoryListing>* listings = nullptr) {
   std::map<std::string, std::string> by_name;  // file name -> path ("" when masked)
-  for (const std::string& directory : directories) {
+  for (size_t index = 0; index < directories.size(); ++index) {
+    const std::string& directory = directories[index];
     for (const std::string& name : names) {
+      if (listings && !(*listings)[index].dropin_directories.count(name + ".d")) continue;
       std::string dropin_dir = directory + "/" + name + ".d";
       for (const std::string& file : list_directory(dropin_dir, ".conf")) {
         if (by_name.count(file)) continue;
@@ -153,7 +186,20 @@ enum class Inspection { kSource, kMasked, kError };
 // Shared by the search-path scan and --dry-run FILE, so both see a file the
 // same way.
 Inspection inspect_source(const std::string& path, bool is_vendor, SdmeSource* source,
-                          std::string* err) {
+                          std::string* err, unsigned char type = DT_UNKNOWN) {
+  // What readdir() says is a plain file needs one lstat(), not three: it is
+  // no link (so no instance link), and its size says whether it masks.
+  struct stat plain;
+  if (type == DT_REG && ::lstat(path.c_str(), &plain) == 0 && S_ISREG(plain.st_mode)) {
+    if (plain.st_size == 0) return Inspection::kMasked;
+    if (!classify_source_name(base_name(path), source, err)) {
+      *err = cescape(path) + ": " + *err;
+      return Inspection::kError;
+    }
+    source->path = path;
+    source->is_vendor = is_vendor;
+    return Inspection::kSource;
+  }
   if (is_mask(path)) return Inspection::kMasked;
   if (!classify_source_name(base_name(path), source, err)) {
     *err = cescape(path) + ": " + *err;
@@ -184,13 +230,22 @@ void find_sources(const std::vector<SearchDirectory>& directories, std::vector<S
                   std::vector<std::string>* errors) {
   std::set<std::string> seen;  // names found (or masked) in a higher directory
   std::vector<SdmeSource> found;
-  for (const SearchDirectory& directory : directories) {
-    for (const std::string& file_name : list_directory(directory.path, kSuffix)) {
+  std::vector<DirectoryListing> listings;
+  for (const SearchDirectory& directory : directories)
+    listings.push_back(list_search_directory(directory.path));
+  // Sized once: growing by doubling leaves the abandoned copies in the
+  // heap, which with thousands of files is most of the peak memory.
+  size_t listed = 0;
+  for (const DirectoryListing& listing : listings) listed += listing.sources.size();
+  found.reserve(listed);
+  for (size_t index = 0; index < directories.size(); ++index) {
+    const SearchDirectory& directory = directories[index];
+    for (const auto& [file_name, type] : listings[index].sources) {
       if (!seen.insert(file_name).second) continue;
       SdmeSource source;
       std::string err;
-      switch (
-          inspect_source(directory.path + "/" + file_name, directory.is_vendor, &source, &err)) {
+      switch (inspect_source(directory.path + "/" + file_name, directory.is_vendor, &source, &err,
+                             type)) {
         case Inspection::kSource:
           found.push_back(std::move(source));
           break;
@@ -205,11 +260,18 @@ void find_sources(const std::vector<SearchDirectory>& directories, std::vector<S
   std::sort(found.begin(), found.end(),
             [](const SdmeSource& a, const SdmeSource& b) { return a.file_name < b.file_name; });
   std::vector<std::string> search_dirs = directory_paths(directories);
-  for (SdmeSource& source : found) {
-    if (source.kind != SourceKind::kInstanceLink)
-      source.dropin_paths = find_dropins(dropin_names(source), search_dirs);
-    sources->push_back(std::move(source));
-  }
+  // Most installs have no drop-ins at all; then there is nothing to look for.
+  const bool any_dropins = std::any_of(listings.begin(), listings.end(), [](const auto& listing) {
+    return !listing.dropin_directories.empty();
+  });
+  for (SdmeSource& source : found)
+    if (any_dropins && source.kind != SourceKind::kInstanceLink)
+      source.dropin_paths = find_dropins(dropin_names(source), search_dirs, &listings);
+  if (sources->empty())
+    *sources = std::move(found);
+  else
+    sources->insert(sources->end(), std::make_move_iterator(found.begin()),
+                    std::make_move_iterator(found.end()));
 }
 
 bool find_source(const std::string& path, const std::vector<SearchDirectory>& directories,

@@ -176,6 +176,20 @@ TEST_F(SearchPathTest, DropInsFromEveryDirectoryInFileNameOrder) {
                      usr_ + "/web.sdme.d/30-usr.conf"}));
 }
 
+// Drop-in directories are found from each directory's one listing; one
+// that is a symbolic link to a directory counts as it did for opendir().
+TEST_F(SearchPathTest, DropInDirectoriesFromTheListingLinkedOrNot) {
+  write(usr_ + "/web.sdme");
+  write(root_ + "/elsewhere/10-linked.conf");
+  link(root_ + "/elsewhere", etc_ + "/web.sdme.d");
+  write(run_ + "/web.sdme.d/20-run.conf");
+  write(run_ + "/other.sdme.d/30-other.conf");
+  std::vector<SdmeSource> sources = find_without_errors();
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0].dropin_paths,
+            (Strings{etc_ + "/web.sdme.d/10-linked.conf", run_ + "/web.sdme.d/20-run.conf"}));
+}
+
 TEST_F(SearchPathTest, DropInsAreMaskedByTheSameNameHigherUp) {
   write(usr_ + "/web.sdme");
   write(usr_ + "/web.sdme.d/10-a.conf");

@@ -268,10 +268,19 @@ std::string quote_exec_argument(std::string_view argument) {
 }
 
 std::string quote_exec_command(const std::vector<std::string>& arguments) {
+  // Sized for the common case, where no argument needs quotes; a plain
+  // argument is appended as it is, without a string of its own.
+  size_t size = 0;
+  for (const std::string& argument : arguments) size += argument.size() + 1;
   std::string command;
+  command.reserve(size);
   for (size_t i = 0; i < arguments.size(); ++i) {
     if (i > 0) command.push_back(' ');
-    command.append(quote_exec_argument(arguments[i]));
+    const std::string& argument = arguments[i];
+    if (!argument.empty() && std::all_of(argument.begin(), argument.end(), is_plain_argument_char))
+      command.append(argument);
+    else
+      command.append(quote_exec_argument(argument));
   }
   return command;
 }
