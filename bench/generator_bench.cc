@@ -68,7 +68,7 @@ class InputTree {
 
 void BM_ParseTypicalFile(benchmark::State& state) {
   for (auto _ : state) {
-    sdme::UnitFile unit;
+    sdme::file::UnitFile unit;
     std::string err;
     benchmark::DoNotOptimize(unit.parse("/etc/sdme/web.sdme", kTypicalFile, &err));
   }
@@ -76,14 +76,14 @@ void BM_ParseTypicalFile(benchmark::State& state) {
 BENCHMARK(BM_ParseTypicalFile);
 
 void BM_ParseAndTranslateTypicalFile(benchmark::State& state) {
-  sdme::TranslationInput input{"web.service", "web", "/etc/sdme/web.sdme", {},
+  sdme::generator::TranslationInput input{"web.service", "web", "/etc/sdme/web.sdme", {},
                                "/var/lib/sdme", "/usr/libexec/sdme", "/usr/bin/systemd-nspawn"};
   std::string text;
   for (auto _ : state) {
-    sdme::UnitFile unit;
+    sdme::file::UnitFile unit;
     std::string err;
     unit.parse(input.source_path, kTypicalFile, &err);
-    benchmark::DoNotOptimize(sdme::translate_unit(input, unit, &text, &err));
+    benchmark::DoNotOptimize(sdme::generator::translate_unit(input, unit, &text, &err));
   }
 }
 BENCHMARK(BM_ParseAndTranslateTypicalFile);
@@ -105,7 +105,7 @@ BENCHMARK(BM_ReadInputsOnly)->Arg(1)->Arg(10)->Arg(100);
 void BM_WholeGeneratorRun(benchmark::State& state) {
   InputTree tree(static_cast<int>(state.range(0)));
   ::setenv("SDME_ROOT", tree.root().c_str(), 1);
-  sdme::GeneratorConfig config = sdme::generator_config_from_environment();
+  sdme::generator::GeneratorConfig config = sdme::generator::generator_config_from_environment();
   std::string output_dir = tree.root() + "/out";
   for (auto _ : state) {
     state.PauseTiming();
@@ -113,14 +113,14 @@ void BM_WholeGeneratorRun(benchmark::State& state) {
     fs::create_directories(output_dir);
     state.ResumeTiming();
     std::vector<std::string> errors;
-    std::vector<sdme::SdmeSource> sources;
-    sdme::find_sources(sdme::unit_search_path(), &sources, &errors);
-    sdme::PresetPolicy presets;
+    std::vector<sdme::file::SdmeSource> sources;
+    sdme::file::find_sources(sdme::unit_search_path(), &sources, &errors);
+    sdme::generator::PresetPolicy presets;
     presets.load(sdme::preset_search_path(), &errors);
-    sdme::OutputDirectoryWriter writer;
+    sdme::generator::OutputDirectoryWriter writer;
     std::string err;
     benchmark::DoNotOptimize(writer.open(output_dir, &err));
-    sdme::generate(sources, presets, config, &writer, &errors);
+    sdme::generator::generate(sources, presets, config, &writer, &errors);
     benchmark::DoNotOptimize(writer.finish());
   }
   ::unsetenv("SDME_ROOT");
@@ -143,7 +143,7 @@ std::string fill_to_limit(const std::string& header, const std::function<std::st
   std::string text = header;
   for (size_t i = 0;; ++i) {
     std::string next = line(i);
-    if (text.size() + next.size() > sdme::kMaxUnitFileSize) return text;
+    if (text.size() + next.size() > sdme::file::kMaxUnitFileSize) return text;
     text += next;
   }
 }
@@ -203,26 +203,26 @@ const std::vector<std::pair<std::string, std::string>>& hostile_inputs() {
        fill_to_limit("[Service]\n",
                      [](size_t i) { return "Environment=A" + number(i) + "=1\n"; })},
       {"sections", fill_to_limit("", [](size_t i) { return "[X-s" + number(i) + "]\nK=v\n"; })},
-      {"unknown-key", "[Container]\n" + std::string(sdme::kMaxUnitFileSize - 20, 'B') + "=1\n"},
+      {"unknown-key", "[Container]\n" + std::string(sdme::file::kMaxUnitFileSize - 20, 'B') + "=1\n"},
   };
   return kInputs;
 }
 
 void BM_HostileInput(benchmark::State& state, const std::string& text) {
-  sdme::SdmeSource source;
+  sdme::file::SdmeSource source;
   std::string err;
-  sdme::classify_source_name("web.sdme", &source, &err);
+  sdme::file::classify_source_name("web.sdme", &source, &err);
   source.path = "/etc/sdme/web.sdme";
-  sdme::TranslationInput input{"web.service", "web", source.path, {},
+  sdme::generator::TranslationInput input{"web.service", "web", source.path, {},
                                "/var/lib/sdme", "/usr/libexec/sdme", "/usr/bin/systemd-nspawn"};
   std::string unit_text;
   for (auto _ : state) {
     auto start = std::chrono::steady_clock::now();
-    sdme::UnitFile unit;
-    sdme::InstallSection install;
+    sdme::file::UnitFile unit;
+    sdme::generator::InstallSection install;
     if (unit.parse(source.path, text, &err)) {
-      benchmark::DoNotOptimize(sdme::translate_unit(input, unit, &unit_text, &err));
-      benchmark::DoNotOptimize(sdme::read_install_section(source, unit, &install, &err));
+      benchmark::DoNotOptimize(sdme::generator::translate_unit(input, unit, &unit_text, &err));
+      benchmark::DoNotOptimize(sdme::generator::read_install_section(source, unit, &install, &err));
     }
     if (std::chrono::steady_clock::now() - start > kHostileInputBound) {
       state.SkipWithError("one file took longer than the bound: quadratic work?");

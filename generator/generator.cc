@@ -14,7 +14,7 @@
 #include "sdme_file/unit_file.h"
 #include "generator/unit_mask.h"
 
-namespace sdme {
+namespace sdme::generator {
 namespace {
 
 // The name of the generated drop-in for sdme-import@ROOTFS.service.
@@ -22,19 +22,19 @@ constexpr const char* kImportDropinName = "50-sdme-import.conf";
 
 // Translates one source with its own unit file; on success hands on the
 // unit, plans its links, and returns its [Install] for instance links to use.
-bool generate_one(const SdmeSource& source, const PresetPolicy& presets,
+bool generate_one(const file::SdmeSource& source, const PresetPolicy& presets,
                   const GeneratorConfig& config, SystemUnitDirectory* system_units,
                   GeneratorSink* sink,
                   std::vector<InstallLink>* links, std::vector<std::string>* errors,
-                  InstallSection* install, RootfsImports* imports) {
-  UnitFile unit;
+                  InstallSection* install, file::RootfsImports* imports) {
+  file::UnitFile unit;
   std::string err;
   TranslationInput input{source.unit_name,    source.container_name, source.path,
                          source.dropin_paths, config.state_dir,      config.helper_dir,
                          config.nspawn_path};
   GeneratedUnit generated{source.unit_name, {}};
-  RootfsUse use;
-  if (!load_sdme_file(source, &unit, &err) ||
+  file::RootfsUse use;
+  if (!file::load_sdme_file(source, &unit, &err) ||
       !translate_unit(input, unit, &generated.text, &use, &err) ||
       !read_install_section(source, unit, install, &err) ||
       !check_unit_names_are_free(source, unit, system_units, &err) ||
@@ -59,7 +59,7 @@ std::string search_path_text(const std::vector<SearchDirectory>& directories) {
 // when it runs, so a URL's credentials are never in a unit, which anyone
 // may read. It also points the static unit at a state directory and search
 // path other than the defaults it names.
-bool import_dropin(const std::string& rootfs, const SharedRootfs& shared,
+bool import_dropin(const std::string& rootfs, const file::SharedRootfs& shared,
                    const GeneratorConfig& config, std::string* text, std::string* err) {
   // Files given to --dry-run may be relative, and sdme-import runs in /.
   // Absolute ones stay as written: sdme-import finds them along the same
@@ -112,7 +112,7 @@ bool import_dropin(const std::string& rootfs, const SharedRootfs& shared,
   return true;
 }
 
-void add_import_dropins(const RootfsImports& imports, const GeneratorConfig& config,
+void add_import_dropins(const file::RootfsImports& imports, const GeneratorConfig& config,
                         GeneratorSink* sink, std::vector<std::string>* errors) {
   for (const auto& [name, shared] : imports.rootfs()) {
     if (!shared.imports) continue;
@@ -152,7 +152,7 @@ GeneratorConfig generator_config_from_environment() {
           systemd_unit_dir(), unit_search_path(), systemd_mask_dirs()};
 }
 
-void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& presets,
+void generate(const std::vector<file::SdmeSource>& sources, const PresetPolicy& presets,
               const GeneratorConfig& config, GeneratorSink* sink,
               std::vector<std::string>* errors) {
   // What outlives a file: its links (conflicts are settled across files
@@ -164,22 +164,22 @@ void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& preset
   std::vector<std::string> unit_names;
   links.reserve(sources.size() + 1);  // most files have one link
   unit_names.reserve(sources.size());
-  RootfsImports imports;
+  file::RootfsImports imports;
   SystemUnitDirectory system_units(config.systemd_unit_dir);
-  for (const SdmeSource& source : sources) {
-    if (source.kind == SourceKind::kInstanceLink) continue;
+  for (const file::SdmeSource& source : sources) {
+    if (source.kind == file::SourceKind::kInstanceLink) continue;
     InstallSection install;
     if (!generate_one(source, presets, config, &system_units, sink, &links, errors, &install,
                       &imports))
       continue;
     unit_names.push_back(source.unit_name);
-    if (source.kind == SourceKind::kTemplate) template_installs[source.unit_name] = install;
+    if (source.kind == file::SourceKind::kTemplate) template_installs[source.unit_name] = install;
   }
   add_import_dropins(imports, config, sink, errors);
   // Instance links enable an instance of a template, so they come after
   // every template has been read.
-  for (const SdmeSource& source : sources) {
-    if (source.kind != SourceKind::kInstanceLink) continue;
+  for (const file::SdmeSource& source : sources) {
+    if (source.kind != file::SourceKind::kInstanceLink) continue;
     auto found = template_installs.find(source.template_unit);
     if (found == template_installs.end()) {
       errors->push_back(cescape(source.path) + ": enables an instance of " + source.template_unit +
@@ -195,7 +195,7 @@ void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& preset
   for (InstallLink& link : links) sink->add_link(std::move(link));
 }
 
-void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& presets,
+void generate(const std::vector<file::SdmeSource>& sources, const PresetPolicy& presets,
               const GeneratorConfig& config, GeneratorOutput* output) {
   CollectingSink sink(output);
   generate(sources, presets, config, &sink, &output->errors);
@@ -302,4 +302,4 @@ std::string format_dry_run(const GeneratorOutput& output) {
   return text;
 }
 
-}  // namespace sdme
+}  // namespace sdme::generator

@@ -14,7 +14,7 @@
 #include "generator/preset.h"
 #include "sdme_file/search_path.h"
 
-namespace sdme {
+namespace sdme::generator {
 
 struct GeneratorConfig {
   std::string state_dir;
@@ -63,12 +63,12 @@ class GeneratorSink {
 GeneratorConfig generator_config_from_environment();
 
 // Translates `sources` into `sink`; per-file errors go to *errors.
-void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& presets,
+void generate(const std::vector<file::SdmeSource>& sources, const PresetPolicy& presets,
               const GeneratorConfig& config, GeneratorSink* sink,
               std::vector<std::string>* errors);
 
 // The same, keeping everything in *output (for tests and tools).
-void generate(const std::vector<SdmeSource>& sources, const PresetPolicy& presets,
+void generate(const std::vector<file::SdmeSource>& sources, const PresetPolicy& presets,
               const GeneratorConfig& config, GeneratorOutput* output);
 
 // Writes into an output directory as generate() goes, as
@@ -124,4 +124,4 @@ bool write_generator_output(const std::string& directory, const GeneratorOutput&
 // link as "---LINK -> TARGET---".
 std::string format_dry_run(const GeneratorOutput& output);
 
-}  // namespace sdme
+}  // namespace sdme::generator

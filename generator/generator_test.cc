@@ -27,7 +27,7 @@
 #include "generator/translate.h"
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::generator {
 namespace {
 
 // Links as (link, target) pairs, so gtest can compare and print them.
@@ -116,9 +116,9 @@ class GeneratorTest : public ::testing::Test {
   }
 
   GeneratorOutput run(const PresetPolicy& presets = PresetPolicy()) const {
-    std::vector<SdmeSource> sources;
+    std::vector<file::SdmeSource> sources;
     std::vector<std::string> errors;
-    find_sources(directories_, &sources, &errors);
+    file::find_sources(directories_, &sources, &errors);
     EXPECT_EQ(errors, Strings{});
     GeneratorOutput output;
     generate(sources, presets, config_, &output);
@@ -132,8 +132,8 @@ class GeneratorTest : public ::testing::Test {
   }
 
   // The text translate_unit() gives for `path` (and its drop-ins) alone.
-  std::string translated(const SdmeSource& source) const {
-    UnitFile unit;
+  std::string translated(const file::SdmeSource& source) const {
+    file::UnitFile unit;
     std::string err;
     EXPECT_TRUE(unit.parse(source.path, contents(source.path), &err)) << err;
     for (const std::string& dropin : source.dropin_paths)
@@ -165,9 +165,9 @@ TEST_F(GeneratorTest, GeneratesEveryUnitWithItsLinks) {
              {"multi-user.target.wants/cache@main.service", "../cache@.service"},
              {"multi-user.target.wants/machines.target", "/lib/systemd/system/machines.target"}}));
 
-  std::vector<SdmeSource> sources;
+  std::vector<file::SdmeSource> sources;
   std::vector<std::string> errors;
-  find_sources(directories_, &sources, &errors);
+  file::find_sources(directories_, &sources, &errors);
   ASSERT_EQ(sources.size(), 3u);
   for (size_t i = 0; i < sources.size(); ++i)
     EXPECT_EQ(output.units[i].text, translated(sources[i])) << sources[i].unit_name;
@@ -238,9 +238,9 @@ TEST_F(GeneratorTest, EachKindOfFailureIsOneLine) {
 }
 
 TEST_F(GeneratorTest, UnreadableFileNamesItsPathOnce) {
-  SdmeSource source;
+  file::SdmeSource source;
   std::string err;
-  ASSERT_TRUE(classify_source_name("gone.sdme", &source, &err)) << err;
+  ASSERT_TRUE(file::classify_source_name("gone.sdme", &source, &err)) << err;
   source.path = etc_ + "/gone.sdme";
   GeneratorOutput output;
   generate({source}, PresetPolicy(), config_, &output);
@@ -448,7 +448,7 @@ TEST_F(GeneratorTest, ImportDropInNamesTheFilesNotTheSource) {
   // sdme-import, given what the drop-in says, finds the source again.
   ImportRequest request;
   std::string err;
-  ASSERT_TRUE(read_import_request("debian", {etc_ + "/web.sdme"}, directories_, &request, &err))
+  ASSERT_TRUE(file::read_import_request("debian", {etc_ + "/web.sdme"}, directories_, &request, &err))
       << err;
   EXPECT_EQ(request.source, "https://u:p@example.org/d.tar");
   EXPECT_EQ(request.origin, etc_ + "/web.sdme:3");
@@ -500,7 +500,7 @@ TEST_F(GeneratorTest, LaterConflictingImportIsRefused) {
       << output.dropins[0].text;
   ImportRequest request;
   std::string err;
-  ASSERT_TRUE(read_import_request("debian", {etc_ + "/a.sdme", etc_ + "/e.sdme"}, directories_,
+  ASSERT_TRUE(file::read_import_request("debian", {etc_ + "/a.sdme", etc_ + "/e.sdme"}, directories_,
                                   &request, &err))
       << err;
   EXPECT_EQ(request.source, "/srv/d.tar");
@@ -524,9 +524,9 @@ TEST_F(GeneratorTest, AnyBootingContainerOfTheRootfsCounts) {
       << output.dropins[1].text;
   ImportRequest alpine, debian;
   std::string err;
-  ASSERT_TRUE(read_import_request("alpine", {etc_ + "/b.sdme"}, directories_, &alpine, &err));
+  ASSERT_TRUE(file::read_import_request("alpine", {etc_ + "/b.sdme"}, directories_, &alpine, &err));
   EXPECT_FALSE(alpine.boot);
-  ASSERT_TRUE(read_import_request("debian", {etc_ + "/a.sdme", etc_ + "/z.sdme"}, directories_,
+  ASSERT_TRUE(file::read_import_request("debian", {etc_ + "/a.sdme", etc_ + "/z.sdme"}, directories_,
                                   &debian, &err));
   EXPECT_TRUE(debian.boot);
 }
@@ -561,9 +561,9 @@ TEST_F(GeneratorTest, DefaultPathsAreNotRepeatedInTheImportDropIn) {
   write(etc_ + "/web.sdme", "[Container]\nRootfs=debian\nImport=/srv/d.tar\n");
   config_.search_path.clear();
   for (const std::string& path : split(kDefaultUnitPath, ':')) config_.search_path.push_back({path});
-  std::vector<SdmeSource> sources;
+  std::vector<file::SdmeSource> sources;
   std::vector<std::string> errors;
-  find_sources(directories_, &sources, &errors);
+  file::find_sources(directories_, &sources, &errors);
   GeneratorOutput output;
   generate(sources, PresetPolicy(), config_, &output);
   ASSERT_EQ(output.dropins.size(), 1u);
@@ -638,9 +638,9 @@ TEST_F(GeneratorTest, FifosAndDevicesDoNotBlockTheRun) {
   ASSERT_EQ(::mkfifo((root_ + "/fifo").c_str(), 0644), 0);
   ASSERT_EQ(::symlink((root_ + "/fifo").c_str(), (preset_dir + "/50-fifo.preset").c_str()), 0);
 
-  std::vector<SdmeSource> sources;
+  std::vector<file::SdmeSource> sources;
   std::vector<std::string> errors;
-  find_sources(directories_, &sources, &errors);
+  file::find_sources(directories_, &sources, &errors);
   EXPECT_EQ(errors,
             (Strings{etc_ + "/c.sdme: not a regular file (or a dangling symlink); point it at a "
                             ".sdme file or remove it",
@@ -712,9 +712,9 @@ TEST_F(GeneratorTest, StreamingGivesWhatTheCollectedRunGives) {
   std::vector<std::string> collected_errors = collected.errors;
   ASSERT_TRUE(write_generator_output(output_, collected, &collected_errors));
 
-  std::vector<SdmeSource> sources;
+  std::vector<file::SdmeSource> sources;
   std::vector<std::string> errors;
-  find_sources(directories_, &sources, &errors);
+  file::find_sources(directories_, &sources, &errors);
   OutputDirectoryWriter writer;
   std::string err;
   ASSERT_TRUE(writer.open(streamed, &err)) << err;
@@ -785,4 +785,4 @@ TEST_F(GeneratorTest, ConfigComesFromTheEnvironment) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::generator

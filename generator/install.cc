@@ -15,7 +15,7 @@
 #include "generator/translate.h"
 #include "sdme_file/words.h"
 
-namespace sdme {
+namespace sdme::generator {
 namespace {
 
 constexpr const char* kInstallKeys[] = {"WantedBy", "RequiredBy", "Alias", "DefaultInstance",
@@ -34,14 +34,14 @@ bool is_unit_name(std::string_view name) {
 
 // Reads every unit name of `key`. `requirement`, if given, is an extra rule
 // each name must meet, described by `requirement_text` in the error.
-bool read_unit_names(const UnitFile& unit, std::string_view key, std::vector<std::string>* names,
+bool read_unit_names(const file::UnitFile& unit, std::string_view key, std::vector<std::string>* names,
                      std::string* err, bool (*requirement)(std::string_view) = nullptr,
                      std::string_view requirement_text = {}) {
   std::unordered_set<std::string> seen(names->begin(), names->end());
-  for (const UnitEntry* entry : unit.lookup_list("Install", key)) {
+  for (const file::UnitEntry* entry : unit.lookup_list("Install", key)) {
     std::vector<std::string> words;
     std::string message;
-    if (!split_words(entry->value, &words, &message)) {
+    if (!file::split_words(entry->value, &words, &message)) {
       *err = entry->location() + ": " + std::string(key) + "=: " + message;
       return false;
     }
@@ -72,7 +72,7 @@ std::string unknown_install_key_message(std::string_view key) {
 
 // `why` says what enabled this unit beyond [Install] itself, for messages:
 // " with DefaultInstance=a", or empty.
-void add_links(const SdmeSource& source, const std::string& unit_name, const std::string& unit_file,
+void add_links(const file::SdmeSource& source, const std::string& unit_name, const std::string& unit_file,
                const InstallSection& install, std::vector<InstallLink>* links,
                const std::string& why = {}) {
   for (const std::string& target : install.wanted_by)
@@ -102,17 +102,17 @@ std::string instance_unit(const std::string& template_unit, const std::string& i
 
 }  // namespace
 
-bool assigns_install_target(const UnitFile& unit) {
+bool assigns_install_target(const file::UnitFile& unit) {
   return !unit.lookup_all("Install", "WantedBy").empty() ||
          !unit.lookup_all("Install", "RequiredBy").empty();
 }
 
-bool read_install_section(const SdmeSource& source, const UnitFile& unit, InstallSection* install,
+bool read_install_section(const file::SdmeSource& source, const file::UnitFile& unit, InstallSection* install,
                           std::string* err) {
-  const UnitSection* section = unit.find_section("Install");
+  const file::UnitSection* section = unit.find_section("Install");
   if (!section) return true;
   install->present = true;
-  for (const UnitEntry& entry : section->entries) {
+  for (const file::UnitEntry& entry : section->entries) {
     if (std::find(std::begin(kInstallKeys), std::end(kInstallKeys), entry.key) ==
         std::end(kInstallKeys)) {
       *err = entry.location() + ": " + unknown_install_key_message(entry.key);
@@ -129,14 +129,14 @@ bool read_install_section(const SdmeSource& source, const UnitFile& unit, Instal
       !read_unit_names(unit, "RequiredBy", &install->required_by, err) ||
       !read_unit_names(unit, "Alias", &install->aliases, err))
     return false;
-  for (const UnitEntry* entry : unit.lookup_list("Install", "Alias")) {
+  for (const file::UnitEntry* entry : unit.lookup_list("Install", "Alias")) {
     std::vector<std::string> aliases;
     std::string ignored;
-    split_words(entry->value, &aliases, &ignored);  // already checked above
+    file::split_words(entry->value, &aliases, &ignored);  // already checked above
     for (const std::string& alias : aliases) {
-      if (source.kind != SourceKind::kService) {
+      if (source.kind != file::SourceKind::kService) {
         *err = entry->location() + ": Alias=" + alias +
-               (source.kind == SourceKind::kTemplate
+               (source.kind == file::SourceKind::kTemplate
                     ? ": a template (NAME@.sdme) cannot have aliases; remove Alias="
                     : ": an instance (NAME@INSTANCE.sdme) cannot have aliases; remove Alias=");
         return false;
@@ -157,8 +157,8 @@ bool read_install_section(const SdmeSource& source, const UnitFile& unit, Instal
   }
   if (!assigns_install_target(unit)) install->wanted_by.push_back(kDefaultInstallTarget);
 
-  if (const UnitEntry* entry = unit.lookup("Install", "DefaultInstance")) {
-    if (source.kind != SourceKind::kTemplate) {
+  if (const file::UnitEntry* entry = unit.lookup("Install", "DefaultInstance")) {
+    if (source.kind != file::SourceKind::kTemplate) {
       *err = entry->location() + ": DefaultInstance= only applies to templates (NAME@.sdme)";
       return false;
     }
@@ -192,13 +192,13 @@ bool SystemUnitDirectory::has(const std::string& name) {
   return ::lstat(path.c_str(), &status) == 0;
 }
 
-bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
+bool check_unit_names_are_free(const file::SdmeSource& source, const file::UnitFile& unit,
                                const std::string& systemd_unit_dir, std::string* err) {
   SystemUnitDirectory directory(systemd_unit_dir);
   return check_unit_names_are_free(source, unit, &directory, err);
 }
 
-bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
+bool check_unit_names_are_free(const file::SdmeSource& source, const file::UnitFile& unit,
                                SystemUnitDirectory* systemd_unit_dir, std::string* err) {
   if (std::string system_unit = system_unit_replaced_by(systemd_unit_dir, source.unit_name);
       !system_unit.empty()) {
@@ -206,10 +206,10 @@ bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
            cescape(system_unit) + "; rename the file";
     return false;
   }
-  for (const UnitEntry* entry : unit.lookup_list("Install", "Alias")) {
+  for (const file::UnitEntry* entry : unit.lookup_list("Install", "Alias")) {
     std::vector<std::string> aliases;
     std::string ignored;
-    split_words(entry->value, &aliases, &ignored);  // checked by read_install_section()
+    file::split_words(entry->value, &aliases, &ignored);  // checked by read_install_section()
     for (const std::string& alias : aliases) {
       std::string system_unit = system_unit_replaced_by(systemd_unit_dir, alias);
       if (system_unit.empty()) continue;
@@ -221,19 +221,19 @@ bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
   return true;
 }
 
-void plan_install_links(const SdmeSource& source, const InstallSection& install,
+void plan_install_links(const file::SdmeSource& source, const InstallSection& install,
                         const PresetPolicy& presets, std::vector<InstallLink>* links,
                         std::vector<std::string>* errors) {
-  if (!install.present && source.kind != SourceKind::kInstanceLink) return;
+  if (!install.present && source.kind != file::SourceKind::kInstanceLink) return;
   switch (source.kind) {
-    case SourceKind::kService:
-    case SourceKind::kInstance:
+    case file::SourceKind::kService:
+    case file::SourceKind::kInstance:
       if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable) return;
       add_links(source, source.unit_name, source.unit_name, install, links);
       for (const std::string& alias : install.aliases)
         links->push_back({alias, source.unit_name, source.path, "Alias=" + alias});
       return;
-    case SourceKind::kTemplate: {
+    case file::SourceKind::kTemplate: {
       std::vector<std::string> instances;
       if (source.is_vendor &&
           presets.action_for_template(source.unit_name, &instances) != PresetAction::kEnable)
@@ -259,7 +259,7 @@ void plan_install_links(const SdmeSource& source, const InstallSection& install,
       }
       return;
     }
-    case SourceKind::kInstanceLink: {
+    case file::SourceKind::kInstanceLink: {
       if (source.is_vendor && presets.action_for(source.unit_name) != PresetAction::kEnable) return;
       // The link itself asks for enablement: without a template [Install],
       // the default target applies.
@@ -331,4 +331,4 @@ void finish_install_links(const std::string& systemd_unit_dir, bool machines_tar
   links->resize(kept_count);
 }
 
-}  // namespace sdme
+}  // namespace sdme::generator

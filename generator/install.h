@@ -13,7 +13,7 @@
 #include "sdme_file/search_path.h"
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::generator {
 
 struct InstallSection {
   bool present = false;  // the file has an [Install] section
@@ -34,12 +34,12 @@ struct InstallLink {
 // Whether [Install] assigns WantedBy= or RequiredBy= at all (an empty
 // assignment counts: it says "no target"). Without either, the default
 // target applies.
-bool assigns_install_target(const UnitFile& unit);
+bool assigns_install_target(const file::UnitFile& unit);
 
 // Reads and validates [Install]. With a section that assigns no WantedBy=
 // and no RequiredBy= at all, the container is wanted by machines.target, as
 // systemd-nspawn@.service is. Errors are "PATH:LINE: message".
-bool read_install_section(const SdmeSource& source, const UnitFile& unit,
+bool read_install_section(const file::SdmeSource& source, const file::UnitFile& unit,
                           InstallSection* install, std::string* err);
 
 // systemd's unit directory, asked whether it has a name. The first few
@@ -65,16 +65,16 @@ class SystemUnitDirectory {
 // replace it: refuses `source` when its unit (or, for an instance, its
 // template) or one of its aliases is in `systemd_unit_dir`. Errors are
 // "PATH: message" for the file name and "PATH:LINE: message" for an alias.
-bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
+bool check_unit_names_are_free(const file::SdmeSource& source, const file::UnitFile& unit,
                                SystemUnitDirectory* systemd_unit_dir, std::string* err);
-bool check_unit_names_are_free(const SdmeSource& source, const UnitFile& unit,
+bool check_unit_names_are_free(const file::SdmeSource& source, const file::UnitFile& unit,
                                const std::string& systemd_unit_dir, std::string* err);
 
 // Decides whether `source` is enabled and appends its links. For an
 // instance link, `install` is its template's [Install].
 // Instance names a preset rule lists are checked like file names; a bad one
 // is reported in *errors and skipped.
-void plan_install_links(const SdmeSource& source, const InstallSection& install,
+void plan_install_links(const file::SdmeSource& source, const InstallSection& install,
                         const PresetPolicy& presets, std::vector<InstallLink>* links,
                         std::vector<std::string>* errors);
 
@@ -91,4 +91,4 @@ void finish_install_links(const std::string& systemd_unit_dir, bool machines_tar
                           const std::vector<std::string>& unit_names,
                           std::vector<InstallLink>* links, std::vector<std::string>* errors);
 
-}  // namespace sdme
+}  // namespace sdme::generator

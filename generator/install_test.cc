@@ -16,7 +16,7 @@
 #include "sdme_file/search_path.h"
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::generator {
 
 namespace {
 
@@ -24,24 +24,24 @@ namespace {
 using Links = std::vector<std::pair<std::string, std::string>>;
 using Strings = std::vector<std::string>;
 
-SdmeSource source_named(const std::string& file_name, bool is_vendor = false) {
-  SdmeSource source;
+file::SdmeSource source_named(const std::string& file_name, bool is_vendor = false) {
+  file::SdmeSource source;
   std::string err;
-  EXPECT_TRUE(classify_source_name(file_name, &source, &err)) << err;
+  EXPECT_TRUE(file::classify_source_name(file_name, &source, &err)) << err;
   source.path = (is_vendor ? "/usr/lib/sdme/" : "/etc/sdme/") + file_name;
   source.is_vendor = is_vendor;
   return source;
 }
 
-UnitFile parse(const SdmeSource& source, const std::string& text) {
-  UnitFile unit;
+file::UnitFile parse(const file::SdmeSource& source, const std::string& text) {
+  file::UnitFile unit;
   std::string err;
   EXPECT_TRUE(unit.parse(source.path, text, &err)) << err;
   return unit;
 }
 
 InstallSection install_ok(const std::string& text, const std::string& file_name = "web.sdme") {
-  SdmeSource source = source_named(file_name);
+  file::SdmeSource source = source_named(file_name);
   InstallSection install;
   std::string err;
   EXPECT_TRUE(read_install_section(source, parse(source, text), &install, &err))
@@ -50,7 +50,7 @@ InstallSection install_ok(const std::string& text, const std::string& file_name 
 }
 
 std::string install_error(const std::string& text, const std::string& file_name = "web.sdme") {
-  SdmeSource source = source_named(file_name);
+  file::SdmeSource source = source_named(file_name);
   InstallSection install;
   std::string err;
   EXPECT_FALSE(read_install_section(source, parse(source, text), &install, &err)) << text;
@@ -65,7 +65,7 @@ Links pairs(const std::vector<InstallLink>& links) {
 
 // plan_install_links() for `install`; it must report nothing unless
 // `errors` is given to collect what it reports.
-Links plan(const SdmeSource& source, const InstallSection& install,
+Links plan(const file::SdmeSource& source, const InstallSection& install,
            const PresetPolicy& presets = PresetPolicy(), Strings* errors = nullptr) {
   std::vector<InstallLink> links;
   Strings problems;
@@ -78,7 +78,7 @@ Links plan(const SdmeSource& source, const InstallSection& install,
   return pairs(links);
 }
 
-Links links_for(const SdmeSource& source, const std::string& text,
+Links links_for(const file::SdmeSource& source, const std::string& text,
                 const PresetPolicy& presets = PresetPolicy(), Strings* errors = nullptr) {
   InstallSection install;
   std::string err;
@@ -86,9 +86,9 @@ Links links_for(const SdmeSource& source, const std::string& text,
   return plan(source, install, presets, errors);
 }
 
-SdmeSource instance_link(const std::string& file_name, bool is_vendor = false) {
-  SdmeSource source = source_named(file_name, is_vendor);
-  source.kind = SourceKind::kInstanceLink;
+file::SdmeSource instance_link(const std::string& file_name, bool is_vendor = false) {
+  file::SdmeSource source = source_named(file_name, is_vendor);
+  source.kind = file::SourceKind::kInstanceLink;
   return source;
 }
 
@@ -154,8 +154,8 @@ TEST(ReadInstallSectionTest, EmptyAssignmentResets) {
 }
 
 TEST(ReadInstallSectionTest, DropInsContinueTheSection) {
-  SdmeSource source = source_named("web.sdme");
-  UnitFile unit = parse(source, "[Install]\nWantedBy=a.target\n");
+  file::SdmeSource source = source_named("web.sdme");
+  file::UnitFile unit = parse(source, "[Install]\nWantedBy=a.target\n");
   std::string err;
   ASSERT_TRUE(unit.parse("/etc/sdme/web.sdme.d/x.conf",
                          "[Install]\nWantedBy=\nRequiredBy=b.target\n", &err))
@@ -326,7 +326,7 @@ TEST(PlanInstallLinksTest, AdminFilesIgnorePresets) {
 }
 
 TEST(PlanInstallLinksTest, VendorServiceFollowsPresets) {
-  SdmeSource vendor = source_named("web.sdme", true);
+  file::SdmeSource vendor = source_named("web.sdme", true);
   const Links enabled = {{"machines.target.wants/web.service", "../web.service"}};
   EXPECT_EQ(links_for(vendor, "[Install]\n"), enabled);  // no rule: enable
   EXPECT_EQ(links_for(vendor, "[Install]\n", policy({rule(PresetAction::kEnable, "web.*")})),
@@ -367,7 +367,7 @@ TEST(PlanInstallLinksTest, AdminTemplateEnablesItsDefaultInstance) {
 }
 
 TEST(PlanInstallLinksTest, VendorTemplateTakesInstancesFromPresets) {
-  SdmeSource vendor = source_named("web@.sdme", true);
+  file::SdmeSource vendor = source_named("web@.sdme", true);
   const std::string text = "[Install]\nDefaultInstance=db\nRequiredBy=stack.target\n";
   EXPECT_EQ(
       links_for(vendor, text, policy({rule(PresetAction::kEnable, "web@.service", {"a", "b"})})),
@@ -382,7 +382,7 @@ TEST(PlanInstallLinksTest, VendorTemplateTakesInstancesFromPresets) {
 }
 
 TEST(PlanInstallLinksTest, InstanceLinkUsesItsTemplatesInstall) {
-  SdmeSource template_source = source_named("web@.sdme");
+  file::SdmeSource template_source = source_named("web@.sdme");
   InstallSection install;
   std::string err;
   ASSERT_TRUE(read_install_section(
@@ -399,7 +399,7 @@ TEST(PlanInstallLinksTest, InstanceLinkWithoutTemplateInstallIsWantedByMachinesT
 }
 
 TEST(PlanInstallLinksTest, InstanceLinkWithEmptyTemplateTargetsGetsNoLinks) {
-  SdmeSource template_source = source_named("web@.sdme");
+  file::SdmeSource template_source = source_named("web@.sdme");
   InstallSection install;
   std::string err;
   ASSERT_TRUE(read_install_section(
@@ -409,7 +409,7 @@ TEST(PlanInstallLinksTest, InstanceLinkWithEmptyTemplateTargetsGetsNoLinks) {
 }
 
 TEST(PlanInstallLinksTest, VendorInstanceLinkFollowsPresets) {
-  SdmeSource link = instance_link("web@db.sdme", true);
+  file::SdmeSource link = instance_link("web@db.sdme", true);
   EXPECT_EQ(plan(link, InstallSection(), policy({rule(PresetAction::kDisable, "*")})), Links{});
   // As in systemd, a rule naming the template matches an instance only if
   // it lists it.
@@ -439,7 +439,7 @@ TEST(PlanInstallLinksTest, BadPresetInstancesAreReportedAndSkipped) {
 }
 
 TEST(PlanInstallLinksTest, LinksAreAppended) {
-  SdmeSource source = source_named("web.sdme");
+  file::SdmeSource source = source_named("web.sdme");
   InstallSection install;
   std::string err;
   ASSERT_TRUE(read_install_section(source, parse(source, "[Install]\n"), &install, &err));
@@ -472,7 +472,7 @@ class UnitNamesAreFreeTest : public ::testing::Test {
   void TearDown() override { std::system(("rm -rf '" + unit_dir_ + "'").c_str()); }
 
   std::string check(const std::string& file_name, const std::string& text) {
-    SdmeSource source = source_named(file_name);
+    file::SdmeSource source = source_named(file_name);
     std::string err;
     bool names_free = check_unit_names_are_free(source, parse(source, text), unit_dir_, &err);
     EXPECT_EQ(names_free, err.empty()) << err;
@@ -510,7 +510,7 @@ TEST_F(UnitNamesAreFreeTest, ManyLookupsGiveTheSameAnswers) {
     EXPECT_FALSE(directory.has("web" + std::to_string(round) + ".service")) << round;
     EXPECT_FALSE(missing.has("dbus.service")) << round;
   }
-  SdmeSource source = source_named("getty@tty9.sdme");
+  file::SdmeSource source = source_named("getty@tty9.sdme");
   std::string err;
   EXPECT_FALSE(check_unit_names_are_free(source, parse(source, "[Container]\n"), &directory, &err));
   EXPECT_EQ(err, "/etc/sdme/getty@tty9.sdme: getty@tty9.service would replace the system's unit " +
@@ -619,9 +619,9 @@ TEST(FinishInstallLinksTest, AContestedTargetLinkNamesWhatAskedForIt) {
 }
 
 TEST(PlanInstallLinksTest, LinksSayWhatAskedForThem) {
-  SdmeSource source;
+  file::SdmeSource source;
   std::string err;
-  ASSERT_TRUE(classify_source_name("web@.sdme", &source, &err)) << err;
+  ASSERT_TRUE(file::classify_source_name("web@.sdme", &source, &err)) << err;
   source.path = "/etc/sdme/web@.sdme";
   InstallSection install;
   install.present = true;
@@ -649,4 +649,4 @@ TEST(FinishInstallLinksTest, AliasCannotReplaceAGeneratedUnit) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::generator

@@ -50,19 +50,19 @@ int parse_arguments(int argc, char** argv, Arguments* arguments) {
   return 2;
 }
 
-std::vector<sdme::SdmeSource> collect_sources(const Arguments& arguments,
+std::vector<sdme::file::SdmeSource> collect_sources(const Arguments& arguments,
                                               std::vector<std::string>* errors) {
   std::vector<sdme::SearchDirectory> search_path = sdme::unit_search_path();
-  std::vector<sdme::SdmeSource> sources;
+  std::vector<sdme::file::SdmeSource> sources;
   if (arguments.files.empty()) {
-    sdme::find_sources(search_path, &sources, errors);
+    sdme::file::find_sources(search_path, &sources, errors);
     return sources;
   }
   for (const std::string& file : arguments.files) {
-    sdme::SdmeSource source;
+    sdme::file::SdmeSource source;
     bool masked = false;
     std::string err;
-    if (!sdme::source_from_path(file, search_path, &source, &masked, &err))
+    if (!sdme::file::source_from_path(file, search_path, &source, &masked, &err))
       errors->push_back(err);
     else if (masked)
       sdme::log_info(file + ": masked (empty or a link to /dev/null), no unit is generated");
@@ -81,11 +81,11 @@ int main(int argc, char** argv) {
 
   // Find the files; a bad file name costs only that file.
   std::vector<std::string> errors;
-  std::vector<sdme::SdmeSource> sources = collect_sources(arguments, &errors);
+  std::vector<sdme::file::SdmeSource> sources = collect_sources(arguments, &errors);
 
   // Preset policy decides which vendor files are enabled. A bad preset line
   // is the preset file's problem, not the .sdme file's: warn and go on.
-  sdme::PresetPolicy presets;
+  sdme::generator::PresetPolicy presets;
   std::vector<std::string> preset_warnings;
   presets.load(sdme::preset_search_path(), &preset_warnings);
   for (const std::string& warning : preset_warnings) sdme::log_warning(warning);
@@ -93,20 +93,20 @@ int main(int argc, char** argv) {
   // Each file is translated whole before anything of it is written or
   // printed, so output is all-or-nothing per file; it is handed on at once,
   // so memory does not grow with the number of files.
-  const sdme::GeneratorConfig config = sdme::generator_config_from_environment();
+  const sdme::generator::GeneratorConfig config = sdme::generator::generator_config_from_environment();
   if (arguments.dry_run) {
-    sdme::DryRunPrinter printer(stdout);
-    sdme::generate(sources, presets, config, &printer, &errors);
+    sdme::generator::DryRunPrinter printer(stdout);
+    sdme::generator::generate(sources, presets, config, &printer, &errors);
     for (const std::string& error : errors) sdme::log_error(error);
     return errors.empty() ? 0 : 1;
   }
 
   // Bad input never costs the boot: only an unusable output directory fails.
   // Every file is still read then, so that its errors are reported too.
-  sdme::OutputDirectoryWriter writer;
+  sdme::generator::OutputDirectoryWriter writer;
   std::string unusable;
   bool usable = writer.open(arguments.output_dir, &unusable);
-  sdme::generate(sources, presets, config, &writer, &errors);
+  sdme::generator::generate(sources, presets, config, &writer, &errors);
   std::vector<std::string> write_errors = writer.finish();
   if (!usable) write_errors.push_back(unusable);
   errors.insert(errors.end(), write_errors.begin(), write_errors.end());

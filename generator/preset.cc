@@ -20,7 +20,7 @@
 #include "common/atomic_file.h"
 #include "common/strings.h"
 
-namespace sdme {
+namespace sdme::generator {
 namespace {
 
 constexpr std::string_view kWhitespace = " \t\n\r";
@@ -273,4 +273,4 @@ PresetAction PresetPolicy::action_for_template(std::string_view template_name,
   return query(rules_, template_name, instances);
 }
 
-}  // namespace sdme
+}  // namespace sdme::generator

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sdme {
+namespace sdme::generator {
 
 enum class PresetAction { kEnable, kDisable };
 
@@ -50,4 +50,4 @@ class PresetPolicy {
   std::vector<PresetRule> rules_;
 };
 
-}  // namespace sdme
+}  // namespace sdme::generator

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace sdme {
+namespace sdme::generator {
 namespace {
 
 using Strings = std::vector<std::string>;
@@ -353,4 +353,4 @@ TEST_F(PresetTest, AddedRulesComeAfterLoadedOnes) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::generator

@@ -9,7 +9,7 @@
 #include "generator/install.h"
 #include "sdme_file/words.h"
 
-namespace sdme {
+namespace sdme::generator {
 namespace {
 
 constexpr const char* kContainerSection = "Container";
@@ -47,8 +47,8 @@ bool is_pass_through(std::string_view section) {
          std::end(kPassThroughSections);
 }
 
-bool check_sections(const UnitFile& unit, std::string* err) {
-  for (const UnitSection& section : unit.sections()) {
+bool check_sections(const file::UnitFile& unit, std::string* err) {
+  for (const file::UnitSection& section : unit.sections()) {
     if (section.name == "X-Container") {
       *err = cescape(section.path) + ":" + std::to_string(section.line) +
              ": [X-Container] is reserved for the copy of [Container] in the generated unit, "
@@ -63,7 +63,7 @@ bool check_sections(const UnitFile& unit, std::string* err) {
            "], use [Unit], [Service], [Install] or [Container] (or an X- prefix for your own)";
     return false;
   }
-  if (const UnitEntry* exec_start = unit.lookup("Service", "ExecStart")) {
+  if (const file::UnitEntry* exec_start = unit.lookup("Service", "ExecStart")) {
     *err = exec_start->location() +
            ": ExecStart= cannot be set in a .sdme file, the generated unit runs systemd-nspawn; "
            "use Exec= in [Container] to choose the command";
@@ -89,9 +89,9 @@ bool ends_in_line_continuation(std::string_view text) {
 // "A=1\". Written back, systemd would join the next line to it, and that
 // line's setting would be lost; there is no way to write such a value, so
 // it is refused. Every section passes through into the unit.
-bool check_line_ends(const UnitFile& unit, std::string* err) {
-  for (const UnitSection& section : unit.sections()) {
-    for (const UnitEntry& entry : section.entries) {
+bool check_line_ends(const file::UnitFile& unit, std::string* err) {
+  for (const file::UnitSection& section : unit.sections()) {
+    for (const file::UnitEntry& entry : section.entries) {
       if (!ends_in_line_continuation(entry.value)) continue;
       *err = entry.location() + ": " + printable(entry.key) +
              "= ends in a backslash, which would join the next line of the generated unit to "
@@ -120,12 +120,12 @@ class UnitWriter {
     text_ += name;
     text_ += "]\n";
   }
-  void line(std::string_view key, std::string_view value, const UnitEntry* origin = nullptr);
+  void line(std::string_view key, std::string_view value, const file::UnitEntry* origin = nullptr);
   // Constant KEY=VALUE lines of our own, which need none of line()'s checks.
   void verbatim(std::string_view lines) { text_ += lines; }
-  void entries(const UnitSection* section) {
+  void entries(const file::UnitSection* section) {
     if (!section) return;
-    for (const UnitEntry& entry : section->entries) line(entry.key, entry.value, &entry);
+    for (const file::UnitEntry& entry : section->entries) line(entry.key, entry.value, &entry);
   }
   // The first line refused, if any.
   bool finish(std::string* err) const {
@@ -139,7 +139,7 @@ class UnitWriter {
   std::string error_;
 };
 
-void UnitWriter::line(std::string_view key, std::string_view value, const UnitEntry* origin) {
+void UnitWriter::line(std::string_view key, std::string_view value, const file::UnitEntry* origin) {
   if (!error_.empty()) return;
   // Built only for an error: it costs more than the line itself.
   auto where = [origin] {
@@ -165,10 +165,10 @@ void UnitWriter::line(std::string_view key, std::string_view value, const UnitEn
 
 // The [Container] entry that adds most to the lines built from the whole
 // section (ExecStart=, ExecStartPre=): the one to name when they are too long.
-const UnitEntry* longest_entry(const UnitSection* container) {
+const file::UnitEntry* longest_entry(const file::UnitSection* container) {
   if (!container) return nullptr;
-  const UnitEntry* longest = nullptr;
-  for (const UnitEntry& entry : container->entries)
+  const file::UnitEntry* longest = nullptr;
+  for (const file::UnitEntry& entry : container->entries)
     if (!longest || entry.value.size() > longest->value.size()) longest = &entry;
   return longest;
 }
@@ -176,7 +176,7 @@ const UnitEntry* longest_entry(const UnitSection* container) {
 // PROGRAM ARGUMENTS..., quoted for an Exec line.
 std::string helper_command(const std::string& program, std::vector<std::string> arguments) {
   arguments.insert(arguments.begin(), program);
-  return quote_exec_command(arguments);
+  return file::quote_exec_command(arguments);
 }
 
 }  // namespace
@@ -205,31 +205,31 @@ std::string quote_unit_path(std::string_view path) {
   return quoted + "\"";
 }
 
-bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
+bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, std::string* unit_text,
                     std::string* err) {
-  RootfsUse rootfs_use;
+  file::RootfsUse rootfs_use;
   return translate_unit(input, unit, unit_text, &rootfs_use, err);
 }
 
-bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
-                    RootfsUse* rootfs_use, std::string* err) {
+bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, std::string* unit_text,
+                    file::RootfsUse* rootfs_use, std::string* err) {
   if (!check_sections(unit, err) || !check_line_ends(unit, err)) return false;
 
-  ContainerSettings settings;
-  const UnitSection* container = unit.find_section(kContainerSection);
-  if (container && !parse_container_section(*container, &settings, err)) return false;
-  *rootfs_use = describe_rootfs_use(settings, container);
+  file::ContainerSettings settings;
+  const file::UnitSection* container = unit.find_section(kContainerSection);
+  if (container && !file::parse_container_section(*container, &settings, err)) return false;
+  *rootfs_use = file::describe_rootfs_use(settings, container);
 
   const std::string state_dir = escape_specifiers(input.state_dir);
   const std::string helper_dir = escape_specifiers(input.helper_dir);
   const std::string container_dir = state_dir + "/containers/" + input.container_name;
-  ContainerPlan plan = plan_container(settings, state_dir);
+  file::ContainerPlan plan = file::plan_container(settings, state_dir);
 
   // Written aside, so a unit refused half-way leaves *unit_text alone.
   std::string text;
   text.reserve(4096);
   UnitWriter out(&text);
-  const UnitEntry* container_origin = longest_entry(container);
+  const file::UnitEntry* container_origin = longest_entry(container);
   // Paths come from directory listings; cescape() keeps a file name with a
   // newline from ending the comment and adding lines of its own.
   out.comment("Automatically generated by sdme-generator from " + cescape(input.source_path));
@@ -281,15 +281,15 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
                                      "--machine=" + input.container_name,
                                      "--directory=" + container_dir + "/merged"};
   nspawn.insert(nspawn.end(), plan.nspawn_arguments.begin(), plan.nspawn_arguments.end());
-  std::string exec_start = quote_exec_command(nspawn);
+  std::string exec_start = file::quote_exec_command(nspawn);
   for (const std::string& raw : plan.nspawn_raw_arguments) exec_start += " " + raw;
-  if (!plan.command.empty()) exec_start += " -- " + quote_exec_command(plan.command);
+  if (!plan.command.empty()) exec_start += " -- " + file::quote_exec_command(plan.command);
   out.line("ExecStart", exec_start, container_origin);
   out.line("ExecStopPost", helper_command(helper_dir + "/sdme-overlay",
                                           format_overlay_unmount_arguments(input.container_name)));
   out.entries(unit.find_section("Service"));
 
-  if (const UnitSection* install = unit.find_section("Install")) {
+  if (const file::UnitSection* install = unit.find_section("Install")) {
     out.section("Install");
     if (!assigns_install_target(unit)) out.line("WantedBy", kDefaultInstallTarget);
     out.entries(install);
@@ -299,10 +299,10 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
     // Kept for `systemctl cat`: what the file said, before translation.
     // Anyone may read the unit, so a URL's credentials are left out.
     out.section("X-Container");
-    for (const UnitEntry& entry : container->entries)
+    for (const file::UnitEntry& entry : container->entries)
       out.line(entry.key, entry.key == "Import" ? redact_url(entry.value) : entry.value, &entry);
   }
-  for (const UnitSection& section : unit.sections()) {
+  for (const file::UnitSection& section : unit.sections()) {
     if (!section.name.starts_with("X-")) continue;
     out.section(section.name);
     out.entries(&section);
@@ -312,4 +312,4 @@ bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::st
   return true;
 }
 
-}  // namespace sdme
+}  // namespace sdme::generator

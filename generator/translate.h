@@ -9,7 +9,7 @@
 #include "sdme_file/rootfs_imports.h"
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::generator {
 
 struct TranslationInput {
   std::string unit_name;       // "web.service", "web@.service", "web@db.service"
@@ -33,11 +33,11 @@ inline constexpr const char* kDefaultInstallTarget = "machines.target";
 
 // Fills *unit_text with the complete unit. On a bad key or value returns
 // false with *err = "PATH:LINE: what is wrong".
-bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
+bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, std::string* unit_text,
                     std::string* err);
 // The same, also saying how the unit uses its rootfs.
-bool translate_unit(const TranslationInput& input, const UnitFile& unit, std::string* unit_text,
-                    RootfsUse* rootfs_use, std::string* err);
+bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, std::string* unit_text,
+                    file::RootfsUse* rootfs_use, std::string* err);
 
 // Escapes '%' as "%%" in text that must reach systemd literally (paths we
 // derive ourselves, as opposed to user values, whose specifiers are kept).
@@ -47,4 +47,4 @@ std::string escape_specifiers(std::string_view text);
 // which split on whitespace and unquote but do not expand $VARIABLES.
 std::string quote_unit_path(std::string_view path);
 
-}  // namespace sdme
+}  // namespace sdme::generator

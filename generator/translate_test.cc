@@ -10,7 +10,7 @@
 
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::generator {
 namespace {
 
 constexpr const char* kPath = "/etc/sdme/web.sdme";
@@ -26,8 +26,8 @@ TranslationInput web_input() {
   return input;
 }
 
-UnitFile parse(const std::string& text, const std::string& path = kPath) {
-  UnitFile unit;
+file::UnitFile parse(const std::string& text, const std::string& path = kPath) {
+  file::UnitFile unit;
   std::string err;
   EXPECT_TRUE(unit.parse(path, text, &err)) << err;
   return unit;
@@ -300,7 +300,7 @@ TEST(TranslateTest, RefusesUnknownSections) {
 }
 
 TEST(TranslateTest, UnknownSectionInADropInNamesTheDropIn) {
-  UnitFile unit = parse("[Unit]\n");
+  file::UnitFile unit = parse("[Unit]\n");
   std::string err;
   ASSERT_TRUE(unit.parse("/etc/sdme/web.sdme.d/a.conf", "\n[Mount]\nWhat=x\n", &err)) << err;
   std::string text;
@@ -464,7 +464,7 @@ TEST(TranslateTest, OwnDescriptionReplacesTheDefault) {
             (std::vector<std::string>{"Documentation=man:sdme.sdme(5) man:systemd-nspawn(1)",
                                       "Documentation=https://example.org"}));
   // A drop-in's Description= counts too, even an empty one.
-  UnitFile unit = parse("[Container]\n");
+  file::UnitFile unit = parse("[Container]\n");
   std::string err;
   ASSERT_TRUE(unit.parse("/etc/sdme/web.sdme.d/d.conf", "[Unit]\nDescription=\n", &err)) << err;
   ASSERT_TRUE(translate_unit(web_input(), unit, &text, &err)) << err;
@@ -589,4 +589,4 @@ TEST(EscapeSpecifiersTest, DoublesEveryPercent) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::generator

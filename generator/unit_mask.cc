@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-namespace sdme {
+namespace sdme::generator {
 
 bool unit_is_masked(const std::vector<std::string>& directories, std::string_view unit_name) {
   struct stat null_status;
@@ -23,4 +23,4 @@ bool unit_is_masked(const std::vector<std::string>& directories, std::string_vie
   return false;
 }
 
-}  // namespace sdme
+}  // namespace sdme::generator

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sdme {
+namespace sdme::generator {
 
 // The first of `directories` (highest precedence first) that has
 // `unit_name` decides, as systemd's unit search does: the unit is masked if
@@ -15,4 +15,4 @@ namespace sdme {
 // Nothing is opened, so no FIFO or device can block.
 bool unit_is_masked(const std::vector<std::string>& directories, std::string_view unit_name);
 
-}  // namespace sdme
+}  // namespace sdme::generator

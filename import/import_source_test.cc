@@ -97,13 +97,13 @@ TEST_F(ImportSourceTest, ASourceFromASdmeFileIsNeverARelativePath) {
 // What the generator says about Import=VALUE at daemon-reload, or "" if
 // it accepts it; its source in *source.
 std::string generator_verdict(const std::string& value, std::string* source) {
-  UnitFile unit;
+  file::UnitFile unit;
   std::string err;
   EXPECT_TRUE(
       unit.parse("/etc/sdme/web.sdme", "[Container]\nRootfs=d\nImport=" + value + "\n", &err))
       << err;
-  ContainerSettings settings;
-  if (!parse_container_section(*unit.find_section("Container"), &settings, &err)) return err;
+  file::ContainerSettings settings;
+  if (!file::parse_container_section(*unit.find_section("Container"), &settings, &err)) return err;
   *source = settings.import_source;
   return "";
 }

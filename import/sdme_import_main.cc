@@ -48,7 +48,7 @@ bool read_unit_request(const std::string& rootfs, sdme::ImportRequest* request, 
   }
   std::vector<std::string> files;
   return sdme::parse_import_files(files_value, &files, err) &&
-         sdme::read_import_request(rootfs, files, sdme::unit_search_path(), request, err);
+         sdme::file::read_import_request(rootfs, files, sdme::unit_search_path(), request, err);
 }
 
 std::string current_directory() {

@@ -7,7 +7,7 @@
 #include "common/closest_match.h"
 #include "common/strings.h"
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 constexpr std::string_view kPrefix = "CAP_";
@@ -97,4 +97,4 @@ bool canonical_capability(std::string_view name, std::string* canonical, std::st
   return false;
 }
 
-}  // namespace sdme
+}  // namespace sdme::file

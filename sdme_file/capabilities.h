@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sdme {
+namespace sdme::file {
 
 // Accepts "CAP_NET_ADMIN", "net_admin", "cap_net_admin" (any case) and
 // returns the canonical "CAP_NET_ADMIN". On an unknown name returns false
@@ -17,4 +17,4 @@ bool canonical_capability(std::string_view name, std::string* canonical, std::st
 // Every known capability name, in kernel number order (CAP_CHOWN first).
 const std::vector<std::string>& known_capabilities();
 
-}  // namespace sdme
+}  // namespace sdme::file

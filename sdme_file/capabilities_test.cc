@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 // The kernel's own header numbers the capabilities; the list must agree with
@@ -146,4 +146,4 @@ TEST(CanonicalCapabilityTest, RejectsNumbersAndSurroundingSpace) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::file

@@ -19,7 +19,7 @@
 #include "sdme_file/syscall_filter.h"
 #include "sdme_file/words.h"
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 // Values may carry unit specifiers (%i, %n, ...) that systemd expands when it
@@ -917,4 +917,4 @@ ContainerPlan plan_container(const ContainerSettings& settings, const std::strin
   return plan;
 }
 
-}  // namespace sdme
+}  // namespace sdme::file

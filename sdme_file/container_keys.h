@@ -13,7 +13,7 @@
 #include "sdme_file/container_settings.h"
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::file {
 
 // What the translation of a whole [Container] section produces; each row's
 // emit function adds its part.
@@ -69,4 +69,4 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
 // Builds the plan from validated settings, row by row.
 ContainerPlan plan_container(const ContainerSettings& settings, const std::string& state_dir);
 
-}  // namespace sdme
+}  // namespace sdme::file

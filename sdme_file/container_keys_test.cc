@@ -11,7 +11,7 @@
 
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 using Strings = std::vector<std::string>;
@@ -1183,4 +1183,4 @@ TEST(PlanContainerTest, KeyOrderInTheFileDoesNotMatter) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::file

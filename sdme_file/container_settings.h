@@ -10,7 +10,7 @@
 
 #include "common/import_request.h"
 
-namespace sdme {
+namespace sdme::file {
 
 struct BindMount {
   std::string source;
@@ -51,4 +51,4 @@ struct ContainerSettings {
   std::vector<std::string> nspawn_args;  // NspawnArgs=, raw text, appended as written
 };
 
-}  // namespace sdme
+}  // namespace sdme::file

@@ -5,7 +5,7 @@
 #include "common/strings.h"
 #include "sdme_file/sdme_file.h"
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 // The first key in which two imports of one rootfs differ, or empty.
@@ -97,4 +97,4 @@ bool read_import_request(const std::string& rootfs, const std::vector<std::strin
   return true;
 }
 
-}  // namespace sdme
+}  // namespace sdme::file

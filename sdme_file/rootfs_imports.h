@@ -20,7 +20,7 @@
 #include "sdme_file/container_settings.h"
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::file {
 
 // How one container uses its rootfs.
 struct RootfsUse {
@@ -67,4 +67,4 @@ bool read_import_request(const std::string& rootfs, const std::vector<std::strin
                          const std::vector<SearchDirectory>& directories, ImportRequest* request,
                          std::string* err);
 
-}  // namespace sdme
+}  // namespace sdme::file

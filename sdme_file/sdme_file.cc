@@ -4,7 +4,7 @@
 #include "common/atomic_file.h"
 #include "sdme_file/container_keys.h"
 
-namespace sdme {
+namespace sdme::file {
 
 bool load_sdme_file(const SdmeSource& source, UnitFile* unit, std::string* err) {
   std::string text;
@@ -23,4 +23,4 @@ bool read_container_settings(const UnitFile& unit, ContainerSettings* settings, 
   return !container || parse_container_section(*container, settings, err);
 }
 
-}  // namespace sdme
+}  // namespace sdme::file

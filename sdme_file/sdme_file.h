@@ -13,7 +13,7 @@
 #include "sdme_file/search_path.h"
 #include "sdme_file/unit_file.h"
 
-namespace sdme {
+namespace sdme::file {
 
 // Reads `source` and then its drop-ins, in order, into *unit. A file that
 // is not a regular file, or is too big, is refused without blocking.
@@ -24,4 +24,4 @@ bool load_sdme_file(const SdmeSource& source, UnitFile* unit, std::string* err);
 // the defaults.
 bool read_container_settings(const UnitFile& unit, ContainerSettings* settings, std::string* err);
 
-}  // namespace sdme
+}  // namespace sdme::file

@@ -16,7 +16,7 @@
 #include "common/path_text.h"
 #include "common/strings.h"
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 constexpr std::string_view kSuffix = ".sdme";
@@ -332,4 +332,4 @@ bool source_from_path(const std::string& path, const std::vector<SearchDirectory
   return true;
 }
 
-}  // namespace sdme
+}  // namespace sdme::file

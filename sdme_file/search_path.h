@@ -8,7 +8,7 @@
 
 #include "common/paths.h"
 
-namespace sdme {
+namespace sdme::file {
 
 enum class SourceKind {
   kService,       // web.sdme -> web.service
@@ -54,4 +54,4 @@ bool find_source(const std::string& path, const std::vector<SearchDirectory>& di
 // Parses a file name into kind, unit and container names (no file access).
 bool classify_source_name(const std::string& file_name, SdmeSource* source, std::string* err);
 
-}  // namespace sdme
+}  // namespace sdme::file

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 using Strings = std::vector<std::string>;
@@ -522,4 +522,4 @@ TEST(ClassifySourceNameTest, InvalidTemplateAndInstanceNames) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::file

@@ -20,7 +20,7 @@
 #include "common/closest_match.h"
 #include "common/strings.h"
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 // The groups of `systemd-analyze syscall-filter` in systemd 252, in its
@@ -149,4 +149,4 @@ bool validate_system_call_filter(std::string_view value, std::string* normalized
   return true;
 }
 
-}  // namespace sdme
+}  // namespace sdme::file

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace sdme {
+namespace sdme::file {
 
 // `value` is one SystemCallFilter= assignment as nspawn takes it: a
 // whitespace-separated list of system call names and @groups, optionally
@@ -17,4 +17,4 @@ namespace sdme {
 // leading '~' kept), ready for --system-call-filter=.
 bool validate_system_call_filter(std::string_view value, std::string* normalized, std::string* err);
 
-}  // namespace sdme
+}  // namespace sdme::file

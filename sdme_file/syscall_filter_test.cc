@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 // Returns *err, or "accepted as '<normalized>'" so a failure shows both.
@@ -161,4 +161,4 @@ TEST(SystemCallFilterTest, ReportsFirstBadWordAndLeavesOutputAlone) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::file

@@ -15,7 +15,7 @@
 #include "common/strings.h"
 #include "common/utf8.h"
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
@@ -311,4 +311,4 @@ std::vector<const UnitEntry*> UnitFile::lookup_list(std::string_view section,
   return entries;
 }
 
-}  // namespace sdme
+}  // namespace sdme::file

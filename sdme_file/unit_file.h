@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sdme {
+namespace sdme::file {
 
 // Files larger than this are refused; systemd's own limit for a line is 1 MiB.
 inline constexpr size_t kMaxUnitFileSize = 1 << 20;
@@ -58,4 +58,4 @@ class UnitFile {
   std::vector<UnitSection> sections_;
 };
 
-}  // namespace sdme
+}  // namespace sdme::file

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
@@ -479,4 +479,4 @@ TEST(UnitFileErrorTest, ErrorNamesTheFile) {
 }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::file

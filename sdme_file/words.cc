@@ -10,7 +10,7 @@
 
 #include "common/utf8.h"
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 bool is_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -285,4 +285,4 @@ std::string quote_exec_command(const std::vector<std::string>& arguments) {
   return command;
 }
 
-}  // namespace sdme
+}  // namespace sdme::file

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sdme {
+namespace sdme::file {
 
 bool split_words(std::string_view text, std::vector<std::string>* words, std::string* err);
 
@@ -28,4 +28,4 @@ std::string quote_exec_argument(std::string_view argument);
 // Joins quote_exec_argument() of each argument with single spaces.
 std::string quote_exec_command(const std::vector<std::string>& arguments);
 
-}  // namespace sdme
+}  // namespace sdme::file

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace sdme {
+namespace sdme::file {
 namespace {
 
 using Words = std::vector<std::string>;
@@ -274,4 +274,4 @@ TEST(QuoteExecCommandTest, JoinsQuotedArgumentsWithSpaces) {
 TEST(QuoteExecCommandTest, EmptyCommandIsEmpty) { EXPECT_EQ(quote_exec_command({}), ""); }
 
 }  // namespace
-}  // namespace sdme
+}  // namespace sdme::file

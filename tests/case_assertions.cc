@@ -405,7 +405,7 @@ std::vector<std::string> unexpected_messages(const std::vector<CaseDirective>& d
 bool split_command_line(const std::string& value, std::vector<std::string>* arguments,
                         std::string* err) {
   std::vector<std::string> words;
-  if (!split_words(value, &words, err)) return false;
+  if (!file::split_words(value, &words, err)) return false;
   // In command lines systemd reads "$$" as a literal '$'.
   for (std::string& word : words) word = replace_all(word, "$$", "$");
   *arguments = std::move(words);

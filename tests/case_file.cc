@@ -57,7 +57,7 @@ bool read_directives(const fs::path& file, const std::string& root_path,
     directive.file_unit = file_unit;
     std::vector<std::string> words;
     std::string message;
-    if (!split_words(std::string_view(line).substr(kDirectivePrefix.size()), &words, &message)) {
+    if (!file::split_words(std::string_view(line).substr(kDirectivePrefix.size()), &words, &message)) {
       *err = directive.location() + ": cannot split the directive: " + message;
       return false;
     }

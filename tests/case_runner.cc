@@ -282,7 +282,7 @@ void read_import_requests(const std::string& root, const fs::path& output, Gener
     sdme::ImportRequest request;
     std::string err;
     if (sdme::parse_import_files(environment[sdme::kImportFilesVariable], &files, &err) &&
-        sdme::read_import_request(rootfs, files, directories, &request, &err))
+        sdme::file::read_import_request(rootfs, files, directories, &request, &err))
       run->import_requests[rootfs] = replace_all(request_text(request), root, "");
     else
       run->import_requests[rootfs] = "Error=" + replace_all(err, root, "") + "\n";

@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
 
   bool complete = true;
   std::set<std::string> used = keys_used_by_cases(cases_dir);
-  for (const sdme::ContainerKey& key : sdme::container_keys()) {
+  for (const sdme::file::ContainerKey& key : sdme::file::container_keys()) {
     if (used.count(std::string(key.name)) == 0) {
       std::printf("%.*s= is used by no golden case: add a case in %s that sets it in [Container]\n",
                   static_cast<int>(key.name.size()), key.name.data(), cases_dir.c_str());
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     complete = false;
   } else {
     std::string text = without_roff_escapes(read_text(man_page));
-    for (const sdme::ContainerKey& key : sdme::container_keys()) {
+    for (const sdme::file::ContainerKey& key : sdme::file::container_keys()) {
       if (!documents_key(text, key.name)) {
         std::printf("%.*s= is not documented in %s: describe it there\n",
                     static_cast<int>(key.name.size()), key.name.data(), man_page.c_str());
@@ -132,6 +132,6 @@ int main(int argc, char** argv) {
 
   if (!complete) return 1;
   std::printf("all %zu [Container] keys have a golden case and are documented in %s\n",
-              sdme::container_keys().size(), man_page.c_str());
+              sdme::file::container_keys().size(), man_page.c_str());
   return 0;
 }

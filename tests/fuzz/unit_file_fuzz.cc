@@ -41,9 +41,9 @@ void check_words(const std::vector<std::string>& words) {
   std::string err;
   std::vector<std::string> expected_command;
   for (const std::string& word : words) {
-    std::string quoted = sdme::quote_exec_argument(word);
+    std::string quoted = sdme::file::quote_exec_argument(word);
     std::string expected = double_dollars(word);
-    if (!sdme::split_words(quoted, &split_back, &err)) {
+    if (!sdme::file::split_words(quoted, &split_back, &err)) {
       report_mismatch(("quoted word does not split: " + err).c_str(), word, quoted);
     }
     if (split_back.size() != 1 || split_back[0] != expected) {
@@ -51,19 +51,19 @@ void check_words(const std::vector<std::string>& words) {
     }
 
     // The quoted word must come back unchanged from a unit file line.
-    sdme::UnitFile unit;
+    sdme::file::UnitFile unit;
     if (!unit.parse("fuzz", "[S]\nK=" + quoted + "\n", &err)) {
       report_mismatch(("quoted word breaks the unit file: " + err).c_str(), word, quoted);
     }
-    const sdme::UnitEntry* entry = unit.lookup("S", "K");
+    const sdme::file::UnitEntry* entry = unit.lookup("S", "K");
     if (entry == nullptr || entry->value != quoted) {
       report_mismatch("quoted word changes in the unit file", word, quoted);
     }
     expected_command.push_back(std::move(expected));
   }
 
-  std::string command = sdme::quote_exec_command(words);
-  if (!sdme::split_words(command, &split_back, &err) || split_back != expected_command) {
+  std::string command = sdme::file::quote_exec_command(words);
+  if (!sdme::file::split_words(command, &split_back, &err) || split_back != expected_command) {
     report_mismatch("quoted command splits into something else", "", command);
   }
 }
@@ -74,11 +74,11 @@ bool ends_in_odd_backslashes(std::string_view line) {
   return backslashes % 2 == 1;
 }
 
-void check_written_unit(const sdme::UnitFile& unit) {
-  sdme::TranslationInput input{"web.service", "web", "/etc/sdme/web.sdme", {},
+void check_written_unit(const sdme::file::UnitFile& unit) {
+  sdme::generator::TranslationInput input{"web.service", "web", "/etc/sdme/web.sdme", {},
                                "/var/lib/sdme", "/usr/libexec/sdme", "/usr/bin/systemd-nspawn"};
   std::string text, err;
-  if (!sdme::translate_unit(input, unit, &text, &err)) return;
+  if (!sdme::generator::translate_unit(input, unit, &text, &err)) return;
 
   size_t assignments = 0;
   for (size_t start = 0; start < text.size();) {
@@ -93,11 +93,11 @@ void check_written_unit(const sdme::UnitFile& unit) {
     start = end + 1;
   }
 
-  sdme::UnitFile written;
+  sdme::file::UnitFile written;
   if (!written.parse("web.service", text, &err))
     report_mismatch(("the written unit does not parse: " + err).c_str(), "", text);
   size_t parsed = 0;
-  for (const sdme::UnitSection& section : written.sections()) parsed += section.entries.size();
+  for (const sdme::file::UnitSection& section : written.sections()) parsed += section.entries.size();
   if (parsed != assignments)
     report_mismatch("the written unit parses into other lines than were written", "", text);
 }
@@ -106,14 +106,14 @@ void check_written_unit(const sdme::UnitFile& unit) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  sdme::UnitFile unit;
+  sdme::file::UnitFile unit;
   std::string err;
   if (!unit.parse("fuzz.sdme", text, &err)) return 0;
 
   std::vector<std::string> words;
-  for (const sdme::UnitSection& section : unit.sections()) {
-    for (const sdme::UnitEntry& entry : section.entries) {
-      if (sdme::split_words(entry.value, &words, &err)) check_words(words);
+  for (const sdme::file::UnitSection& section : unit.sections()) {
+    for (const sdme::file::UnitEntry& entry : section.entries) {
+      if (sdme::file::split_words(entry.value, &words, &err)) check_words(words);
     }
   }
   check_written_unit(unit);
