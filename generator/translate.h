@@ -25,8 +25,6 @@ struct TranslationInput {
 // SDME_ROOT say otherwise; a unit for another directory passes it on to the
 // helpers.
 inline constexpr const char* kDefaultStateDir = "/var/lib/sdme";
-// Where sdme-import@.service looks for its request when nothing overrides it.
-inline constexpr const char* kDefaultRuntimeDir = "/run/sdme";
 
 // The install target used when [Install] names none.
 inline constexpr const char* kDefaultInstallTarget = "machines.target";
