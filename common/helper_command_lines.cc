@@ -1,8 +1,9 @@
-// The command lines of sdme-overlay and sdme-dns: formatting for the
+// The command lines of sdme-overlay, sdme-dns and sdme-provision: formatting for the
 // generator, parsing for the helpers.
 #include "common/helper_command_lines.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace sdme {
 namespace {
@@ -17,6 +18,13 @@ constexpr std::string_view kHostnameOption = "--hostname";
 constexpr std::string_view kNetworkOption = "--network";
 constexpr std::string_view kHostNetwork = "host";
 constexpr std::string_view kPrivateNetwork = "private";
+constexpr std::string_view kRootPasswordFileOption = "--root-password-file";
+constexpr std::string_view kAuthorizedKeysOption = "--authorized-keys";
+constexpr std::string_view kSshOption = "--ssh";
+constexpr std::string_view kSshPortOption = "--ssh-port";
+constexpr std::string_view kSshPasswordLoginOption = "--ssh-password-login";
+constexpr std::string_view kAppArmorProfileOption = "--apparmor-profile";
+constexpr uint16_t kDefaultSshPort = 22;
 
 constexpr std::string_view kOverlayUsage =
     "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
@@ -48,6 +56,32 @@ constexpr std::string_view kDnsUsage =
     "  private  a link to the stub of the container's own systemd-resolved\n"
     "\n"
     "  --help   show this help\n";
+
+constexpr std::string_view kProvisionUsage =
+    "Usage: sdme-provision NAME [--root-password-file=PATH] [--authorized-keys=KEYS]...\n"
+    "                           [--ssh] [--ssh-port=PORT] [--ssh-password-login]\n"
+    "                           [--apparmor-profile=PROFILE]\n"
+    "\n"
+    "Prepares container NAME through its overlay, mounted by sdme-overlay at\n"
+    "$SDME_STATE_DIR/containers/NAME/merged: its own /etc/machine-id, the root\n"
+    "password, root's SSH keys and sshd. Changes land in the upper layer only;\n"
+    "a second run changes nothing.\n"
+    "\n"
+    "  --root-password-file=PATH  a file only root can read, holding a crypt(3)\n"
+    "                             hash or a password; the credentials\n"
+    "                             passwd.hashed-password.root and\n"
+    "                             passwd.plaintext-password.root in\n"
+    "                             $CREDENTIALS_DIRECTORY are read too\n"
+    "  --authorized-keys=KEYS     an absolute path to a file of keys, or one key\n"
+    "                             line, for /root/.ssh/authorized_keys; may be\n"
+    "                             repeated\n"
+    "  --ssh                      enable sshd in the container, with host keys of\n"
+    "                             its own\n"
+    "  --ssh-port=PORT            the port sshd listens on (default 22)\n"
+    "  --ssh-password-login       let root log in with the password, not only keys\n"
+    "  --apparmor-profile=PROFILE check that the unit's AppArmor profile is\n"
+    "                             loaded where AppArmor is on\n"
+    "  --help                     show this help\n";
 
 bool wants_help(const std::vector<std::string>& arguments) {
   return std::any_of(arguments.begin(), arguments.end(),
@@ -140,8 +174,24 @@ std::vector<std::string> format_overlay_unmount_arguments(std::string_view conta
 }
 
 std::vector<std::string> format_dns_arguments(std::string_view container_name, DnsNetwork network) {
-  return {std::string(container_name),
-          with_value(kNetworkOption, network == DnsNetwork::kHost ? kHostNetwork : kPrivateNetwork)};
+  return {
+      std::string(container_name),
+      with_value(kNetworkOption, network == DnsNetwork::kHost ? kHostNetwork : kPrivateNetwork)};
+}
+
+std::vector<std::string> format_provision_arguments(const ProvisionRequest& request) {
+  std::vector<std::string> arguments = {request.container_name};
+  if (!request.root_password_file.empty())
+    arguments.push_back(with_value(kRootPasswordFileOption, request.root_password_file));
+  for (const std::string& keys : request.authorized_keys)
+    arguments.push_back(with_value(kAuthorizedKeysOption, keys));
+  if (request.ssh) arguments.emplace_back(kSshOption);
+  if (request.ssh_port != kDefaultSshPort)
+    arguments.push_back(with_value(kSshPortOption, std::to_string(request.ssh_port)));
+  if (request.ssh_password_login) arguments.emplace_back(kSshPasswordLoginOption);
+  if (!request.apparmor_profile.empty())
+    arguments.push_back(with_value(kAppArmorProfileOption, request.apparmor_profile));
+  return arguments;
 }
 
 bool parse_overlay_command_line(const std::vector<std::string>& arguments, OverlayCommand* command,
@@ -224,7 +274,75 @@ bool parse_dns_command_line(const std::vector<std::string>& arguments, DnsComman
   return true;
 }
 
+bool parse_provision_command_line(const std::vector<std::string>& arguments,
+                                  ProvisionCommand* command, std::string* err) {
+  *command = ProvisionCommand{};
+  if (wants_help(arguments)) {
+    command->help = true;
+    return true;
+  }
+  ProvisionRequest& request = command->request;
+  bool have_name = false;
+  for (const std::string& argument : arguments) {
+    std::string value;
+    if (argument == kSshOption) {
+      request.ssh = true;
+    } else if (argument == kSshPasswordLoginOption) {
+      request.ssh_password_login = true;
+    } else if (option_value(argument, kRootPasswordFileOption, &value)) {
+      if (!request.root_password_file.empty()) {
+        *err = "--root-password-file is given more than once";
+        return false;
+      }
+      if (value.empty() || value[0] != '/') {
+        *err = "--root-password-file needs an absolute path, not '" + value + "'";
+        return false;
+      }
+      request.root_password_file = value;
+    } else if (option_value(argument, kAuthorizedKeysOption, &value)) {
+      if (value.empty()) {
+        *err = "--authorized-keys needs a key line or an absolute path";
+        return false;
+      }
+      request.authorized_keys.push_back(value);
+    } else if (option_value(argument, kSshPortOption, &value)) {
+      unsigned port = 0;
+      auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), port);
+      if (error != std::errc() || end != value.data() + value.size() || port == 0 || port > 65535) {
+        *err = "--ssh-port must be a port number from 1 to 65535, not '" + value + "'";
+        return false;
+      }
+      request.ssh_port = static_cast<uint16_t>(port);
+    } else if (option_value(argument, kAppArmorProfileOption, &value)) {
+      if (value.empty()) {
+        *err = "--apparmor-profile needs a profile name";
+        return false;
+      }
+      request.apparmor_profile = value;
+    } else if (is_option(argument)) {
+      *err = "unknown option '" + argument + "'";
+      return false;
+    } else if (!have_name) {
+      request.container_name = argument;
+      have_name = true;
+    } else {
+      *err = "unexpected argument '" + argument + "'";
+      return false;
+    }
+  }
+  if (!have_name) {
+    *err = "missing container name";
+    return false;
+  }
+  if (!request.ssh && (request.ssh_port != kDefaultSshPort || request.ssh_password_login)) {
+    *err = "--ssh-port and --ssh-password-login need --ssh";
+    return false;
+  }
+  return true;
+}
+
 std::string_view overlay_usage() { return kOverlayUsage; }
 std::string_view dns_usage() { return kDnsUsage; }
+std::string_view provision_usage() { return kProvisionUsage; }
 
 }  // namespace sdme

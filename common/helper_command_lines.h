@@ -1,9 +1,10 @@
-// The command lines of sdme-overlay and sdme-dns: a contract between the
+// The command lines of sdme-overlay, sdme-dns and sdme-provision: a contract between the
 // generator, which writes them into every unit, and the helpers, which parse
 // them. Both sides use this one format/parse pair, so an option's spelling
 // exists once.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,18 +47,50 @@ struct DnsCommand {
   DnsNetwork network = DnsNetwork::kHost;
 };
 
+// sdme-provision NAME [--root-password-file=PATH] [--authorized-keys=KEYS]...
+//                    [--ssh] [--ssh-port=PORT] [--ssh-password-login]
+//                    [--apparmor-profile=PROFILE]
+// Nothing secret is ever part of it: the unit that carries it is readable
+// by every user. A password reaches the helper through a file only root can
+// read or a systemd credential ($CREDENTIALS_DIRECTORY).
+struct ProvisionRequest {
+  std::string container_name;
+  // RootPasswordFile=: a root-only file holding a crypt(3) hash or a
+  // plaintext password, read when the container starts.
+  std::string root_password_file;
+  // SSHAuthorizedKeys=, in order: an absolute path names a file of keys,
+  // anything else is one key line.
+  std::vector<std::string> authorized_keys;
+  // SSH=yes: sshd enabled in the container, listening on ssh_port.
+  bool ssh = false;
+  uint16_t ssh_port = 22;
+  bool ssh_password_login = false;
+  // The AppArmor profile the unit applies (AppArmorProfile=), checked to
+  // be loaded where AppArmor is on; empty: none.
+  std::string apparmor_profile;
+};
+
+struct ProvisionCommand {
+  bool help = false;
+  ProvisionRequest request;
+};
+
 // The arguments after the program name, in the order the parsers expect.
 std::vector<std::string> format_overlay_mount_arguments(const OverlayMountRequest& request);
 std::vector<std::string> format_overlay_unmount_arguments(std::string_view container_name);
 std::vector<std::string> format_dns_arguments(std::string_view container_name, DnsNetwork network);
+std::vector<std::string> format_provision_arguments(const ProvisionRequest& request);
 
 // `arguments` excludes the program name.
 bool parse_overlay_command_line(const std::vector<std::string>& arguments, OverlayCommand* command,
                                 std::string* err);
 bool parse_dns_command_line(const std::vector<std::string>& arguments, DnsCommand* command,
                             std::string* err);
+bool parse_provision_command_line(const std::vector<std::string>& arguments,
+                                  ProvisionCommand* command, std::string* err);
 
 std::string_view overlay_usage();
 std::string_view dns_usage();
+std::string_view provision_usage();
 
 }  // namespace sdme

@@ -143,11 +143,10 @@ TEST(HelperCommandLinesTest, OverlayMountRoundTrips) {
   request.ephemeral = true;
   request.hostname = "web";
   std::vector<std::string> arguments = format_overlay_mount_arguments(request);
-  EXPECT_EQ(arguments, (std::vector<std::string>{"mount", "web-%i",
-                                                 "--lower=/var/lib/sdme/rootfs/debian",
-                                                 "--host-clone", "--ephemeral",
-                                                 "--opaque=/var/log", "--opaque=/srv/a b",
-                                                 "--hostname=web"}));
+  EXPECT_EQ(arguments,
+            (std::vector<std::string>{"mount", "web-%i", "--lower=/var/lib/sdme/rootfs/debian",
+                                      "--host-clone", "--ephemeral", "--opaque=/var/log",
+                                      "--opaque=/srv/a b", "--hostname=web"}));
   OverlayCommand command;
   std::string err;
   ASSERT_TRUE(parse_overlay_command_line(arguments, &command, &err)) << err;
@@ -189,6 +188,69 @@ TEST(HelperCommandLinesTest, DnsRoundTrips) {
   }
   EXPECT_EQ(format_dns_arguments("web", DnsNetwork::kPrivate),
             (std::vector<std::string>{"web", "--network=private"}));
+}
+
+TEST(HelperCommandLinesTest, ProvisionRoundTrips) {
+  ProvisionRequest request;
+  request.container_name = "web";
+  request.root_password_file = "/etc/sdme/web.password";
+  request.authorized_keys = {"/root/keys", "ssh-ed25519 AAAAC3Nza me@laptop"};
+  request.ssh = true;
+  request.ssh_port = 2222;
+  request.ssh_password_login = true;
+  request.apparmor_profile = "sdme-default";
+  ProvisionCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_provision_command_line(format_provision_arguments(request), &command, &err))
+      << err;
+  EXPECT_FALSE(command.help);
+  EXPECT_EQ(command.request.container_name, "web");
+  EXPECT_EQ(command.request.root_password_file, "/etc/sdme/web.password");
+  EXPECT_EQ(command.request.authorized_keys, request.authorized_keys);
+  EXPECT_TRUE(command.request.ssh);
+  EXPECT_EQ(command.request.ssh_port, 2222);
+  EXPECT_TRUE(command.request.ssh_password_login);
+  EXPECT_EQ(command.request.apparmor_profile, "sdme-default");
+}
+
+TEST(HelperCommandLinesTest, PlainProvisionIsTheNameAlone) {
+  ProvisionRequest request;
+  request.container_name = "web";
+  EXPECT_EQ(format_provision_arguments(request), std::vector<std::string>{"web"});
+  request.ssh = true;
+  EXPECT_EQ(format_provision_arguments(request), (std::vector<std::string>{"web", "--ssh"}));
+}
+
+TEST(ProvisionCommandLineTest, ReportsUsageErrors) {
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{}, "missing container name"},
+      {{"web", "db"}, "unexpected argument 'db'"},
+      {{"web", "--bogus"}, "unknown option '--bogus'"},
+      {{"web", "--ssh", "--ssh-port=0"},
+       "--ssh-port must be a port number from 1 to 65535, not '0'"},
+      {{"web", "--ssh", "--ssh-port=65536"},
+       "--ssh-port must be a port number from 1 to 65535, not '65536'"},
+      {{"web", "--ssh", "--ssh-port=22x"},
+       "--ssh-port must be a port number from 1 to 65535, not '22x'"},
+      {{"web", "--ssh-port=2222"}, "--ssh-port and --ssh-password-login need --ssh"},
+      {{"web", "--root-password-file=pw"}, "--root-password-file needs an absolute path, not 'pw'"},
+      {{"web", "--root-password-file=/a", "--root-password-file=/b"},
+       "--root-password-file is given more than once"},
+      {{"web", "--authorized-keys="}, "--authorized-keys needs a key line or an absolute path"},
+      {{"web", "--apparmor-profile="}, "--apparmor-profile needs a profile name"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    ProvisionCommand command;
+    std::string err;
+    EXPECT_FALSE(parse_provision_command_line(arguments, &command, &err)) << message;
+    EXPECT_EQ(err, message);
+  }
+}
+
+TEST(ProvisionCommandLineTest, UsageNamesEveryOption) {
+  for (std::string_view option : {"--root-password-file=", "--authorized-keys=", "--ssh ",
+                                  "--ssh-port=", "--ssh-password-login", "--apparmor-profile="})
+    EXPECT_NE(provision_usage().find(option), std::string_view::npos) << option;
 }
 
 }  // namespace
