@@ -7,29 +7,30 @@
 #include <memory>
 #include <vector>
 
-#include "common/url_redaction.h"
 #include "common/atomic_file.h"
+#include "common/file_descriptor.h"
 #include "common/log.h"
 #include "common/name.h"
 #include "common/paths.h"
 #include "common/strings.h"
-#include "common/file_descriptor.h"
+#include "common/url_redaction.h"
 #include "import/formats/archive_extract.h"
 #include "import/formats/byte_source.h"
 #include "import/formats/compression.h"
-#include "import/sources/disk_image.h"
-#include "import/sources/docker_archive.h"
-#include "import/network/http_client.h"
+#include "import/formats/oci_manifest.h"
+#include "import/formats/sha256.h"
 #include "import/import_source.h"
 #include "import/import_transaction.h"
 #include "import/interruption.h"
-#include "import/sources/oci_layout.h"
-#include "import/formats/oci_manifest.h"
-#include "import/package_install.h"
+#include "import/logind_mask.h"
+#include "import/network/http_client.h"
 #include "import/network/registry_client.h"
 #include "import/network/registry_reference.h"
 #include "import/network/registry_transport_curl.h"
-#include "import/formats/sha256.h"
+#include "import/package_install.h"
+#include "import/sources/disk_image.h"
+#include "import/sources/docker_archive.h"
+#include "import/sources/oci_layout.h"
 #include "import/sources/tree_copy.h"
 
 namespace sdme::import {
@@ -238,7 +239,9 @@ bool copy_directory(Import& run, const std::string& source, const std::string& s
   return copy_tree(source, staging, options, &counters, err);
 }
 
-// A container that boots needs systemd (and dbus, for machinectl) inside.
+// A container that boots needs systemd (and dbus, for machinectl) inside;
+// machinectl shell and login need systemd-logind unmasked, and on the RHEL
+// family util-linux and pam.
 bool provide_systemd(Import& run, const std::string& staging, std::string* err) {
   const ImportRequest& request = run.settings.request;
   bool install = request.install_packages == InstallPackages::kYes ||
@@ -247,16 +250,38 @@ bool provide_systemd(Import& run, const std::string& staging, std::string* err) 
   if (!install && !request.boot) return true;
   TreeInfo info;
   if (!inspect_tree(staging, &info, err)) return false;
-  std::vector<std::string> missing = missing_packages(info);
-  if (missing.empty()) return true;
   if (!install) {
-    log_warning(request.rootfs + " has no " + join(missing, " or ") +
-                "; a container that boots it will fail (set ImportInstallPackages=yes, or use "
-                "Exec=)");
+    std::vector<std::string> for_boot = missing_boot_packages(info);
+    if (!for_boot.empty())
+      log_warning(request.rootfs + " has no " + join(for_boot, " or ") +
+                  "; a container that boots it will fail (set ImportInstallPackages=yes, or use "
+                  "Exec=)");
+    std::vector<std::string> for_login = missing_login_packages(info);
+    if (!for_login.empty())
+      log_warning(request.rootfs + " has no " + join(for_login, " or ") +
+                  "; machinectl shell and login will fail in its containers (set "
+                  "ImportInstallPackages=yes)");
+    bool masked;
+    if (!logind_is_masked(staging, &masked, err)) return false;
+    if (masked)
+      log_warning(request.rootfs +
+                  " masks systemd-logind.service; machinectl shell and login will fail in its "
+                  "containers (set ImportInstallPackages=yes to unmask it)");
     return true;
   }
-  run.progress.set_phase("Installing " + join(missing, " and ") + " into the tree");
-  return install_packages(staging, info, missing, err);
+  std::vector<std::string> missing = missing_packages(info);
+  if (!missing.empty()) {
+    run.progress.set_phase("Installing " + join(missing, " and ") + " into the tree");
+    if (!install_packages(staging, info, missing, err)) return false;
+  }
+  // After the install, in case a package's script masked it again.
+  bool unmasked;
+  if (!unmask_logind(staging, &unmasked, err)) return false;
+  if (unmasked)
+    log_notice("unmasked systemd-logind.service in " + request.rootfs +
+               ": the image masked it (a link to /dev/null), and machinectl shell and login "
+               "need it");
+  return true;
 }
 
 bool import_source(Import& run, const ImportSource& source, std::string* staging,

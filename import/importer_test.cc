@@ -466,5 +466,103 @@ TEST_F(ImporterTest, AFailedPackageInstallFailsTheImportWithItsOutput) {
   EXPECT_EQ(entry_kind(rootfs("install")), "missing");
 }
 
+// The Debian-shaped tree with systemd and dbus, and logind masked the way
+// some OCI base images mask it.
+std::string add_systemd_and_logind_mask(const std::string& tree) {
+  write_executable(tree + "/usr/lib/systemd/systemd", "");
+  write_executable(tree + "/usr/bin/dbus-daemon", "");
+  std::filesystem::create_directories(tree + "/etc/systemd/system");
+  ::symlink("/dev/null", (tree + "/etc/systemd/system/systemd-logind.service").c_str());
+  return tree;
+}
+
+TEST_F(ImporterTest, UnmasksLogindAndSaysSo) {
+  std::string tree = add_systemd_and_logind_mask(make_tree_without_systemd());
+  ScopedEnvironment nspawn("SDME_NSPAWN", write_fake_nspawn(scratch_.path(), "exit 1\n"));
+  settings_.request.boot = true;
+  settings_.request.install_packages = InstallPackages::kAuto;
+  ::testing::internal::CaptureStderr();
+  expect_imported(tree, "unmasked");
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(),
+              HasSubstr("unmasked systemd-logind.service in unmasked: the image masked it (a link "
+                        "to /dev/null), and machinectl shell and login need it\n"));
+  EXPECT_EQ(entry_kind(rootfs("unmasked") + "/etc/systemd/system/systemd-logind.service"),
+            "missing");
+  EXPECT_EQ(entry_kind(rootfs("unmasked") + "/etc/systemd/system"), "directory");
+  EXPECT_EQ(entry_kind(scratch_.path() + "/nspawn-ran"), "missing");
+  // The source is the administrator's, and keeps its mask.
+  EXPECT_EQ(link_target(tree + "/etc/systemd/system/systemd-logind.service"), "/dev/null");
+}
+
+TEST_F(ImporterTest, AMaskedLogindOnlyWarnsWhenInstallingIsOff) {
+  std::string tree = add_systemd_and_logind_mask(make_tree_without_systemd());
+  settings_.request.boot = true;
+  settings_.request.install_packages = InstallPackages::kNo;
+  ::testing::internal::CaptureStderr();
+  expect_imported(tree, "masked");
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(),
+              HasSubstr("masked masks systemd-logind.service; machinectl shell and login will "
+                        "fail in its containers (set ImportInstallPackages=yes to unmask it)"));
+  EXPECT_EQ(link_target(rootfs("masked") + "/etc/systemd/system/systemd-logind.service"),
+            "/dev/null");
+}
+
+// A Rocky-shaped tree: systemd and dbus, but none of util-linux and pam.
+std::string make_rhel_tree_with_systemd(const std::string& source) {
+  write_executable(source + "/usr/bin/sh", "");
+  write_executable(source + "/usr/bin/dnf", "");
+  write_executable(source + "/usr/lib/systemd/systemd", "");
+  write_executable(source + "/usr/bin/dbus-broker", "");
+  write_test_file(source + "/etc/os-release", "ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\n");
+  ::symlink("usr/bin", (source + "/bin").c_str());
+  ::symlink("usr/lib", (source + "/lib").c_str());
+  return source;
+}
+
+TEST_F(ImporterTest, InstallsWhatMachinectlNeedsIntoARhelTree) {
+  std::string tree = make_rhel_tree_with_systemd(source_path("rocky"));
+  ScopedEnvironment nspawn(
+      "SDME_NSPAWN",
+      write_fake_nspawn(scratch_.path(), "printf '%s' \"$*\" > '" + scratch_.path() + "/args'\n"));
+  settings_.request.boot = true;
+  settings_.request.install_packages = InstallPackages::kAuto;
+  expect_imported(tree, "rocky");
+  EXPECT_EQ(entry_kind(scratch_.path() + "/nspawn-ran"), "file");
+  EXPECT_THAT(read_test_file(scratch_.path() + "/args"),
+              HasSubstr("dnf install -y --setopt=install_weak_deps=False 'util-linux' 'pam'\n"));
+}
+
+TEST_F(ImporterTest, ARhelTreeWithoutUtilLinuxOnlyWarnsWhenInstallingIsOff) {
+  std::string tree = make_rhel_tree_with_systemd(source_path("rocky"));
+  ScopedEnvironment nspawn("SDME_NSPAWN", write_fake_nspawn(scratch_.path(), "exit 0\n"));
+  settings_.request.boot = true;
+  settings_.request.install_packages = InstallPackages::kNo;
+  ::testing::internal::CaptureStderr();
+  expect_imported(tree, "rocky");
+  std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(output, HasSubstr("rocky has no util-linux or pam; machinectl shell and login will "
+                                "fail in its containers (set ImportInstallPackages=yes)"));
+  // It boots: nothing says otherwise.
+  EXPECT_THAT(output, ::testing::Not(HasSubstr("a container that boots it will fail")));
+  EXPECT_EQ(entry_kind(scratch_.path() + "/nspawn-ran"), "missing");
+}
+
+TEST_F(ImporterTest, ANixosTreeBootsWithoutAnInstall) {
+  // systemd in /nix/store, reached through /sbin/init; no package manager.
+  std::string tree = source_path("nixos");
+  std::string system = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nixos-system-nixos-24.11";
+  write_executable(tree + system + "/init", "#! /nix/store/x-bash/bin/bash\n");
+  write_test_file(tree + "/etc/os-release", "NAME=NixOS\nID=nixos\n");
+  std::filesystem::create_directories(tree + "/sbin");
+  ::symlink((system + "/init").c_str(), (tree + "/sbin/init").c_str());
+  ScopedEnvironment nspawn("SDME_NSPAWN", write_fake_nspawn(scratch_.path(), "exit 1\n"));
+  settings_.request.boot = true;
+  settings_.request.install_packages = InstallPackages::kYes;
+  ::testing::internal::CaptureStderr();
+  expect_imported(tree, "nixos");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(entry_kind(scratch_.path() + "/nspawn-ran"), "missing");
+}
+
 }  // namespace
 }  // namespace sdme::import

@@ -1,5 +1,6 @@
-// Installing systemd and dbus into an imported tree with the tree's own
-// package manager, inside a one-shot systemd-nspawn container.
+// Installing systemd and dbus (and, on the RHEL family, util-linux and
+// pam) into an imported tree with the tree's own package manager, inside a
+// one-shot systemd-nspawn container.
 #include "import/package_install.h"
 
 #include <fcntl.h>
@@ -27,6 +28,13 @@ constexpr const char* kProgramDirectories[] = {"/usr/bin", "/bin", "/usr/sbin", 
 // In the order tried: a tree with both dnf and yum is a dnf tree.
 constexpr const char* kPackageManagers[] = {"apt-get", "dnf", "yum", "zypper", "pacman", "apk"};
 constexpr const char* kResolvConfAside = ".sdme-import-resolv.conf";
+// The init of a NixOS system profile; /nix/var/nix/profiles/system links to
+// the current generation in /nix/store.
+constexpr const char* kNixosProfileInit = "/nix/var/nix/profiles/system/init";
+// Where the RHEL family keeps PAM modules: lib64 on 64-bit machines, lib on
+// 32-bit ones; /lib64 and /lib are links to them in a merged-/usr tree.
+constexpr const char* kPamModuleDirectories[] = {"/usr/lib64/security", "/usr/lib/security",
+                                                 "/lib64/security", "/lib/security"};
 constexpr size_t kOsReleaseLimit = 64 * 1024;
 
 // Errors that only mean "nothing usable at that path".
@@ -41,10 +49,11 @@ std::string open_error(const std::string& root, const std::string& path, int err
   return "cannot open " + path + " in the imported tree " + root + ": " + strerror(error);
 }
 
-// Whether PATH in the tree is an executable regular file.
-bool is_executable(int root_fd, const std::string& root, const std::string& path, bool* executable,
-                   std::string* err) {
-  *executable = false;
+// Whether PATH in the tree is a regular file, and with `executable` one
+// that someone may run.
+bool is_regular_file(int root_fd, const std::string& root, const std::string& path, bool executable,
+                     bool* found, std::string* err) {
+  *found = false;
   FileDescriptor fd(open_in_root(root_fd, path, O_PATH));
   if (!fd.valid()) {
     if (means_absent(errno)) return true;
@@ -56,18 +65,28 @@ bool is_executable(int root_fd, const std::string& root, const std::string& path
     *err = "cannot stat " + path + " in the imported tree " + root + ": " + strerror(errno);
     return false;
   }
-  *executable = S_ISREG(status.st_mode) && (status.st_mode & 0111) != 0;
+  *found = S_ISREG(status.st_mode) && (!executable || (status.st_mode & 0111) != 0);
+  return true;
+}
+
+bool is_executable(int root_fd, const std::string& root, const std::string& path, bool* executable,
+                   std::string* err) {
+  return is_regular_file(root_fd, root, path, /*executable=*/true, executable, err);
+}
+
+bool any_regular_file(int root_fd, const std::string& root, const std::vector<std::string>& paths,
+                      bool executable, bool* found, std::string* err) {
+  *found = false;
+  for (const std::string& path : paths) {
+    if (!is_regular_file(root_fd, root, path, executable, found, err)) return false;
+    if (*found) return true;
+  }
   return true;
 }
 
 bool any_executable(int root_fd, const std::string& root, const std::vector<std::string>& paths,
                     bool* found, std::string* err) {
-  *found = false;
-  for (const std::string& path : paths) {
-    if (!is_executable(root_fd, root, path, found, err)) return false;
-    if (*found) return true;
-  }
-  return true;
+  return any_regular_file(root_fd, root, paths, /*executable=*/true, found, err);
 }
 
 std::vector<std::string> in_program_directories(const std::string& name) {
@@ -253,13 +272,47 @@ bool inspect_tree(const std::string& root, TreeInfo* info, std::string* err) {
   std::string os_release;
   if (!read_os_release(root_fd.get(), root, &os_release, err)) return false;
   info->os_id = printable(os_release_id(os_release));
-  return true;
+
+  bool nixos_profile;
+  if (!is_executable(root_fd.get(), root, kNixosProfileInit, &nixos_profile, err)) return false;
+  info->is_nixos = info->os_id == "nixos" || nixos_profile;
+  if (info->is_nixos && !info->has_systemd &&
+      !is_executable(root_fd.get(), root, "/sbin/init", &info->has_systemd, err))
+    return false;
+
+  bool login_program;
+  if (!any_executable(root_fd.get(), root, in_program_directories("login"), &login_program, err) ||
+      !is_regular_file(root_fd.get(), root, "/etc/pam.d/login", /*executable=*/false,
+                       &info->has_login, err))
+    return false;
+  info->has_login = info->has_login && login_program;
+  std::vector<std::string> pam_unix;
+  for (const char* directory : kPamModuleDirectories)
+    pam_unix.push_back(std::string(directory) + "/pam_unix.so");
+  return any_regular_file(root_fd.get(), root, pam_unix, /*executable=*/false, &info->has_pam, err);
+}
+
+std::vector<std::string> missing_boot_packages(const TreeInfo& info) {
+  std::vector<std::string> packages;
+  if (!info.has_systemd) packages.push_back("systemd");
+  // A NixOS tree's dbus is its configuration's business: no package
+  // manager here could add it.
+  if (!info.has_dbus && !info.is_nixos)
+    packages.push_back(info.package_manager == "zypper" ? "dbus-1" : "dbus");
+  return packages;
+}
+
+std::vector<std::string> missing_login_packages(const TreeInfo& info) {
+  std::vector<std::string> packages;
+  if (info.package_manager != "dnf" && info.package_manager != "yum") return packages;
+  if (!info.has_login) packages.push_back("util-linux");
+  if (!info.has_pam) packages.push_back("pam");
+  return packages;
 }
 
 std::vector<std::string> missing_packages(const TreeInfo& info) {
-  std::vector<std::string> packages;
-  if (!info.has_systemd) packages.push_back("systemd");
-  if (!info.has_dbus) packages.push_back(info.package_manager == "zypper" ? "dbus-1" : "dbus");
+  std::vector<std::string> packages = missing_boot_packages(info);
+  for (std::string& package : missing_login_packages(info)) packages.push_back(std::move(package));
   return packages;
 }
 
@@ -350,6 +403,16 @@ bool install_packages(const std::string& root, const TreeInfo& info,
   std::string names = join(packages, " ");
   std::string advice = "; install them in the image yourself or set ImportInstallPackages=no";
   std::string tree = "the imported tree";
+  if (info.is_nixos) {
+    // Whatever package manager the tree may hold, it is not how NixOS
+    // changes its system; the init is all that is missing.
+    *err = "cannot install " + names +
+           " in the imported NixOS tree: NixOS brings its own systemd, which systemd-nspawn "
+           "--boot starts through /sbin/init, and this tree has none; make /sbin/init a link "
+           "to " +
+           kNixosProfileInit + " in the image, or set ImportInstallPackages=no";
+    return false;
+  }
   if (info.package_manager.empty()) {
     // The distribution's ID tells the administrator which packages to add.
     if (!info.os_id.empty()) tree += " (ID=" + info.os_id + ")";

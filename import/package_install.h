@@ -1,6 +1,7 @@
 // Making an imported tree bootable: a tree without systemd (most OCI base
 // images) gets systemd and dbus from its own distribution, installed by its
-// own package manager inside a one-shot container on the unpacked tree.
+// own package manager inside a one-shot container on the unpacked tree; a
+// RHEL-family tree also gets what machinectl shell and login need.
 // Never with chroot and never on the host: package scripts would see the
 // host's /proc, /sys, /dev and mounts, and a host tool would write host
 // paths. Everything here looks at the tree through open_in_root() (common/
@@ -15,9 +16,31 @@
 namespace sdme::import {
 
 struct TreeInfo {
-  bool has_systemd = false;  // /usr/lib/systemd/systemd or /lib/systemd/systemd
-  bool has_dbus = false;     // dbus-daemon or dbus-broker
-  bool has_shell = false;    // /bin/sh, which runs the install script
+  // /usr/lib/systemd/systemd or /lib/systemd/systemd; in a NixOS tree,
+  // /sbin/init (see is_nixos).
+  bool has_systemd = false;
+  bool has_dbus = false;   // dbus-daemon or dbus-broker
+  bool has_shell = false;  // /bin/sh, which runs the install script
+  // NixOS keeps systemd in /nix/store, reached through its system profile,
+  // never at /usr/lib/systemd/systemd. Its init (/sbin/init, a link to the
+  // profile's init script, which starts that systemd) is what
+  // systemd-nspawn --boot runs when /usr/lib/systemd/systemd is missing.
+  // Set by ID=nixos in os-release, or by the system profile's init at
+  // /nix/var/nix/profiles/system/init (a tree straight from a Nix build may
+  // have no /etc/os-release until its first boot writes /etc).
+  bool is_nixos = false;
+  // What machinectl login and shell need from util-linux on the RHEL family
+  // (see missing_login_packages()): /usr/bin/login, which the getty that
+  // machinectl login talks to runs, and /etc/pam.d/login, the PAM service
+  // machinectl shell opens its session with. Both, since the two are the
+  // util-linux package's own, while minimal images carry only
+  // util-linux-core (mount, agetty, nsenter, ...), which has neither.
+  bool has_login = false;
+  // pam_unix.so, the module every RHEL-family PAM stack uses, in
+  // /usr/lib64/security or /usr/lib/security: the pam package's own.
+  // libpam says nothing: newer Fedora ships it apart (pam-libs), and
+  // images carry it for other programs' sake.
+  bool has_pam = false;
   // "apt-get", "dnf", "yum", "zypper", "pacman", "apk", or "" for none.
   std::string package_manager;
   std::string os_id;  // ID= from /etc/os-release or /usr/lib/os-release
@@ -25,8 +48,21 @@ struct TreeInfo {
 
 bool inspect_tree(const std::string& root, TreeInfo* info, std::string* err);
 
-// The packages a tree lacks, named as its package manager names them
-// (openSUSE calls dbus "dbus-1"); empty when nothing is missing.
+// systemd and dbus when the tree lacks them, named as its package manager
+// names them (openSUSE calls dbus "dbus-1"). A NixOS tree with its init
+// lacks nothing: its configuration, not a package manager, decides what it
+// runs.
+std::vector<std::string> missing_boot_packages(const TreeInfo& info);
+
+// util-linux and pam when a RHEL-family tree (Fedora, RHEL, CentOS, Rocky,
+// Alma, and others that install with dnf or yum, which all name the two
+// packages so) lacks them: machinectl shell and login fail without them.
+// Known by the package manager, which is what the install runs with, not
+// by os-release, whose ID and ID_LIKE vary between rebuilds.
+std::vector<std::string> missing_login_packages(const TreeInfo& info);
+
+// Both of the above, the boot packages first; empty when nothing is
+// missing.
 std::vector<std::string> missing_packages(const TreeInfo& info);
 
 // The shell script that installs `packages` with the tree's package manager

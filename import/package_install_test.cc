@@ -72,6 +72,41 @@ class PackageInstallTest : public ::testing::Test {
     make_symlink("../usr/lib/os-release", in_tree("/etc/os-release"));
   }
 
+  // A Fedora-shaped container image: merged /usr (with /usr/sbin apart, as
+  // before Fedora 42), dnf, a shell, no systemd, util-linux or pam.
+  void make_rhel_tree_without_systemd() {
+    make_symlink("usr/bin", in_tree("/bin"));
+    make_symlink("usr/sbin", in_tree("/sbin"));
+    make_symlink("usr/lib", in_tree("/lib"));
+    make_symlink("usr/lib64", in_tree("/lib64"));
+    std::filesystem::create_directories(in_tree("/usr/sbin"));
+    std::filesystem::create_directories(in_tree("/usr/lib64"));
+    write_executable(in_tree("/usr/bin/bash"), "");
+    make_symlink("bash", in_tree("/usr/bin/sh"));
+    write_executable(in_tree("/usr/bin/dnf5"), "");
+    make_symlink("dnf5", in_tree("/usr/bin/dnf"));
+    write_test_file(in_tree("/usr/lib/os-release"), "NAME=\"Fedora Linux\"\nID=fedora\n");
+    make_symlink("../usr/lib/os-release", in_tree("/etc/os-release"));
+  }
+
+  // A NixOS tree as a Nix build makes it for containers: the system in
+  // /nix/store, the profile's generation links, /sbin/init and
+  // /etc/os-release linked into the store with absolute links.
+  void make_nixos_tree() {
+    std::string system = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nixos-system-nixos-24.11";
+    std::string systemd = "/nix/store/abcdfghijklmnpqrsvwxyz0123456789-systemd-256.10";
+    write_executable(in_tree(systemd + "/lib/systemd/systemd"), "");
+    make_symlink(systemd, in_tree(system + "/systemd"));
+    write_executable(in_tree(system + "/init"), "#! /nix/store/x-bash/bin/bash\n");
+    write_test_file(in_tree("/nix/store/zyxwvsrqpnmlkjihgfdcba9876543210-etc/etc/os-release"),
+                    "NAME=NixOS\nID=nixos\nVERSION_ID=\"24.11\"\n");
+    make_symlink(system, in_tree("/nix/var/nix/profiles/system-1-link"));
+    make_symlink("system-1-link", in_tree("/nix/var/nix/profiles/system"));
+    make_symlink(system + "/init", in_tree("/sbin/init"));
+    make_symlink("/nix/store/zyxwvsrqpnmlkjihgfdcba9876543210-etc/etc/os-release",
+                 in_tree("/etc/os-release"));
+  }
+
   // Writes a fake systemd-nspawn that records its arguments (NUL-separated)
   // and stdin, finds --directory= as ROOT, then runs `body`.
   std::string write_fake_nspawn(const std::string& body) {
@@ -220,6 +255,158 @@ TEST_F(PackageInstallTest, NamesPackagesAsEachFamilyDoes) {
   EXPECT_EQ(missing_packages(info), (std::vector<std::string>{"dbus"}));
 }
 
+TEST_F(PackageInstallTest, ARhelFamilyTreeAlsoNeedsUtilLinuxAndPam) {
+  make_rhel_tree_without_systemd();
+  TreeInfo info = inspect();
+  EXPECT_EQ(info.package_manager, "dnf");
+  EXPECT_FALSE(info.has_login);
+  EXPECT_FALSE(info.has_pam);
+  EXPECT_EQ(missing_boot_packages(info), (std::vector<std::string>{"systemd", "dbus"}));
+  EXPECT_EQ(missing_login_packages(info), (std::vector<std::string>{"util-linux", "pam"}));
+  EXPECT_EQ(missing_packages(info),
+            (std::vector<std::string>{"systemd", "dbus", "util-linux", "pam"}));
+
+  // With systemd and dbus in place, only what machinectl needs is missing.
+  write_executable(in_tree("/usr/lib/systemd/systemd"), "");
+  write_executable(in_tree("/usr/bin/dbus-broker"), "");
+  EXPECT_EQ(missing_packages(inspect()), (std::vector<std::string>{"util-linux", "pam"}));
+}
+
+TEST_F(PackageInstallTest, UtilLinuxCoreIsNotEnoughForLogin) {
+  make_rhel_tree_without_systemd();
+  // What util-linux-core brings: no login, no PAM service for it.
+  write_executable(in_tree("/usr/sbin/agetty"), "");
+  write_executable(in_tree("/usr/bin/mount"), "");
+  EXPECT_FALSE(inspect().has_login);
+  // login without its PAM service, and the service without login.
+  write_executable(in_tree("/usr/bin/login"), "");
+  EXPECT_FALSE(inspect().has_login);
+  std::filesystem::remove(in_tree("/usr/bin/login"));
+  write_test_file(in_tree("/etc/pam.d/login"), "auth include system-auth\n");
+  EXPECT_FALSE(inspect().has_login);
+  // Both, with /bin/login reached through the merged /usr.
+  write_executable(in_tree("/usr/bin/login"), "");
+  TreeInfo info = inspect();
+  EXPECT_TRUE(info.has_login);
+  EXPECT_EQ(missing_login_packages(info), (std::vector<std::string>{"pam"}));
+}
+
+TEST_F(PackageInstallTest, FindsPamUnixWhereTheRhelFamilyKeepsIt) {
+  make_rhel_tree_without_systemd();
+  // The library alone is not the pam package.
+  write_test_file(in_tree("/usr/lib64/libpam.so.0"), "");
+  EXPECT_FALSE(inspect().has_pam);
+  // Through the /lib64 -> usr/lib64 link, and not executable.
+  write_test_file(in_tree("/usr/lib64/security/pam_unix.so"), "");
+  EXPECT_TRUE(inspect().has_pam);
+  std::filesystem::remove_all(in_tree("/usr/lib64/security"));
+  // 32-bit trees keep modules in lib.
+  write_test_file(in_tree("/usr/lib/security/pam_unix.so"), "");
+  EXPECT_TRUE(inspect().has_pam);
+  // A directory of that name is no module.
+  std::filesystem::remove_all(in_tree("/usr/lib/security"));
+  std::filesystem::create_directories(in_tree("/usr/lib64/security/pam_unix.so"));
+  EXPECT_FALSE(inspect().has_pam);
+}
+
+TEST_F(PackageInstallTest, LoginAndPamOnTheHostDoNotCount) {
+  for (const char* host_path :
+       {"/usr/bin/login", "/etc/pam.d/login", "/usr/lib/x86_64-linux-gnu/security/pam_unix.so"})
+    if (entry_kind(host_path) == "missing") GTEST_SKIP() << "no " << host_path << " on this host";
+  make_rhel_tree_without_systemd();
+  write_executable(in_tree("/usr/bin/login"), "");
+  // ".." stops at the tree's root, where this link points at itself.
+  make_symlink("../../../../../../../../etc/pam.d", in_tree("/etc/pam.d"));
+  make_symlink("/usr/lib/x86_64-linux-gnu/security", in_tree("/usr/lib64/security"));
+  TreeInfo info = inspect();
+  EXPECT_FALSE(info.has_login);
+  EXPECT_FALSE(info.has_pam);
+}
+
+TEST_F(PackageInstallTest, YumTreesAreRhelFamilyToo) {
+  TreeInfo info;
+  info.has_systemd = info.has_dbus = true;
+  info.package_manager = "yum";
+  EXPECT_EQ(missing_packages(info), (std::vector<std::string>{"util-linux", "pam"}));
+  info.has_login = true;
+  EXPECT_EQ(missing_packages(info), (std::vector<std::string>{"pam"}));
+}
+
+TEST_F(PackageInstallTest, OnlyTheRhelFamilyGetsUtilLinuxAndPam) {
+  // Debian and the others carry login and PAM in their base images, under
+  // other names; nothing is asked of them.
+  for (const char* manager : {"apt-get", "zypper", "pacman", "apk", ""}) {
+    TreeInfo info;
+    info.has_systemd = info.has_dbus = true;
+    info.package_manager = manager;
+    EXPECT_TRUE(missing_login_packages(info).empty()) << manager;
+    EXPECT_TRUE(missing_packages(info).empty()) << manager;
+  }
+}
+
+TEST_F(PackageInstallTest, ANixosTreeHasSystemdThroughItsInit) {
+  make_nixos_tree();
+  TreeInfo info = inspect();
+  EXPECT_TRUE(info.is_nixos);
+  EXPECT_EQ(info.os_id, "nixos");
+  EXPECT_TRUE(info.has_systemd);
+  EXPECT_FALSE(info.has_dbus);  // not where other trees keep it, and not needed
+  EXPECT_EQ(info.package_manager, "");
+  EXPECT_TRUE(missing_packages(info).empty());
+}
+
+TEST_F(PackageInstallTest, ANixosTreeWithoutOsReleaseIsKnownByItsProfile) {
+  // Straight from a Nix build, before a first boot has written /etc.
+  make_nixos_tree();
+  std::filesystem::remove(in_tree("/etc/os-release"));
+  TreeInfo info = inspect();
+  EXPECT_TRUE(info.is_nixos);
+  EXPECT_EQ(info.os_id, "");
+  EXPECT_TRUE(info.has_systemd);
+  EXPECT_TRUE(missing_packages(info).empty());
+}
+
+TEST_F(PackageInstallTest, ANixosTreeWithoutSbinInitCannotBoot) {
+  make_nixos_tree();
+  std::filesystem::remove(in_tree("/sbin/init"));
+  TreeInfo info = inspect();
+  EXPECT_TRUE(info.is_nixos);
+  EXPECT_FALSE(info.has_systemd);
+  EXPECT_EQ(missing_packages(info), (std::vector<std::string>{"systemd"}));
+  ScopedEnvironment nspawn("SDME_NSPAWN", root_ + "/no-such-nspawn");
+  std::string err;
+  EXPECT_FALSE(install_packages(root_, info, missing_packages(info), &err));
+  EXPECT_EQ(err,
+            "cannot install systemd in the imported NixOS tree: NixOS brings its own systemd, "
+            "which systemd-nspawn --boot starts through /sbin/init, and this tree has none; "
+            "make /sbin/init a link to /nix/var/nix/profiles/system/init in the image, or set "
+            "ImportInstallPackages=no");
+}
+
+TEST_F(PackageInstallTest, ANixosInitMustBeInTheTree) {
+  // The host's /sbin/init is no init of the tree's.
+  ASSERT_NE(entry_kind("/sbin/init"), "missing") << "this test's premise";
+  write_test_file(in_tree("/etc/os-release"), "ID=nixos\n");
+  make_symlink("/host/init", in_tree("/sbin/init"));
+  TreeInfo info = inspect();
+  EXPECT_TRUE(info.is_nixos);
+  EXPECT_FALSE(info.has_systemd);
+  std::filesystem::remove(in_tree("/sbin/init"));
+  make_symlink("../../../../../../../../../../sbin/init", in_tree("/sbin/init"));
+  EXPECT_FALSE(inspect().has_systemd);
+}
+
+TEST_F(PackageInstallTest, AnInitAloneIsNoNixos) {
+  // A Debian tree with some other init (busybox, say) still lacks systemd.
+  make_debian_tree_without_systemd();
+  write_executable(in_tree("/usr/bin/busybox"), "");
+  make_symlink("/usr/bin/busybox", in_tree("/sbin/init"));
+  TreeInfo info = inspect();
+  EXPECT_FALSE(info.is_nixos);
+  EXPECT_FALSE(info.has_systemd);
+  EXPECT_EQ(missing_packages(info), (std::vector<std::string>{"systemd", "dbus"}));
+}
+
 TEST_F(PackageInstallTest, AptGetScript) {
   EXPECT_EQ(install_script("apt-get", {"systemd", "dbus"}),
             "set -e\n"
@@ -305,6 +492,27 @@ TEST_F(PackageInstallTest, InstallsAndPutsTheTreeBackInOrder) {
   EXPECT_EQ(entry_kind(in_tree("/etc/machine-id")), "missing");
   EXPECT_EQ(entry_kind(in_tree("/var/lib/dbus/machine-id")), "missing");
   EXPECT_TRUE(inspect().has_systemd);
+}
+
+TEST_F(PackageInstallTest, InstallsUtilLinuxAndPamWithDnf) {
+  make_rhel_tree_without_systemd();
+  write_executable(in_tree("/usr/lib/systemd/systemd"), "");
+  write_executable(in_tree("/usr/bin/dbus-broker"), "");
+  std::string fake = write_fake_nspawn(
+      "mkdir -p \"$root/usr/lib64/security\" \"$root/etc/pam.d\"\n"
+      ": > \"$root/usr/lib64/security/pam_unix.so\"\n"
+      ": > \"$root/etc/pam.d/login\"\n"
+      ": > \"$root/usr/bin/login\"; chmod 755 \"$root/usr/bin/login\"\n");
+  ScopedEnvironment nspawn("SDME_NSPAWN", fake);
+  TreeInfo info = inspect();
+  std::string err;
+  ASSERT_TRUE(install_packages(root_, info, missing_packages(info), &err)) << err;
+  std::vector<std::string> arguments = recorded_arguments();
+  ASSERT_FALSE(arguments.empty());
+  EXPECT_EQ(arguments.back(),
+            "set -e\ndnf install -y --setopt=install_weak_deps=False 'util-linux' 'pam'\n"
+            "dnf clean all\n");
+  EXPECT_TRUE(missing_packages(inspect()).empty());
 }
 
 TEST_F(PackageInstallTest, RemovesTheResolvConfMountPointItCausedAndKeepsTheImages) {
