@@ -73,10 +73,13 @@ bool check_components(std::string_view path, std::string* err) {
 bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string* err) {
   root->descriptor.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   root->path = path;
-  if (!root->descriptor.valid()) {
+  struct stat status;
+  if (!root->descriptor.valid() || ::fstat(root->descriptor.get(), &status) != 0) {
     *err = "cannot open " + path + ": " + errno_text(errno);
     return false;
   }
+  root->owner = status.st_uid;
+  root->group = status.st_gid;
   return true;
 }
 
@@ -94,8 +97,8 @@ bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_v
                        std::string* hook_err) {
     std::string created_path = path_of(root, created);
     rollback->created_directory(created_path);
-    if (::fchmod(fd, kDirectoryMode) == 0) return true;
-    *hook_err = "cannot set the mode of " + created_path + ": " + errno_text(errno);
+    if (::fchown(fd, root.owner, root.group) == 0 && ::fchmod(fd, kDirectoryMode) == 0) return true;
+    *hook_err = "cannot set the owner and mode of " + created_path + ": " + errno_text(errno);
     return false;
   };
   DirectoryHandle opened;
@@ -106,6 +109,8 @@ bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_v
     return false;
   }
   opened.path = relative.empty() ? root.path : path_of(root, relative);
+  opened.owner = root.owner;
+  opened.group = root.group;
   *directory = std::move(opened);
   return true;
 }
@@ -126,6 +131,8 @@ bool open_existing_directory_beneath(const DirectoryHandle& root, std::string_vi
     return false;
   }
   opened.path = relative.empty() ? root.path : path_of(root, relative);
+  opened.owner = root.owner;
+  opened.group = root.group;
   *directory = std::move(opened);
   return true;
 }
@@ -193,7 +200,11 @@ bool file_has_content(const DirectoryHandle& directory, std::string_view name,
 bool replace_file(const DirectoryHandle& directory, std::string_view name, std::string_view content,
                   mode_t mode, std::string* err) {
   WriteFailure failure;
-  if (write_file_at(directory.descriptor.get(), name, content, {mode, true, true}, &failure) ==
+  AtomicWrite how;
+  how.mode = mode;
+  how.owner = directory.owner;
+  how.group = directory.group;
+  if (write_file_at(directory.descriptor.get(), name, content, how, &failure) ==
       WriteOutcome::kWritten)
     return true;
   *err = (failure.step == WriteStep::kTemporary ? "cannot create a temporary file next to "
@@ -206,8 +217,14 @@ bool replace_symlink(const DirectoryHandle& directory, std::string_view name,
                      std::string_view target, std::string* err) {
   WriteFailure failure;
   if (symlink_at(directory.descriptor.get(), name, std::string(target), true, &failure) ==
-      WriteOutcome::kWritten)
+      WriteOutcome::kWritten) {
+    // A link's owner grants nothing, but a container's own links are its
+    // root's, like everything else it has.
+    if (directory.owner != 0 || directory.group != 0)
+      ::fchownat(directory.descriptor.get(), std::string(name).c_str(), directory.owner,
+                 directory.group, AT_SYMLINK_NOFOLLOW);
     return true;
+  }
   *err = "cannot create symlink " + path_of(directory, name) + ": " + errno_text(failure.error);
   return false;
 }

@@ -26,6 +26,13 @@ namespace sdme {
 struct DirectoryHandle {
   FileDescriptor descriptor;
   std::string path;
+  // Who the files and directories made below belong to: the owner of the
+  // tree's root. Root's, or in a user-namespaced container the first UID
+  // of its range, which the container sees as its own root
+  // (helpers/overlay/uid_shift.h); a file of host root's would belong to
+  // nobody there.
+  uid_t owner = 0;
+  gid_t group = 0;
 };
 
 enum class EntryKind { kMissing, kRegularFile, kSymlink, kDirectory, kOther };
@@ -36,7 +43,8 @@ struct Entry {
 };
 
 // Opens the root of a tree: a path of the administrator's (the state
-// directory), whose symlinks are followed.
+// directory), whose symlinks are followed. What is made below belongs to
+// the root directory's owner.
 bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string* err);
 
 // Opens ROOT/PATH, where PATH is the absolute path the tree's owner sees

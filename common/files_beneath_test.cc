@@ -87,6 +87,30 @@ TEST_F(FilesBeneathTest, CreatesMissingDirectoriesWithMode0755WhateverTheUmask) 
   rollback.commit();
 }
 
+// A user-namespaced container's root is owned by the first UID of its
+// range; what the helpers make in it must be that UID's, not host root's.
+TEST_F(FilesBeneathTest, WhatIsMadeBelongsToTheOwnerOfTheTreesRoot) {
+  constexpr uid_t kContainerRoot = 0x00A00000;
+  ASSERT_EQ(::chown(tree_.c_str(), kContainerRoot, kContainerRoot), 0);
+  std::string err;
+  ASSERT_TRUE(open_tree_root(tree_, &root_, &err)) << err;
+  Rollback rollback;
+  DirectoryHandle directory = open_or_create("/root/.ssh", &rollback);
+  rollback.commit();
+  ASSERT_TRUE(replace_file(directory, "authorized_keys", "key\n", 0600, &err)) << err;
+  ASSERT_TRUE(replace_symlink(directory, "link", "authorized_keys", &err)) << err;
+  for (const std::string path :
+       {"/root", "/root/.ssh", "/root/.ssh/authorized_keys", "/root/.ssh/link"}) {
+    struct stat status;
+    ASSERT_EQ(::lstat((tree_ + path).c_str(), &status), 0) << path;
+    EXPECT_EQ(status.st_uid, kContainerRoot) << path;
+    EXPECT_EQ(status.st_gid, kContainerRoot) << path;
+  }
+  struct stat file;
+  ASSERT_EQ(::stat((tree_ + "/root/.ssh/authorized_keys").c_str(), &file), 0);
+  EXPECT_EQ(file.st_mode & 07777, 0600u);
+}
+
 TEST_F(FilesBeneathTest, RollbackRemovesTheDirectoriesItCreatedOnly) {
   std::filesystem::create_directories(tree_ + "/etc");
   ::chmod((tree_ + "/etc").c_str(), 0700);

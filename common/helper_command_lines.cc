@@ -15,6 +15,7 @@ constexpr std::string_view kHostCloneOption = "--host-clone";
 constexpr std::string_view kOpaqueOption = "--opaque";
 constexpr std::string_view kEphemeralOption = "--ephemeral";
 constexpr std::string_view kHostnameOption = "--hostname";
+constexpr std::string_view kPrivateUsersOption = "--private-users";
 constexpr std::string_view kNetworkOption = "--network";
 constexpr std::string_view kHostNetwork = "host";
 constexpr std::string_view kPrivateNetwork = "private";
@@ -29,6 +30,7 @@ constexpr uint16_t kDefaultSshPort = 22;
 constexpr std::string_view kOverlayUsage =
     "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
     "                          [--ephemeral] [--hostname=HOSTNAME]\n"
+    "                          [--private-users=pick|UID[:RANGE]]\n"
     "       sdme-overlay umount NAME\n"
     "\n"
     "Mounts or unmounts the overlayfs root of container NAME at\n"
@@ -43,6 +45,10 @@ constexpr std::string_view kOverlayUsage =
     "  --ephemeral          keep the container's changes on a tmpfs, gone after stop\n"
     "  --hostname=HOSTNAME  write HOSTNAME to the container's /etc/hostname, which\n"
     "                       systemd in the container reads when it boots\n"
+    "  --private-users=pick|UID[:RANGE]\n"
+    "                       the container runs in a user namespace: show the lower\n"
+    "                       layer shifted into its UID range (picked here, and\n"
+    "                       recorded as the upper layer's owner, for pick)\n"
     "  --help               show this help\n";
 
 constexpr std::string_view kDnsUsage =
@@ -134,6 +140,9 @@ bool parse_mount_options(const std::vector<std::string>& options, OverlayMountRe
       }
       request->hostname = value;
       have_hostname = true;
+    } else if (option_value(option, kPrivateUsersOption, &value)) {
+      // Checked by mount_overlay(), with every other input.
+      request->private_users = value;
     } else if (is_option(option)) {
       *err = "unknown option '" + option + "'";
       return false;
@@ -166,6 +175,8 @@ std::vector<std::string> format_overlay_mount_arguments(const OverlayMountReques
   for (const std::string& directory : request.opaque_directories)
     arguments.push_back(with_value(kOpaqueOption, directory));
   if (!request.hostname.empty()) arguments.push_back(with_value(kHostnameOption, request.hostname));
+  if (!request.private_users.empty())
+    arguments.push_back(with_value(kPrivateUsersOption, request.private_users));
   return arguments;
 }
 

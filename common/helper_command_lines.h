@@ -13,6 +13,7 @@ namespace sdme {
 
 // sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...
 //                         [--ephemeral] [--hostname=HOSTNAME]
+//                         [--private-users=pick|UID[:RANGE]]
 struct OverlayMountRequest {
   std::string container_name;
   // The root file system the container starts from; never written to.
@@ -25,6 +26,9 @@ struct OverlayMountRequest {
   bool ephemeral = false;
   // Written to the container's /etc/hostname when not empty.
   std::string hostname;
+  // systemd-nspawn's --private-users= for this container: the lower layer
+  // is shown shifted into that UID range. Empty: no user namespace.
+  std::string private_users;
 };
 
 enum class OverlayAction { kHelp, kMount, kUnmount };

@@ -71,6 +71,7 @@ TEST(OverlayCommandLineTest, UsageNamesEveryMountOption) {
   EXPECT_EQ(usage.substr(0, usage.find("\n\n") + 1),
             "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
             "                          [--ephemeral] [--hostname=HOSTNAME]\n"
+            "                          [--private-users=pick|UID[:RANGE]]\n"
             "       sdme-overlay umount NAME\n");
   EXPECT_NE(usage.find("\n  --hostname=HOSTNAME  write HOSTNAME to the container's /etc/hostname"),
             std::string_view::npos);
@@ -142,11 +143,12 @@ TEST(HelperCommandLinesTest, OverlayMountRoundTrips) {
   request.opaque_directories = {"/var/log", "/srv/a b"};
   request.ephemeral = true;
   request.hostname = "web";
+  request.private_users = "pick";
   std::vector<std::string> arguments = format_overlay_mount_arguments(request);
-  EXPECT_EQ(arguments,
-            (std::vector<std::string>{"mount", "web-%i", "--lower=/var/lib/sdme/rootfs/debian",
-                                      "--host-clone", "--ephemeral", "--opaque=/var/log",
-                                      "--opaque=/srv/a b", "--hostname=web"}));
+  EXPECT_EQ(arguments, (std::vector<std::string>{
+                           "mount", "web-%i", "--lower=/var/lib/sdme/rootfs/debian", "--host-clone",
+                           "--ephemeral", "--opaque=/var/log", "--opaque=/srv/a b",
+                           "--hostname=web", "--private-users=pick"}));
   OverlayCommand command;
   std::string err;
   ASSERT_TRUE(parse_overlay_command_line(arguments, &command, &err)) << err;
@@ -157,6 +159,7 @@ TEST(HelperCommandLinesTest, OverlayMountRoundTrips) {
   EXPECT_EQ(command.request.opaque_directories, request.opaque_directories);
   EXPECT_TRUE(command.request.ephemeral);
   EXPECT_EQ(command.request.hostname, request.hostname);
+  EXPECT_EQ(command.request.private_users, "pick");
 }
 
 TEST(HelperCommandLinesTest, PlainMountAndUnmountRoundTrip) {

@@ -21,6 +21,7 @@ bool make_container_layout(std::string_view container_name, ContainerLayout* lay
   layout->ephemeral = layout->container_dir + "/ephemeral";
   layout->ephemeral_upper = layout->ephemeral + "/upper";
   layout->ephemeral_work = layout->ephemeral + "/work";
+  layout->idmapped_lower = layout->container_dir + "/idmapped-lower";
   return true;
 }
 

@@ -14,6 +14,8 @@ namespace sdme::container {
 //   merged/        where the overlay is mounted: systemd-nspawn's root
 //   ephemeral/     a tmpfs holding upper/ and work/ instead, when the
 //                  container must not keep anything after it stops
+//   idmapped-lower/ where the lower layer's ID-mapped view is mounted while
+//                  the overlay is made of it (helpers/overlay/uid_shift.h)
 struct ContainerLayout {
   std::string container_name;
   std::string state_dir;
@@ -25,6 +27,7 @@ struct ContainerLayout {
   std::string ephemeral;
   std::string ephemeral_upper;
   std::string ephemeral_work;
+  std::string idmapped_lower;
 };
 
 // Validates the name first: it is joined to paths that root writes to.

@@ -2,14 +2,15 @@
 #include "helpers/overlay/layer_directories.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "common/path_text.h"
 #include "common/open_beneath.h"
+#include "common/path_text.h"
 #include "common/strings.h"
 
 namespace sdme::overlay {
@@ -123,13 +124,21 @@ bool make_layer_directories(const std::string& layer_root, std::string_view path
       return false;
     }
   }
+  // A directory the lower layer lacks belongs to the owner of its root: root,
+  // or the first UID of a user-namespaced container's range (uid_shift.h).
+  DirectoryAttributes missing_from_model;
+  struct stat model_root_status;
+  if (model.valid() && ::fstat(model.get(), &model_root_status) == 0) {
+    missing_from_model.owner = model_root_status.st_uid;
+    missing_from_model.group = model_root_status.st_gid;
+  }
   // Created closed (0700), then given the model's owner and mode through
   // its descriptor; chmod after chown, which clears set-user-ID bits.
   DirectoryAttributes attributes;
   DirectoryCreation creation;
   creation.mode = 0700;
   creation.before = [&](std::string_view relative, std::string* hook_err) {
-    attributes = DirectoryAttributes{};
+    attributes = missing_from_model;
     return !model.valid() ||
            model_attributes(model.get(), model_root, relative, path, &attributes, hook_err);
   };

@@ -1,6 +1,8 @@
 // Mounting and unmounting a container's overlay root.
 #include "helpers/overlay/overlay_mount.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,18 +12,21 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/file_descriptor.h"
 #include "common/files_beneath.h"
 #include "common/name.h"
 #include "common/path_text.h"
 #include "common/remove_tree.h"
 #include "common/rollback.h"
 #include "helpers/container/container_layout.h"
+#include "helpers/container/idmapped_mount.h"
 #include "helpers/container/mounted_overlay.h"
 #include "helpers/container/mounts.h"
 #include "helpers/overlay/container_hostname.h"
 #include "helpers/overlay/host_clone.h"
 #include "helpers/overlay/layer_directories.h"
 #include "helpers/overlay/opaque_directory.h"
+#include "helpers/overlay/uid_shift.h"
 
 namespace sdme::overlay {
 namespace {
@@ -166,15 +171,15 @@ bool unmount_all(const std::string& path, std::vector<std::string>* warnings, st
 
 // The ephemeral upper layer is thrown away at every stop and before every
 // start, so that an ephemeral container never starts with old changes.
-bool discard_ephemeral_layer(const container::ContainerLayout& layout, std::vector<std::string>* warnings,
-                             std::string* err) {
+bool discard_ephemeral_layer(const container::ContainerLayout& layout,
+                             std::vector<std::string>* warnings, std::string* err) {
   return unmount_all(layout.ephemeral, warnings, err) && remove_tree(layout.ephemeral, err);
 }
 
 // upper/ becomes the container's "/": it takes the lower root's mode and
 // owner, as overlayfs' copy-up would.
-bool create_layers(const container::ContainerLayout& layout, const std::string& lower, bool ephemeral,
-                   Rollback* rollback, std::string* err) {
+bool create_layers(const container::ContainerLayout& layout, const std::string& lower,
+                   bool ephemeral, Rollback* rollback, std::string* err) {
   struct stat lower_root;
   if (::stat(lower.c_str(), &lower_root) != 0) {
     *err = "cannot access lower directory " + lower + ": " + std::strerror(errno);
@@ -191,7 +196,8 @@ bool create_layers(const container::ContainerLayout& layout, const std::string& 
            ensure_work_directory(layout.work, rollback, err);
   }
   if (!ensure_directory(layout.ephemeral, kOpenDirectory, rollback, err)) return false;
-  if (!container::mount_filesystem("tmpfs", "tmpfs", layout.ephemeral, "mode=0755", err)) return false;
+  if (!container::mount_filesystem("tmpfs", "tmpfs", layout.ephemeral, "mode=0755", err))
+    return false;
   rollback->mounted(layout.ephemeral);
   return ensure_directory(layout.ephemeral_upper, root_attributes, rollback, err) &&
          ensure_work_directory(layout.ephemeral_work, rollback, err);
@@ -211,12 +217,45 @@ void add_host_clone_directories(const std::string& lower, const container::Conta
 // where upper/ must not change under the live mount; through merged/,
 // overlayfs itself deals with what the lower layer has there (a symlink to
 // the host's file, a file the container deleted).
-bool write_hostname(const container::ContainerLayout& layout, const std::string& hostname, Rollback* rollback,
-                    std::string* err) {
+bool write_hostname(const container::ContainerLayout& layout, const std::string& hostname,
+                    Rollback* rollback, std::string* err) {
   if (hostname.empty()) return true;
   DirectoryHandle root;
   return container::open_mounted_overlay(layout, &root, err) &&
          write_container_hostname(root, hostname, rollback, err);
+}
+
+// For a user-namespaced container: mounts the lower layer's view shifted
+// into the container's UID range and returns its path, for the overlay to
+// be made of (and for the upper layer's new directories to copy owners
+// from). An empty upper layer left by an earlier start gets the range's
+// owner, which records the range.
+bool prepare_shifted_lower(const UidShift& shift, const container::ContainerLayout& layout,
+                           const std::string& lower, bool ephemeral, std::string* shifted_lower,
+                           Rollback* rollback, std::string* err) {
+  const std::string& upper = ephemeral ? layout.ephemeral_upper : layout.upper;
+  if (!ensure_directory(layout.containers_dir, kPrivateDirectory, rollback, err)) return false;
+  uint32_t base = 0;
+  if (!resolve_uid_base(shift, layout, upper, &base, err)) return false;
+  if (!ensure_directory(layout.container_dir, kOpenDirectory, rollback, err) ||
+      !ensure_directory(layout.idmapped_lower, kPrivateDirectory, rollback, err))
+    return false;
+  // A start that died between the two mounts left the view mounted.
+  std::vector<std::string> ignored;
+  if (!unmount_all(layout.idmapped_lower, &ignored, err)) return false;
+  if (!container::mount_idmapped(lower, layout.idmapped_lower, base, shift.range, err)) {
+    *err = "PrivateUsers=: " + *err;
+    return false;
+  }
+  rollback->mounted(layout.idmapped_lower);
+  struct stat status;
+  if (::lstat(upper.c_str(), &status) == 0 && status.st_uid != base &&
+      ::lchown(upper.c_str(), base, base) != 0) {
+    *err = "cannot give " + upper + " to UID " + std::to_string(base) + ": " + std::strerror(errno);
+    return false;
+  }
+  *shifted_lower = layout.idmapped_lower;
+  return true;
 }
 
 }  // namespace
@@ -238,6 +277,8 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
   if (!normalize_opaque_directories(request.opaque_directories, &opaque_directories, err))
     return false;
   if (!request.hostname.empty() && !check_container_hostname(request.hostname, err)) return false;
+  UidShift shift;
+  if (!parse_uid_shift(request.private_users, &shift, err)) return false;
 
   // A second start (or a start after a stop that failed) uses the overlay
   // that is there.
@@ -262,20 +303,44 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
   if (!discard_ephemeral_layer(layout, &result->warnings, err)) return false;
 
   Rollback rollback;
-  if (!create_layers(layout, lower, request.ephemeral, &rollback, err)) return false;
+  // Containers started at the same time must not pick the same range: the
+  // choice is made, and recorded as the upper layer's owner, under a lock.
+  FileDescriptor range_lock;
+  if (shift.enabled) {
+    if (!ensure_directory(layout.containers_dir, kPrivateDirectory, &rollback, err)) return false;
+    range_lock.reset(::open(layout.containers_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!range_lock.valid() || ::flock(range_lock.get(), LOCK_EX) != 0) {
+      *err = "cannot lock " + layout.containers_dir + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  // What the overlay is made of: the lower layer itself, or its shifted view.
+  std::string layer = lower;
+  if (shift.enabled &&
+      !prepare_shifted_lower(shift, layout, lower, request.ephemeral, &layer, &rollback, err))
+    return false;
+  if (!create_layers(layout, layer, request.ephemeral, &rollback, err)) return false;
   const std::string& upper = request.ephemeral ? layout.ephemeral_upper : layout.upper;
   const std::string& work = request.ephemeral ? layout.ephemeral_work : layout.work;
 
   if (request.host_clone) add_host_clone_directories(lower, layout, &opaque_directories);
   for (const std::string& directory : opaque_directories)
-    if (!make_opaque_directory(upper, lower, directory, &rollback, err)) return false;
+    if (!make_opaque_directory(upper, layer, directory, &rollback, err)) return false;
 
   if (!container::mount_filesystem("overlay", "overlay", layout.merged,
-                        "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, err)) {
+                                   "lowerdir=" + layer + ",upperdir=" + upper + ",workdir=" + work,
+                                   err)) {
     *err += "; the kernel log (journalctl -k) has overlayfs' reason";
     return false;
   }
   rollback.mounted(layout.merged);
+  // overlayfs holds its own reference to each layer, so the view's mount
+  // point is not needed any more; nothing is left for the unmount to find.
+  if (shift.enabled) {
+    std::vector<std::string> ignored;
+    if (!unmount_all(layout.idmapped_lower, &ignored, err)) return false;
+    ::rmdir(layout.idmapped_lower.c_str());
+  }
   if (!write_hostname(layout, request.hostname, &rollback, err)) return false;
   rollback.commit();
   return true;
@@ -285,8 +350,12 @@ bool unmount_overlay(std::string_view container_name, std::vector<std::string>* 
                      std::string* err) {
   container::ContainerLayout layout;
   if (!container::make_container_layout(container_name, &layout, err)) return false;
-  return unmount_all(layout.merged, warnings, err) &&
-         discard_ephemeral_layer(layout, warnings, err);
+  if (!unmount_all(layout.merged, warnings, err) ||
+      !discard_ephemeral_layer(layout, warnings, err) ||
+      !unmount_all(layout.idmapped_lower, warnings, err))
+    return false;
+  ::rmdir(layout.idmapped_lower.c_str());  // gone already after a clean start
+  return true;
 }
 
 }  // namespace sdme::overlay
