@@ -36,13 +36,20 @@
 #                         directory on an overlay
 #   SDME_TEST_KEEP        if set to 1, testhost_destroy keeps the (unmounted) work
 #                         directory for a post-mortem and prints its path
+#
+# TESTHOST_NSPAWN_OPTIONS, an array the caller may set before testhost_boot,
+# adds systemd-nspawn options (a --bind-ro= of a directory on a real file
+# system, say).
 
 # What the base contains. The cache directory's name carries a hash of this,
 # so changing the list builds a new base instead of reusing a stale one.
 TESTHOST_SUITE=bookworm
 # systemd and what nspawn and machinectl need, plus the shared libraries
-# sdme's helpers link against that minbase lacks (sdme-import's).
-TESTHOST_PACKAGES=(systemd dbus systemd-sysv systemd-container libarchive13 libcurl4)
+# sdme's helpers link against that minbase lacks (sdme-import's), and sshd
+# with the clients that log into containers (installed, not enabled: see
+# testhost__configure).
+TESTHOST_PACKAGES=(systemd dbus systemd-sysv systemd-container libarchive13 libcurl4
+  openssh-server sshpass)
 TESTHOST_HOSTNAME=sdme-testhost
 # The PATH and environment commands run with inside the host; nothing from
 # the caller's environment leaks in.
@@ -50,6 +57,7 @@ TESTHOST_ENV=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin 
   LANG=C.UTF-8 TERM=dumb SYSTEMD_PAGER=cat SYSTEMD_COLORS=0 SYSTEMD_LOG_COLOR=0)
 
 TESTHOST_BASE=
+TESTHOST_NSPAWN_OPTIONS=()
 TESTHOST_WORK=
 TESTHOST_ROOT=
 TESTHOST_NSPAWN_PID=
@@ -219,6 +227,10 @@ testhost__configure() {
     rm -f "$TESTHOST_ROOT/etc/systemd/system/timers.target.wants/$timer"
     ln -sfn /dev/null "$TESTHOST_ROOT/etc/systemd/system/$timer" || return 1
   done
+  # The packages enabled sshd on the host itself; sdme's SSH= is what turns
+  # it on in a container, from a tree where it is installed but off.
+  rm -f "$TESTHOST_ROOT/etc/systemd/system/multi-user.target.wants/ssh.service" \
+    "$TESTHOST_ROOT/etc/systemd/system/sshd.service"
   mkdir -p "$TESTHOST_ROOT/var/lib/sdme"
 }
 
@@ -303,7 +315,7 @@ testhost_boot() {
   systemd-nspawn --keep-unit --register=no --console=passive --boot \
     --directory="$TESTHOST_ROOT" --machine="$(testhost__machine_name)" \
     --resolv-conf=auto --link-journal=no \
-    --bind="$TESTHOST_WORK/state:/var/lib/sdme" \
+    --bind="$TESTHOST_WORK/state:/var/lib/sdme" "${TESTHOST_NSPAWN_OPTIONS[@]}" \
     </dev/null >"$TESTHOST_BOOT_LOG" 2>&1 &
   TESTHOST_NSPAWN_PID=$!
 

@@ -1,0 +1,468 @@
+#!/bin/bash
+# End-to-end provisioning and security test (issue 8), in a booted Debian 12
+# test host (see testhost.sh) whose tree has openssh-server installed but
+# not enabled:
+#   - a host clone with SSH=yes on its own SSHPort= is logged into with a
+#     key and with the password from a root-only RootPasswordFile=, then
+#     restarted twice and logged into again; its host key is its own, not
+#     the host's, and stays the same;
+#   - another logs in with a password handed over as a systemd credential;
+#   - neither password is anywhere to be found: journal, /run, systemctl
+#     show, process command lines and environments, the upper layers;
+#   - a RootPasswordFile= others can read fails the start, saying so;
+#   - a Security=strict container runs with its root mapped to an
+#     unprivileged host UID, seccomp and no_new_privs on, only lo, the
+#     tier's capability bounding set, and stops cleanly;
+#   - MemoryMax= in [Service] holds the whole container.
+# Every start and stop is timed and what systemd recorded is checked.
+#
+# Usage: provision_test.sh BUILD_DIR
+# Exit status: 0 all checks passed, 1 some failed, 77 cannot run here.
+set -u
+set -o pipefail
+
+if (($# != 1)); then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+build_dir=$(realpath -- "$1") || exit 2
+here=$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")
+# shellcheck source-path=SCRIPTDIR source=testhost.sh
+source "$here/testhost.sh"
+
+# shellcheck source-path=SCRIPTDIR source=checks.sh
+source "$here/checks.sh"
+
+command -v ssh-keygen >/dev/null ||
+  skip "ssh-keygen is not installed here (apt-get install openssh-client)"
+
+# The passwords: random, so finding one anywhere means it leaked.
+password=Pw-$(tr -d '-' </proc/sys/kernel/random/uuid)
+credential_password=Cred-$(tr -d '-' </proc/sys/kernel/random/uuid)
+ssh_port=2222
+credential_port=2223
+# A container start includes its boot; a stop answered by its init is quick.
+start_limit_ms=20000
+stop_limit_ms=5000
+# The strict tier's capability bounding set: Docker's defaults without
+# CAP_NET_RAW (dropped by hardened beneath it), plus CAP_SYS_ADMIN.
+strict_capabilities=(CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID
+  CAP_SETUID CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_SYS_CHROOT CAP_SYS_ADMIN CAP_MKNOD
+  CAP_AUDIT_WRITE CAP_SETFCAP)
+declare -A capability_bit=([CAP_CHOWN]=0 [CAP_DAC_OVERRIDE]=1 [CAP_FOWNER]=3 [CAP_FSETID]=4
+  [CAP_KILL]=5 [CAP_SETGID]=6 [CAP_SETUID]=7 [CAP_SETPCAP]=8 [CAP_NET_BIND_SERVICE]=10
+  [CAP_SYS_CHROOT]=18 [CAP_SYS_ADMIN]=21 [CAP_MKNOD]=27 [CAP_AUDIT_WRITE]=29 [CAP_SETFCAP]=31)
+memory_limit=$((32 * 1024 * 1024))
+
+exec {tap_fd}>&1
+note() {
+  echo "# $*" >&"$tap_fd"
+}
+
+now_ms() {
+  echo $(($(date +%s%N) / 1000000))
+}
+
+elapsed_ms=0
+# timed_systemctl VERB UNIT: systemctl VERB UNIT, its time in $elapsed_ms.
+timed_systemctl() {
+  local verb=$1 unit=$2 started status=0
+  started=$(now_ms)
+  in_host systemctl "$verb" "$unit" || status=$?
+  elapsed_ms=$(($(now_ms) - started))
+  note "systemctl $verb $unit took $elapsed_ms ms"
+  return "$status"
+}
+
+expect_elapsed_below() {
+  local what=$1 limit_ms=$2
+  ((elapsed_ms <= limit_ms)) && return 0
+  echo "$what took $elapsed_ms ms, more than $limit_ms ms"
+  return 1
+}
+
+expect_unit_properties() {
+  local unit=$1 expected failed=0
+  shift
+  for expected in "$@"; do
+    in_host systemctl show --property="${expected%%=*}" --value "$unit" || return
+    expect_equal "${expected%%=*} of $unit" "${expected#*=}" "$output" || failed=1
+  done
+  return "$failed"
+}
+
+start_timed() {
+  local unit=$1
+  timed_systemctl start "$unit" || return
+  expect_unit_state "$unit" active || return
+  expect_elapsed_below "start of $unit" "$start_limit_ms"
+}
+
+stop_timed() {
+  local unit=$1
+  timed_systemctl stop "$unit" || return
+  expect_unit_properties "$unit" ActiveState=inactive Result=success || return
+  expect_elapsed_below "stop of $unit" "$stop_limit_ms" || return
+  expect_nothing_mounted_under "/var/lib/sdme/containers/${unit%.service}"
+}
+
+# ssh_login PORT EXPECTED_HOSTNAME [PASSWORD_FILE]: logs in as root on the
+# container listening on PORT (host network: 127.0.0.1) with the test key,
+# or with the password in PASSWORD_FILE (a file in the test host, so the
+# password is on no command line), and checks the host name. sshd comes up
+# a moment after the container is READY, so the first attempts may find
+# nothing listening.
+ssh_login() {
+  local port=$1 hostname=$2 password_file=${3:-} how=key attempt
+  local options=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+    -o ConnectTimeout=5 -p "$port")
+  local command
+  if [[ -n $password_file ]]; then
+    how=password
+    command=(sshpass -f "$password_file" ssh "${options[@]}" -o PubkeyAuthentication=no
+      -o PreferredAuthentications=password root@127.0.0.1 hostname)
+  else
+    command=(ssh "${options[@]}" -o BatchMode=yes -o PasswordAuthentication=no
+      -i /root/e2e-key root@127.0.0.1 hostname)
+  fi
+  for attempt in $(seq 1 30); do
+    in_host_status "${command[@]}" && break
+    sleep 0.5
+  done
+  in_host "${command[@]}" || return
+  expect_equal "host name seen over ssh ($how, port $port)" "$hostname" "$output"
+}
+
+# The container's ed25519 host key, as ssh-keyscan sees it.
+host_key=
+scan_host_key() {
+  local port=$1
+  in_host ssh-keyscan -t ed25519 -p "$port" 127.0.0.1 || return
+  host_key=$(awk '$2 == "ssh-ed25519" { print $3 }' <<<"$output")
+  [[ -n $host_key ]] && return 0
+  echo "ssh-keyscan on port $port gave no ed25519 key:"
+  echo "$output"
+  return 1
+}
+
+drop_files() {
+  local key_dir=$TESTHOST_WORK/e2e-key
+  mkdir -p "$key_dir" && rm -f "$key_dir"/id &&
+    ssh-keygen -q -t ed25519 -N '' -C e2e@sdme-testhost -f "$key_dir/id" || return
+  testhost_write /root/e2e-key 0600 <"$key_dir/id" || return
+  testhost_write /etc/sdme/keys/e2e.pub <"$key_dir/id.pub" || return
+  printf '%s\n' "$password" | testhost_write /root/e2e-password 0600 || return
+  printf '%s\n' "$credential_password" |
+    testhost_write /root/e2e-credential-password 0600 || return
+  printf '%s\n' "$password" | testhost_write /etc/sdme/secrets/sshweb.password 0600 || return
+  printf '%s\n' "$credential_password" |
+    testhost_write /etc/sdme/secrets/credweb.password 0600 || return
+  printf '%s\n' "$password" | testhost_write /etc/sdme/secrets/open.password 0644 || return
+  testhost_write /etc/sdme/sshweb.sdme <<EOF || return
+# A host clone to log into: keys and a password from a root-only file.
+[Container]
+SSH=yes
+SSHPort=$ssh_port
+SSHPasswordLogin=yes
+SSHAuthorizedKeys=/etc/sdme/keys/e2e.pub
+RootPasswordFile=/etc/sdme/secrets/sshweb.password
+EOF
+  testhost_write /etc/sdme/credweb.sdme <<EOF || return
+# The password handed over as a systemd credential, under systemd's own name.
+[Service]
+LoadCredential=passwd.plaintext-password.root:/etc/sdme/secrets/credweb.password
+
+[Container]
+SSH=yes
+SSHPort=$credential_port
+SSHPasswordLogin=yes
+EOF
+  testhost_write /etc/sdme/openpw.sdme <<'EOF' || return
+[Container]
+Exec=/bin/true
+RootPasswordFile=/etc/sdme/secrets/open.password
+EOF
+  testhost_write /etc/sdme/locked.sdme <<'EOF' || return
+# The strict tier, on a root file system whose file system allows ID-mapped
+# mounts (the test host's own root is an overlay, which does not).
+[Container]
+Rootfs=/srv/base
+Security=strict
+EOF
+  testhost_write /etc/sdme/limited.sdme <<'EOF' || return
+# A program that wants more memory than the unit allows.
+[Service]
+MemoryMax=32M
+MemorySwapMax=0
+
+[Container]
+Exec=/bin/sh -c 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived'
+EOF
+}
+
+# --- The checks ----------------------------------------------------------
+
+check_ssh_start() {
+  diagnose_units=(sshweb.service)
+  in_host systemctl daemon-reload || return
+  start_timed sshweb.service || return
+  expect_running_machine sshweb
+}
+
+check_key_login() {
+  diagnose_units=(sshweb.service)
+  ssh_login "$ssh_port" sshweb key
+}
+
+check_password_login() {
+  diagnose_units=(sshweb.service)
+  ssh_login "$ssh_port" sshweb /root/e2e-password || return
+  in_host cat /var/lib/sdme/containers/sshweb/merged/etc/shadow || return
+  local hash
+  hash=$(awk -F: '$1 == "root" { print $2 }' <<<"$output")
+  [[ $hash == '$y$'* ]] && return 0
+  echo "root's entry in the container's /etc/shadow is not a yescrypt hash: '$hash'"
+  return 1
+}
+
+first_host_key=
+check_own_host_key() {
+  diagnose_units=(sshweb.service)
+  scan_host_key "$ssh_port" || return
+  first_host_key=$host_key
+  in_host cat /etc/ssh/ssh_host_ed25519_key.pub || return
+  local host_own
+  host_own=$(awk '{ print $2 }' <<<"$output")
+  if [[ $host_own == "$first_host_key" ]]; then
+    echo "the container serves the test host's own host key $host_own"
+    return 1
+  fi
+  # Generated in the container's upper layer, where the host's are hidden.
+  in_host test -s /var/lib/sdme/containers/sshweb/upper/etc/ssh/ssh_host_ed25519_key
+}
+
+check_restarts() {
+  diagnose_units=(sshweb.service)
+  local round shadow_before shadow_after
+  in_host stat -c '%Y %s' /var/lib/sdme/containers/sshweb/upper/etc/shadow || return
+  shadow_before=$output
+  for round in 1 2; do
+    timed_systemctl restart sshweb.service || return
+    expect_unit_state sshweb.service active || return
+    expect_elapsed_below "restart $round of sshweb.service" $((start_limit_ms + stop_limit_ms)) ||
+      return
+    ssh_login "$ssh_port" sshweb key || return
+    ssh_login "$ssh_port" sshweb /root/e2e-password || return
+    scan_host_key "$ssh_port" || return
+    expect_equal "host key after restart $round" "$first_host_key" "$host_key" || return
+  done
+  # The same password again changes nothing: not even the file's time.
+  in_host stat -c '%Y %s' /var/lib/sdme/containers/sshweb/upper/etc/shadow || return
+  shadow_after=$output
+  expect_equal "mtime and size of the upper layer's /etc/shadow after two restarts" \
+    "$shadow_before" "$shadow_after"
+}
+
+check_credential_login() {
+  diagnose_units=(credweb.service)
+  start_timed credweb.service || return
+  ssh_login "$credential_port" credweb /root/e2e-credential-password
+}
+
+# find_secret SECRET WHERE COMMAND...: COMMAND's output must not hold SECRET.
+find_secret() {
+  local secret=$1 where=$2
+  shift 2
+  in_host_status "$@"
+  if grep -q -F -- "$secret" <<<"$output$errors"; then
+    echo "the password is in $where:"
+    grep -F -- "$secret" <<<"$output$errors" | head -n 5
+    return 1
+  fi
+  return 0
+}
+
+check_no_plaintext_anywhere() {
+  diagnose_units=(sshweb.service credweb.service)
+  local secret failed=0 leader
+  in_host machinectl show sshweb --property=Leader --value || return
+  leader=$output
+  for secret in "$password" "$credential_password"; do
+    find_secret "$secret" "the journal" journalctl --no-pager --output=export || failed=1
+    find_secret "$secret" "systemctl show" systemctl show sshweb.service credweb.service \
+      openpw.service || failed=1
+    find_secret "$secret" "a process's command line or environment" \
+      sh -c 'cat /proc/[0-9]*/cmdline /proc/[0-9]*/environ 2>/dev/null | tr "\0" "\n"' || failed=1
+    find_secret "$secret" "the upper layers" \
+      grep -r -l -s -F -- "$secret" /var/lib/sdme/containers || failed=1
+    find_secret "$secret" "the container's /run" \
+      grep -r -l -s -D skip -F -- "$secret" "/proc/$leader/root/run" || failed=1
+  done
+  # The credential's own copy is systemd's, in a root-only in-memory store
+  # that exists while the unit runs (systemd.exec(5) "Credentials"); outside
+  # it, nothing in /run may hold either password.
+  find_secret "$password" "/run" grep -r -l -s -D skip -F -- "$password" /run || failed=1
+  find_secret "$credential_password" "/run outside credweb's credential store" \
+    grep -r -l -s -D skip --exclude-dir=credweb.service -F -- "$credential_password" /run ||
+    failed=1
+  return "$failed"
+}
+
+check_open_password_file_refused() {
+  diagnose_units=(openpw.service)
+  in_host_fails systemctl start openpw.service || return
+  expect_unit_properties openpw.service ActiveState=failed Result=exit-code || return
+  expect_in_journal "/etc/sdme/secrets/open.password" --unit openpw.service || return
+  expect_in_journal "chmod 0600" --unit openpw.service || return
+  expect_nothing_mounted_under /var/lib/sdme/containers/openpw
+}
+
+check_ssh_stops() {
+  diagnose_units=(sshweb.service credweb.service)
+  stop_timed sshweb.service || return
+  stop_timed credweb.service
+}
+
+locked_leader=
+check_strict_start() {
+  diagnose_units=(locked.service)
+  start_timed locked.service || return
+  expect_running_machine locked || return
+  in_host machinectl show locked --property=Leader --value || return
+  locked_leader=$output
+  [[ $locked_leader =~ ^[1-9][0-9]*$ ]] && return 0
+  echo "no leader PID for locked: '$locked_leader'"
+  return 1
+}
+
+# The value of FIELD in the strict container's init's /proc/PID/status.
+leader_status() {
+  in_host awk -v field="$1:" '$1 == field { print $2 }' "/proc/$locked_leader/status"
+}
+
+check_strict_user_namespace() {
+  diagnose_units=(locked.service)
+  leader_status Uid || return
+  local uid=$output
+  if ((uid < 524288 || uid % 65536 != 0)); then
+    echo "the container's root is host UID $uid, not the first of a range of its own"
+    return 1
+  fi
+  note "the strict container's root is host UID $uid"
+  in_host cat "/proc/$locked_leader/uid_map" || return
+  expect_equal "uid_map of the container's init" "0 $uid 65536" "$(tr -s ' ' <<<"${output# }" |
+    sed 's/^ //')" || return
+  # Nothing was chowned: the upper layer stays small.
+  in_host du -s -k /var/lib/sdme/containers/locked/upper || return
+  local kib=${output%%[[:space:]]*}
+  note "the strict container's upper layer holds $kib KiB after its boot"
+  ((kib < 20480)) && return 0
+  echo "the upper layer holds $kib KiB: the lower layer was copied up (chowned)"
+  return 1
+}
+
+check_strict_seccomp_and_no_new_privileges() {
+  diagnose_units=(locked.service)
+  leader_status Seccomp || return
+  expect_equal "Seccomp of the container's init" 2 "$output" || return
+  leader_status NoNewPrivs || return
+  expect_equal "NoNewPrivs of the container's init" 1 "$output"
+}
+
+check_strict_only_loopback() {
+  diagnose_units=(locked.service)
+  in_host nsenter --target "$locked_leader" --net cat /proc/net/dev || return
+  local interfaces
+  interfaces=$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' <<<"$output" | paste -sd' ')
+  expect_equal "network interfaces of the strict container" lo "$interfaces"
+}
+
+check_strict_capabilities() {
+  diagnose_units=(locked.service)
+  leader_status CapBnd || return
+  local actual=$((16#$output)) expected=0 name
+  for name in "${strict_capabilities[@]}"; do
+    expected=$((expected | (1 << ${capability_bit[$name]})))
+  done
+  ((actual == expected)) && return 0
+  printf 'the bounding set is %#x, the tier promises %#x (%s)\n' "$actual" "$expected" \
+    "${strict_capabilities[*]}"
+  return 1
+}
+
+check_strict_apparmor_notice() {
+  diagnose_units=(locked.service)
+  if [[ $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null) == Y ]]; then
+    note "AppArmor is on here: the profile is checked by the start itself"
+    return 0
+  fi
+  expect_in_journal "AppArmor is off" --unit locked.service
+}
+
+check_strict_stop() {
+  diagnose_units=(locked.service)
+  stop_timed locked.service
+}
+
+check_memory_limit() {
+  diagnose_units=(limited.service)
+  in_host cat /sys/fs/cgroup/cgroup.controllers || return
+  if [[ " $output " != *" memory "* ]]; then
+    note "SKIP memory limit: the test host's cgroup has no memory controller ($output)"
+    return 0
+  fi
+  expect_unit_properties limited.service MemoryMax="$memory_limit" || return
+  local started
+  started=$(now_ms)
+  in_host_status systemctl start limited.service
+  local deadline=$(($(now_ms) + 30000))
+  while (($(now_ms) < deadline)); do
+    in_host systemctl show --property=ActiveState --value limited.service || return
+    [[ $output == inactive || $output == failed ]] && break
+    sleep 0.2
+  done
+  elapsed_ms=$(($(now_ms) - started))
+  note "the container over MemoryMax= ended $elapsed_ms ms after its start"
+  expect_unit_properties limited.service ActiveState=failed Result=oom-kill || return
+  if journal_contains survived --unit limited.service; then
+    echo "the program finished: it was not held to MemoryMax="
+    return 1
+  fi
+  expect_nothing_mounted_under /var/lib/sdme/containers/limited
+}
+
+# --- The test ------------------------------------------------------------
+
+started=$SECONDS
+testhost_base_rootfs || bail_out "cannot build the test host's root file system"
+testhost_create || bail_out "cannot create the test host"
+testhost_install "$build_dir" || bail_out "cannot install $build_dir into the test host"
+drop_files || bail_out "cannot write the test's files into the test host"
+TESTHOST_NSPAWN_OPTIONS=(--bind-ro="$TESTHOST_BASE:/srv/base")
+echo "# test host: $TESTHOST_WORK"
+
+echo "1..17"
+boot_started=$SECONDS
+testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
+echo "# booted in $((SECONDS - boot_started)) s"
+run_check "a host clone with SSH=yes, SSHPort=$ssh_port starts as a registered machine" check_ssh_start
+run_check "root logs in over ssh with the SSHAuthorizedKeys= key" check_key_login
+run_check "root logs in with the RootPasswordFile= password, stored as a yescrypt hash" check_password_login
+run_check "the container's host key is its own, made in its upper layer, not the host's" check_own_host_key
+run_check "after two restarts: key and password logins work, same host key, /etc/shadow untouched" check_restarts
+run_check "root logs in with a password from LoadCredential=passwd.plaintext-password.root" check_credential_login
+run_check "neither password is in the journal, /run, systemctl show, command lines or the upper layers" check_no_plaintext_anywhere
+run_check "a RootPasswordFile= others can read fails the start with a message that names it" check_open_password_file_refused
+run_check "both ssh containers stop in under $stop_limit_ms ms with Result=success, nothing mounted" check_ssh_stops
+run_check "a Security=strict container starts as a registered machine" check_strict_start
+run_check "its root is an unprivileged host UID of its own range, nothing chowned" check_strict_user_namespace
+run_check "its init runs with a seccomp filter and no_new_privs" check_strict_seccomp_and_no_new_privileges
+run_check "it has only lo" check_strict_only_loopback
+run_check "its capability bounding set is the tier's" check_strict_capabilities
+run_check "where AppArmor is off, its journal says the profile is not applied" check_strict_apparmor_notice
+run_check "it stops in under $stop_limit_ms ms with Result=success, nothing mounted" check_strict_stop
+run_check "MemoryMax= in [Service] holds the whole container: over it, Result=oom-kill" check_memory_limit
+
+testhost_poweroff "$poweroff_timeout" || bail_out "the test host does not power off cleanly after the checks"
+echo "# $checks_failed of $checks_run checks failed; $((SECONDS - started)) s in all"
+((checks_failed == 0))
