@@ -30,7 +30,8 @@ using ::sdme::test_support::write_test_file;
 constexpr char kLowerId[] = "0123456789abcdef0123456789abcdef\n";
 constexpr char kKey[] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA alice@example";
 
-// Every entry below `root`: path, kind, mode, owner, group, mtime and
+// Every entry below `root`: path, kind, mode, owner, group, mtime (of
+// directories too: a temporary file made and renamed away changes it) and
 // content (a symlink's target, a device's numbers).
 std::string snapshot(const std::string& root) {
   std::vector<std::string> lines;
@@ -41,8 +42,7 @@ std::string snapshot(const std::string& root) {
     std::ostringstream line;
     line << entry.path().lexically_relative(root).string() << " mode=" << std::oct << status.st_mode
          << std::dec << " uid=" << status.st_uid << " gid=" << status.st_gid;
-    if (!S_ISDIR(status.st_mode))
-      line << " mtime=" << status.st_mtim.tv_sec << "." << status.st_mtim.tv_nsec;
+    line << " mtime=" << status.st_mtim.tv_sec << "." << status.st_mtim.tv_nsec;
     if (S_ISREG(status.st_mode)) line << " content=" << read_test_file(path);
     if (S_ISLNK(status.st_mode)) line << " target=" << std::filesystem::read_symlink(path).string();
     if (S_ISCHR(status.st_mode))

@@ -9,9 +9,12 @@ namespace {
 
 constexpr std::string_view kSshDirectory = "/etc/ssh";
 constexpr std::string_view kUnitDirectory = "/etc/systemd/system";
+// DSA too, though sshd is not told to use it: in a host clone it would
+// still be the host's private key, readable in the container.
 constexpr std::string_view kHostKeyNames[] = {"ssh_host_rsa_key",     "ssh_host_rsa_key.pub",
                                               "ssh_host_ecdsa_key",   "ssh_host_ecdsa_key.pub",
-                                              "ssh_host_ed25519_key", "ssh_host_ed25519_key.pub"};
+                                              "ssh_host_ed25519_key", "ssh_host_ed25519_key.pub",
+                                              "ssh_host_dsa_key",     "ssh_host_dsa_key.pub"};
 constexpr FileAttributes kUnitAttributes = {0644, 0, 0};
 
 std::string drop_in_directory(std::string_view unit_name) {
