@@ -193,6 +193,34 @@ TEST_F(ProvisionOverlayTest, BadInputChangesNothing) {
   EXPECT_EQ(run({"--authorized-keys=/nonexistent/keys"}), 1);
   EXPECT_EQ(snapshot(upper("")), before);
   EXPECT_EQ(run({"--bogus"}), 2);
+  EXPECT_EQ(run({"--help"}), 0);
+  EXPECT_EQ(snapshot(upper("")), before);
+}
+
+// Every regular file below `root` that holds `text`.
+std::vector<std::string> files_holding(const std::string& root, const std::string& text) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
+    if (entry.is_regular_file() && read_test_file(entry.path()).find(text) != std::string::npos)
+      found.push_back(entry.path());
+  return found;
+}
+
+TEST_F(ProvisionOverlayTest, PasswordFromACredentialOnlyEverLandsAsItsHash) {
+  std::string credentials = scratch_->path() + "/credentials";
+  write_test_file(credentials + "/passwd.plaintext-password.root", "s3cret-plaintext\n");
+  ScopedEnvironment credentials_environment("CREDENTIALS_DIRECTORY", credentials);
+  ASSERT_EQ(run({}), 0);
+  std::string shadow = read_test_file(upper("/etc/shadow"));
+  EXPECT_EQ(shadow.substr(0, 8), "root:$y$") << shadow;
+  EXPECT_EQ(files_holding(upper(""), "s3cret-plaintext"), std::vector<std::string>{});
+  // The same password again keeps the hash: nothing changes.
+  std::string first = snapshot(upper(""));
+  ASSERT_EQ(run({}), 0);
+  EXPECT_EQ(snapshot(upper("")), first);
+  // Together with a password file it is refused, and nothing changes.
+  EXPECT_EQ(run({"--root-password-file=" + password_file_}), 1);
+  EXPECT_EQ(snapshot(upper("")), first);
 }
 
 }  // namespace

@@ -8,8 +8,13 @@
 namespace sdme::provision {
 namespace {
 
-constexpr std::string_view kSshDirectory = "/etc/ssh";
+// sshd reads /etc/ssh/sshd_config; openSUSE's reads its vendor file in
+// /usr/etc when the administrator has none.
+constexpr std::string_view kSshdConfigDirectories[] = {"/etc/ssh", "/usr/etc/ssh"};
 constexpr std::string_view kSshdConfigName = "sshd_config";
+// An Include argument that reads the drop-in directory: absolute, or
+// relative to /etc/ssh as sshd takes it.
+constexpr std::string_view kDropInPatterns[] = {"/etc/ssh/sshd_config.d/", "sshd_config.d/"};
 constexpr std::string_view kDropInDirectory = "/etc/ssh/sshd_config.d";
 constexpr std::string_view kDropInName = "00-sdme.conf";
 constexpr std::string_view kHostKeyTypes[] = {"rsa", "ecdsa", "ed25519"};
@@ -36,12 +41,31 @@ bool sshd_config_includes_drop_ins(std::string_view sshd_config) {
     std::string_view line = strip(raw);
     if (line.empty() || line.front() == '#') continue;
     size_t end = line.find_first_of(" \t=");
-    if (end == std::string_view::npos) continue;
-    if (equals_ignore_case(line.substr(0, end), "Include") &&
-        line.substr(end).find("sshd_config.d/") != std::string_view::npos)
-      return true;
+    if (end == std::string_view::npos || !equals_ignore_case(line.substr(0, end), "Include"))
+      continue;
+    for (std::string argument : split(line.substr(end + 1), ' ')) {
+      std::string_view pattern = strip(argument);
+      for (std::string_view drop_ins : kDropInPatterns)
+        if (pattern.starts_with(drop_ins)) return true;
+    }
   }
   return false;
+}
+
+// The sshd_config sshd reads; *found false when there is none.
+bool read_sshd_config(const DirectoryHandle& root, bool* found, std::string* config,
+                      std::string* err) {
+  *found = false;
+  for (std::string_view directory_path : kSshdConfigDirectories) {
+    DirectoryHandle directory;
+    if (!open_existing_directory_beneath(root, directory_path, &directory, err)) return false;
+    FileAttributes attributes;
+    if (directory.descriptor.valid() &&
+        !read_tree_file(directory, kSshdConfigName, found, config, &attributes, err))
+      return false;
+    if (*found) return true;
+  }
+  return true;
 }
 
 bool write_sshd_drop_in(const DirectoryHandle& root, uint16_t port, bool password_login,
@@ -50,14 +74,9 @@ bool write_sshd_drop_in(const DirectoryHandle& root, uint16_t port, bool passwor
       "SSH=yes, but the container's /etc/ssh/sshd_config does not read "
       "/etc/ssh/sshd_config.d (OpenSSH before 8.2, or an edited file); add the line "
       "'Include /etc/ssh/sshd_config.d/*.conf' at its top";
-  DirectoryHandle ssh;
-  if (!open_existing_directory_beneath(root, kSshDirectory, &ssh, err)) return false;
   bool found = false;
   std::string config;
-  FileAttributes attributes;
-  if (ssh.descriptor.valid() &&
-      !read_tree_file(ssh, kSshdConfigName, &found, &config, &attributes, err))
-    return false;
+  if (!read_sshd_config(root, &found, &config, err)) return false;
   if (!found) {
     *err =
         "SSH=yes, but the container has no /etc/ssh/sshd_config; install openssh-server in its "

@@ -96,7 +96,11 @@ TEST_F(SshdTest, IncludeLines) {
   EXPECT_TRUE(sshd_config_includes_drop_ins(kSshdConfig));
   EXPECT_TRUE(sshd_config_includes_drop_ins("  include\t/etc/ssh/sshd_config.d/*.conf\n"));
   EXPECT_FALSE(sshd_config_includes_drop_ins("#Include /etc/ssh/sshd_config.d/*.conf\n"));
+  EXPECT_TRUE(sshd_config_includes_drop_ins("Include sshd_config.d/*.conf\n"));
+  EXPECT_TRUE(sshd_config_includes_drop_ins(
+      "Include /usr/etc/ssh/sshd_config.d/*.conf /etc/ssh/sshd_config.d/*.conf\n"));
   EXPECT_FALSE(sshd_config_includes_drop_ins("Include /etc/ssh/other/*.conf\n"));
+  EXPECT_FALSE(sshd_config_includes_drop_ins("Include /usr/etc/ssh/sshd_config.d/*.conf\n"));
   EXPECT_FALSE(sshd_config_includes_drop_ins("Port 22\n"));
 }
 
@@ -147,6 +151,19 @@ TEST_F(SshdTest, UnitUnderLibAndArchsBinaryInUsrBin) {
   lower_file("/etc/ssh/sshd_config", kSshdConfig);
   set_up({true, 22, false});
   EXPECT_EQ(link_target(merged(kWantsLink)), "/lib/systemd/system/ssh.service");
+}
+
+TEST_F(SshdTest, OpenSuseVendorConfigInUsrEtc) {
+  lower_file("/usr/lib/systemd/system/sshd.service", "[Service]\n");
+  lower_file("/usr/sbin/sshd", "");
+  lower_file("/usr/etc/ssh/sshd_config",
+             "Include /usr/etc/ssh/sshd_config.d/*.conf\nInclude /etc/ssh/sshd_config.d/*.conf\n");
+  set_up({true, 22, false});
+  EXPECT_EQ(read_test_file(merged("/etc/ssh/sshd_config.d/00-sdme.conf")), sshd_drop_in(22, false));
+  // The administrator's own file is the one sshd reads.
+  lower_file("/etc/ssh/sshd_config", "Port 22\n");
+  EXPECT_NE(set_up_error({true, 22, false}).find("does not read /etc/ssh/sshd_config.d"),
+            std::string::npos);
 }
 
 TEST_F(SshdTest, AliasLinkIsNotTheUnit) {
