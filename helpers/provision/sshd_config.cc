@@ -1,6 +1,8 @@
 // sshd's drop-in for SSH=.
 #include "helpers/provision/sshd_config.h"
 
+#include <algorithm>
+
 #include "common/strings.h"
 #include "helpers/provision/markers.h"
 #include "helpers/provision/tree_files.h"
@@ -43,7 +45,9 @@ bool sshd_config_includes_drop_ins(std::string_view sshd_config) {
     size_t end = line.find_first_of(" \t=");
     if (end == std::string_view::npos || !equals_ignore_case(line.substr(0, end), "Include"))
       continue;
-    for (std::string argument : split(line.substr(end + 1), ' ')) {
+    std::string arguments(line.substr(end + 1));
+    std::replace(arguments.begin(), arguments.end(), '\t', ' ');
+    for (const std::string& argument : split(arguments, ' ')) {
       std::string_view pattern = strip(argument);
       for (std::string_view drop_ins : kDropInPatterns)
         if (pattern.starts_with(drop_ins)) return true;

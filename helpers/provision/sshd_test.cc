@@ -97,6 +97,7 @@ TEST_F(SshdTest, IncludeLines) {
   EXPECT_TRUE(sshd_config_includes_drop_ins("  include\t/etc/ssh/sshd_config.d/*.conf\n"));
   EXPECT_FALSE(sshd_config_includes_drop_ins("#Include /etc/ssh/sshd_config.d/*.conf\n"));
   EXPECT_TRUE(sshd_config_includes_drop_ins("Include sshd_config.d/*.conf\n"));
+  EXPECT_TRUE(sshd_config_includes_drop_ins("Include /x/*.conf\t/etc/ssh/sshd_config.d/*.conf\n"));
   EXPECT_TRUE(sshd_config_includes_drop_ins(
       "Include /usr/etc/ssh/sshd_config.d/*.conf /etc/ssh/sshd_config.d/*.conf\n"));
   EXPECT_FALSE(sshd_config_includes_drop_ins("Include /etc/ssh/other/*.conf\n"));
