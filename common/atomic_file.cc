@@ -91,7 +91,7 @@ WriteOutcome write_file_at(int directory_fd, std::string_view name, std::string_
     if (!file.valid() && errno != EEXIST) break;
   }
   if (!file.valid()) return fail(failure, errno, WriteStep::kTemporary);
-  // chmod after chown, which clears set-user-ID bits.
+  // fchown before fchmod: changing the owner clears set-user-ID bits.
   bool owned = (how.owner == static_cast<uid_t>(-1) && how.group == static_cast<gid_t>(-1)) ||
                ::fchown(file.get(), how.owner, how.group) == 0;
   bool ok = owned && ::fchmod(file.get(), how.mode) == 0 && write_all(file.get(), content) &&

@@ -25,7 +25,9 @@ struct AtomicWrite {
   bool replace = true;
   // fsync before the rename. Not needed on tmpfs, which a crash empties.
   bool sync = true;
-  // Who the file belongs to; the caller's own IDs by default.
+  // Owner and group given to the file before it is renamed into place, so
+  // a replaced /etc/shadow is never visible with the wrong group; -1 keeps
+  // the writer's.
   uid_t owner = static_cast<uid_t>(-1);
   gid_t group = static_cast<gid_t>(-1);
 };

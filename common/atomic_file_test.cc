@@ -3,6 +3,7 @@
 #include "common/atomic_file.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,6 +115,25 @@ TEST_F(AtomicFileTest, ReplacesExistingFile) {
   EXPECT_EQ(contents(path("f")), "new");
   EXPECT_EQ(permissions(path("f")), 0644u);
   EXPECT_EQ(entries(directory_), std::vector<std::string>{"f"});
+}
+
+TEST_F(AtomicFileTest, GivesTheOwnerAndGroupBeforeTheRename) {
+  if (::geteuid() != 0) GTEST_SKIP() << "chown needs root";
+  int directory = ::open(directory_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(directory, 0);
+  AtomicWrite how;
+  how.mode = 0640;
+  how.owner = 12;
+  how.group = 34;
+  WriteFailure failure;
+  EXPECT_EQ(write_file_at(directory, "shadow", "root:x:1::::::\n", how, &failure),
+            WriteOutcome::kWritten);
+  ::close(directory);
+  struct stat status;
+  ASSERT_EQ(::stat(path("shadow").c_str(), &status), 0);
+  EXPECT_EQ(status.st_uid, 12u);
+  EXPECT_EQ(status.st_gid, 34u);
+  EXPECT_EQ(status.st_mode & 07777, 0640u);
 }
 
 TEST_F(AtomicFileTest, FailsInMissingDirectory) {
@@ -250,8 +270,9 @@ TEST_F(AtomicFileTest, ReadFileReportsMissingFileAndDirectory) {
   EXPECT_FALSE(read_file(path("missing"), 100, &read, &err));
   EXPECT_EQ(err, "cannot open " + path("missing") + ": No such file or directory");
   EXPECT_FALSE(read_file(directory_, 100, &read, &err));
-  EXPECT_EQ(err, directory_ + ": is a directory, not a regular file; replace it with a file or "
-                              "remove it");
+  EXPECT_EQ(err, directory_ +
+                     ": is a directory, not a regular file; replace it with a file or "
+                     "remove it");
 }
 
 // Opening a FIFO for reading waits for a writer; read_file must return at
@@ -263,8 +284,9 @@ TEST_F(AtomicFileTest, ReadFileRefusesAFifoWithoutBlocking) {
     std::string read;
     std::string err;
     EXPECT_FALSE(read_file(path(name), 100, &read, &err));
-    EXPECT_EQ(err, path(name) + ": is a FIFO, not a regular file; replace it with a file or "
-                                "remove it");
+    EXPECT_EQ(err, path(name) +
+                       ": is a FIFO, not a regular file; replace it with a file or "
+                       "remove it");
   }
 }
 
@@ -272,8 +294,9 @@ TEST_F(AtomicFileTest, ReadFileRefusesADevice) {
   std::string read;
   std::string err;
   EXPECT_FALSE(read_file("/dev/zero", 100, &read, &err));
-  EXPECT_EQ(err, "/dev/zero: is a character device, not a regular file; replace it with a file "
-                 "or remove it");
+  EXPECT_EQ(err,
+            "/dev/zero: is a character device, not a regular file; replace it with a file "
+            "or remove it");
 }
 
 }  // namespace

@@ -87,6 +87,11 @@ std::string proc_dir() {
   return "/proc";
 }
 
+std::string sys_dir() {
+  if (const char* dir = env_or_null("SDME_SYS_DIR")) return dir;
+  return "/sys";
+}
+
 std::vector<std::string> systemd_mask_dirs() {
   std::string root = root_prefix();
   return {root + "/etc/systemd/system", root + "/run/systemd/system"};

@@ -10,6 +10,8 @@
 //   SDME_PROC_DIR     the kernel's /proc, for the limits sdme-overlay checks
 //                     (default /proc; SDME_ROOT does not apply: it is the
 //                     running kernel, not a file tree)
+//   SDME_SYS_DIR      the kernel's /sys, for the AppArmor state sdme-provision
+//                     checks (default /sys; SDME_ROOT does not apply either)
 #pragma once
 
 #include <string>
@@ -40,6 +42,8 @@ std::string nspawn_path();
 std::string systemd_unit_dir();
 // The kernel's /proc.
 std::string proc_dir();
+// The kernel's /sys.
+std::string sys_dir();
 // Where `systemctl mask` and `systemctl mask --runtime` put their links,
 // highest precedence first.
 std::vector<std::string> systemd_mask_dirs();

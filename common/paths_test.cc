@@ -22,9 +22,9 @@ void PrintTo(const SearchDirectory& directory, std::ostream* out) {
 
 namespace {
 
-constexpr const char* kVariables[] = {"SDME_ROOT",       "SDME_UNIT_PATH",  "SDME_PRESET_PATH",
-                                      "SDME_STATE_DIR",  "SDME_HELPER_DIR", "SDME_NSPAWN",
-                                      "SDME_PROC_DIR"};
+constexpr const char* kVariables[] = {"SDME_ROOT",      "SDME_UNIT_PATH",  "SDME_PRESET_PATH",
+                                      "SDME_STATE_DIR", "SDME_HELPER_DIR", "SDME_NSPAWN",
+                                      "SDME_PROC_DIR",  "SDME_SYS_DIR"};
 
 using Directories = std::vector<SearchDirectory>;
 using Paths = std::vector<std::string>;
@@ -165,6 +165,14 @@ TEST_F(PathsTest, ProcDirIgnoresTheRootAndIsOverridden) {
   EXPECT_EQ(proc_dir(), "/tmp/fake-proc");
 }
 
+TEST_F(PathsTest, SysDirIgnoresTheRootAndIsOverridden) {
+  EXPECT_EQ(sys_dir(), "/sys");
+  set("SDME_ROOT", "/tmp/root");
+  EXPECT_EQ(sys_dir(), "/sys");
+  set("SDME_SYS_DIR", "/tmp/fake-sys");
+  EXPECT_EQ(sys_dir(), "/tmp/fake-sys");
+}
+
 TEST_F(PathsTest, SystemdUnitDirIsAbsolute) {
   std::string dir = systemd_unit_dir();
   ASSERT_FALSE(dir.empty());
@@ -174,11 +182,11 @@ TEST_F(PathsTest, SystemdUnitDirIsAbsolute) {
 }
 
 TEST_F(PathsTest, MaskDirectoriesAreBelowTheRoot) {
-  EXPECT_EQ(systemd_mask_dirs(), (std::vector<std::string>{"/etc/systemd/system",
-                                                          "/run/systemd/system"}));
+  EXPECT_EQ(systemd_mask_dirs(),
+            (std::vector<std::string>{"/etc/systemd/system", "/run/systemd/system"}));
   set("SDME_ROOT", "/tmp/root/");
   EXPECT_EQ(systemd_mask_dirs(), (std::vector<std::string>{"/tmp/root/etc/systemd/system",
-                                                          "/tmp/root/run/systemd/system"}));
+                                                           "/tmp/root/run/systemd/system"}));
 }
 
 TEST_F(PathsTest, DefaultUnitPathIsTheSearchPathWithoutRoot) {

@@ -1,0 +1,216 @@
+// Reading and writing files in a container's tree, only when they change.
+#include "helpers/provision/tree_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/atomic_file.h"
+#include "common/open_beneath.h"
+
+namespace sdme::provision {
+namespace {
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+std::string path_of(const DirectoryHandle& directory, std::string_view name) {
+  return directory.path + "/" + std::string(name);
+}
+
+bool remove_through_root(const ContainerTree& tree, std::string_view path, std::string* err) {
+  std::string_view directory_path;
+  std::string_view name;
+  split_container_path(path, &directory_path, &name);
+  DirectoryHandle directory;
+  if (!open_existing_directory_beneath(tree.root, directory_path, &directory, err)) return false;
+  if (!directory.descriptor.valid()) return true;
+  return remove_entry(directory, name, err);
+}
+
+std::string relative_of(std::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  return std::string(path);
+}
+
+bool read_all(int fd, size_t limit, std::string* content) {
+  content->clear();
+  char buffer[8192];
+  for (;;) {
+    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (got == 0) return true;
+    content->append(buffer, static_cast<size_t>(got));
+    if (content->size() > limit) {
+      errno = EFBIG;
+      return false;
+    }
+  }
+}
+
+}  // namespace
+
+bool read_tree_file(const DirectoryHandle& directory, std::string_view name, bool* found,
+                    std::string* content, FileAttributes* attributes, std::string* err) {
+  *found = false;
+  content->clear();
+  std::string path = path_of(directory, name);
+  // O_NONBLOCK: a FIFO put there must not hang the helper.
+  FileDescriptor file;
+  BeneathFailure failure;
+  if (!open_beneath(directory.descriptor.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY, &file,
+                    &failure)) {
+    if (failure.error == ENOENT) return true;
+    if (failure.error == ELOOP) {
+      *err = path +
+             " is a symlink, and sdme does not follow symlinks made by a container; replace it "
+             "with a file inside the container";
+      return false;
+    }
+    *err = "cannot open " + path + ": " + errno_text(failure.error);
+    return false;
+  }
+  struct stat status;
+  if (::fstat(file.get(), &status) != 0) {
+    *err = "cannot access " + path + ": " + errno_text(errno);
+    return false;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    *err = path + " is " + std::string(file_kind(status.st_mode)) +
+           ", not a regular file; remove it inside the container";
+    return false;
+  }
+  if (!read_all(file.get(), kMaxTreeFileSize, content)) {
+    *err = "cannot read " + path + ": " + errno_text(errno);
+    return false;
+  }
+  *found = true;
+  *attributes = {static_cast<mode_t>(status.st_mode & 07777), status.st_uid, status.st_gid};
+  return true;
+}
+
+bool write_tree_file(const DirectoryHandle& directory, std::string_view name,
+                     std::string_view content, const FileAttributes& attributes, std::string* err) {
+  Entry entry;
+  if (!inspect_entry(directory, name, &entry, err)) return false;
+  if (entry.kind == EntryKind::kDirectory || entry.kind == EntryKind::kOther) {
+    *err = path_of(directory, name) + " is not a regular file; remove it inside the container";
+    return false;
+  }
+  if (entry.kind == EntryKind::kRegularFile) {
+    bool found = false;
+    std::string current;
+    FileAttributes current_attributes;
+    if (!read_tree_file(directory, name, &found, &current, &current_attributes, err)) return false;
+    if (found && current == content && current_attributes.mode == attributes.mode &&
+        current_attributes.owner == attributes.owner &&
+        current_attributes.group == attributes.group)
+      return true;
+  }
+  AtomicWrite how;
+  how.mode = attributes.mode;
+  how.owner = attributes.owner;
+  how.group = attributes.group;
+  WriteFailure failure;
+  if (write_file_at(directory.descriptor.get(), name, content, how, &failure) ==
+      WriteOutcome::kWritten)
+    return true;
+  *err = (failure.step == WriteStep::kTemporary ? "cannot create a temporary file next to "
+                                                : "cannot write ") +
+         path_of(directory, name) + ": " + errno_text(failure.error);
+  return false;
+}
+
+bool write_tree_symlink(const DirectoryHandle& directory, std::string_view name,
+                        std::string_view target, std::string* err) {
+  Entry entry;
+  if (!inspect_entry(directory, name, &entry, err)) return false;
+  if (entry.kind == EntryKind::kSymlink && entry.link_target == target) return true;
+  if (entry.kind == EntryKind::kDirectory) {
+    *err = path_of(directory, name) + " is a directory; remove it inside the container";
+    return false;
+  }
+  return replace_symlink(directory, name, target, err);
+}
+
+bool open_or_create_tree_directory(const DirectoryHandle& root, std::string_view path, mode_t mode,
+                                   DirectoryHandle* directory, std::string* err) {
+  std::string relative = relative_of(path);
+  // Created 0700 and given its mode through its descriptor: the umask
+  // would narrow mkdirat's, and nothing may use it before it is final.
+  DirectoryCreation creation;
+  creation.mode = 0700;
+  creation.after = [&](int, const std::string&, int fd, std::string_view created,
+                       std::string* hook_err) {
+    if (::fchmod(fd, mode) == 0) return true;
+    *hook_err = "cannot set the mode of " + path_of(root, created) + ": " + errno_text(errno);
+    return false;
+  };
+  BeneathFailure failure;
+  DirectoryHandle opened;
+  if (!make_directories_beneath(root.descriptor.get(), relative, creation, &opened.descriptor,
+                                &failure)) {
+    std::string at = failure.component.empty() ? root.path : path_of(root, failure.component);
+    if (failure.step == BeneathStep::kRefused)
+      *err = failure.message;
+    else if (failure.step == BeneathStep::kCreate)
+      *err = "cannot create directory " + at + ": " + errno_text(failure.error);
+    else if (failure.error == ELOOP)
+      *err = at +
+             " is a symlink, and sdme does not follow symlinks made by a container; replace it "
+             "with a directory inside the container";
+    else if (failure.error == ENOTDIR)
+      *err = at + " is not a directory; remove it inside the container";
+    else
+      *err = "cannot open " + at + ": " + errno_text(failure.error);
+    return false;
+  }
+  opened.path = relative.empty() ? root.path : path_of(root, relative);
+  *directory = std::move(opened);
+  return true;
+}
+
+bool file_starts_with_line(const DirectoryHandle& directory, std::string_view name,
+                           std::string_view first_line, bool* starts, std::string* err) {
+  *starts = false;
+  Entry entry;
+  if (!inspect_entry(directory, name, &entry, err)) return false;
+  if (entry.kind != EntryKind::kRegularFile) return true;
+  bool found = false;
+  std::string content;
+  FileAttributes attributes;
+  if (!read_tree_file(directory, name, &found, &content, &attributes, err)) return false;
+  std::string_view text(content);
+  *starts = found && text.substr(0, first_line.size()) == first_line &&
+            (text.size() == first_line.size() || text[first_line.size()] == '\n');
+  return true;
+}
+
+bool remove_tree_file_if_ours(const ContainerTree& tree, std::string_view path,
+                              std::string_view marker, std::string* err) {
+  std::string_view directory_path;
+  std::string_view name;
+  split_container_path(path, &directory_path, &name);
+  DirectoryHandle upper_directory;
+  if (!open_existing_directory_beneath(tree.upper, directory_path, &upper_directory, err))
+    return false;
+  if (!upper_directory.descriptor.valid()) return true;
+  bool ours = false;
+  if (!file_starts_with_line(upper_directory, name, marker, &ours, err)) return false;
+  return !ours || remove_through_root(tree, path, err);
+}
+
+bool remove_tree_symlink_if_ours(const ContainerTree& tree, std::string_view path,
+                                 std::string_view target, std::string* err) {
+  Entry entry;
+  if (!inspect_upper_entry(tree, path, &entry, err)) return false;
+  if (entry.kind != EntryKind::kSymlink || entry.link_target != target) return true;
+  return remove_through_root(tree, path, err);
+}
+
+}  // namespace sdme::provision
