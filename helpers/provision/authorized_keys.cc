@@ -22,15 +22,16 @@ constexpr FileAttributes kAuthorizedKeysAttributes = {0600, 0, 0};
 constexpr size_t kMaxKeysFileSize = 1 << 20;
 
 // sshd ignores a key in a directory others can write to, and /root/.ssh
-// of a tree made by hand may be anything: it gets root's and 0700.
+// of a tree made by hand may be anything: it gets the container's root's
+// (tree_files.h) and 0700.
 bool make_private(const DirectoryHandle& directory, std::string* err) {
   struct stat status;
   if (::fstat(directory.descriptor.get(), &status) != 0) {
     *err = "cannot access " + directory.path + ": " + std::strerror(errno);
     return false;
   }
-  if ((status.st_uid != 0 || status.st_gid != 0) &&
-      ::fchown(directory.descriptor.get(), 0, 0) != 0) {
+  if ((status.st_uid != directory.owner || status.st_gid != directory.group) &&
+      ::fchown(directory.descriptor.get(), directory.owner, directory.group) != 0) {
     *err = "cannot change the owner of " + directory.path + ": " + std::strerror(errno);
     return false;
   }

@@ -67,6 +67,26 @@ TEST_F(AuthorizedKeysTest, WritesRootOnlyFileAndDirectory) {
   EXPECT_EQ(permission_bits(merged("/root")), 0700u);
 }
 
+TEST_F(AuthorizedKeysTest, BelongToTheContainersRootInAUserNamespacedTree) {
+  if (::geteuid() != 0) GTEST_SKIP() << "chown needs root";
+  constexpr uint32_t kBase = 0x00A00000;
+  ASSERT_EQ(::chown(merged_.c_str(), kBase, kBase), 0);
+  std::string err;
+  ASSERT_TRUE(open_container_tree_at(merged_, upper_, &tree_, &err)) << err;
+  set_up(read({kKeyA}));
+  for (const std::string path : {"/root", "/root/.ssh", "/root/.ssh/authorized_keys"}) {
+    struct stat status;
+    ASSERT_EQ(::stat(merged(path).c_str(), &status), 0) << path;
+    EXPECT_EQ(status.st_uid, kBase) << path;
+    EXPECT_EQ(status.st_gid, kBase) << path;
+  }
+  // A second run finds everything as it should be.
+  age(keys_path());
+  struct timespec before = mtime(keys_path());
+  set_up(read({kKeyA}));
+  EXPECT_TRUE(same_time(before, mtime(keys_path())));
+}
+
 TEST_F(AuthorizedKeysTest, FixesTheModeOfAnOpenSshDirectory) {
   std::filesystem::create_directories(merged("/root/.ssh"));
   ::chmod(merged("/root/.ssh").c_str(), 0777);

@@ -89,6 +89,26 @@ TEST_F(RootPasswordTest, KeepsOwnerAndGroup) {
   EXPECT_EQ(root_hash(), kSha512Hash);
 }
 
+// A user-namespaced container: its tree's root belongs to the first ID of
+// its range, and so does everything its root owns.
+TEST_F(RootPasswordTest, KeepsShiftedOwnerAndGroupInAUserNamespacedTree) {
+  if (::geteuid() != 0) GTEST_SKIP() << "chown needs root";
+  constexpr uint32_t kBase = 0x00A00000;
+  lower_file("/etc/passwd", kPasswd);
+  lower_file("/etc/shadow", kShadow);
+  ASSERT_EQ(::chown(merged_.c_str(), kBase, kBase), 0);
+  ASSERT_EQ(::chown(merged("/etc/shadow").c_str(), kBase, kBase + 42), 0);
+  ::chmod(merged("/etc/shadow").c_str(), 0640);
+  std::string err;
+  ASSERT_TRUE(open_container_tree_at(merged_, upper_, &tree_, &err)) << err;
+  set(hashed(kSha512Hash));
+  struct stat status;
+  ASSERT_EQ(::stat(merged("/etc/shadow").c_str(), &status), 0);
+  EXPECT_EQ(status.st_uid, kBase);
+  EXPECT_EQ(status.st_gid, kBase + 42);
+  EXPECT_EQ(root_hash(), kSha512Hash);
+}
+
 TEST_F(RootPasswordTest, PlaintextIsHashedWithYescrypt) {
   lower_file("/etc/passwd", kPasswd);
   lower_file("/etc/shadow", kShadow);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "common/atomic_file.h"
@@ -53,6 +54,20 @@ bool read_all(int fd, size_t limit, std::string* content) {
   }
 }
 
+// An ID as stored on disk, from the container's own (FileAttributes).
+uid_t stored_owner(const DirectoryHandle& directory, uid_t owner) {
+  return directory.owner + owner;
+}
+gid_t stored_group(const DirectoryHandle& directory, gid_t group) {
+  return directory.group + group;
+}
+
+// The container's own ID from one stored on disk. One below the range is
+// no ID of the container's (it sees it as nobody) and stays as it is.
+uid_t container_id(uint32_t base, uint32_t stored) {
+  return stored >= base ? stored - base : stored;
+}
+
 }  // namespace
 
 bool read_tree_file(const DirectoryHandle& directory, std::string_view name, bool* found,
@@ -90,7 +105,9 @@ bool read_tree_file(const DirectoryHandle& directory, std::string_view name, boo
     return false;
   }
   *found = true;
-  *attributes = {static_cast<mode_t>(status.st_mode & 07777), status.st_uid, status.st_gid};
+  *attributes = {static_cast<mode_t>(status.st_mode & 07777),
+                 container_id(directory.owner, status.st_uid),
+                 container_id(directory.group, status.st_gid)};
   return true;
 }
 
@@ -114,8 +131,8 @@ bool write_tree_file(const DirectoryHandle& directory, std::string_view name,
   }
   AtomicWrite how;
   how.mode = attributes.mode;
-  how.owner = attributes.owner;
-  how.group = attributes.group;
+  how.owner = stored_owner(directory, attributes.owner);
+  how.group = stored_group(directory, attributes.group);
   WriteFailure failure;
   if (write_file_at(directory.descriptor.get(), name, content, how, &failure) ==
       WriteOutcome::kWritten)
@@ -147,8 +164,10 @@ bool open_or_create_tree_directory(const DirectoryHandle& root, std::string_view
   creation.mode = 0700;
   creation.after = [&](int, const std::string&, int fd, std::string_view created,
                        std::string* hook_err) {
-    if (::fchmod(fd, mode) == 0) return true;
-    *hook_err = "cannot set the mode of " + path_of(root, created) + ": " + errno_text(errno);
+    // fchown first: it clears set-user-ID bits.
+    if (::fchown(fd, root.owner, root.group) == 0 && ::fchmod(fd, mode) == 0) return true;
+    *hook_err =
+        "cannot set the owner and mode of " + path_of(root, created) + ": " + errno_text(errno);
     return false;
   };
   BeneathFailure failure;
@@ -171,6 +190,8 @@ bool open_or_create_tree_directory(const DirectoryHandle& root, std::string_view
     return false;
   }
   opened.path = relative.empty() ? root.path : path_of(root, relative);
+  opened.owner = root.owner;
+  opened.group = root.group;
   *directory = std::move(opened);
   return true;
 }

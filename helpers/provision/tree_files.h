@@ -14,6 +14,11 @@
 
 namespace sdme::provision {
 
+// Owner and group are the container's own IDs: 0 is its root. In a
+// user-namespaced container they are stored shifted by the first UID and
+// GID of its range, the owner of the tree's root (DirectoryHandle::owner,
+// helpers/overlay/uid_shift.h); elsewhere that owner is 0 and nothing
+// shifts.
 struct FileAttributes {
   mode_t mode = 0644;
   uid_t owner = 0;
@@ -40,8 +45,8 @@ bool write_tree_symlink(const DirectoryHandle& directory, std::string_view name,
                         std::string_view target, std::string* err);
 
 // Opens PATH (absolute, as the container sees it) beneath `root`, creating
-// each missing directory owned by root with `mode`; existing ones are kept
-// as they are.
+// each missing directory owned by the container's root with `mode`;
+// existing ones are kept as they are.
 bool open_or_create_tree_directory(const DirectoryHandle& root, std::string_view path, mode_t mode,
                                    DirectoryHandle* directory, std::string* err);
 
