@@ -266,12 +266,26 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
   // systemd in the container takes its name from /etc/hostname, which in a
   // clone of the host names the host; the helper writes the container's own.
   overlay.hostname = plan.hostname.empty() ? input.container_name : plan.hostname;
+  // The helpers run with full privileges ('+'): sandboxing the
+  // administrator adds to [Service] (ProtectSystem=, AppArmorProfile=, ...)
+  // and the tier's AppArmor profile are meant for nspawn and the container,
+  // and would stop the helpers from mounting the overlay and editing the
+  // container's files. systemd applies a MAC profile only where it applies
+  // sandboxing, so '+' exempts the helpers from both.
+  out.line(
+      "ExecStartPre",
+      helper_command("+" + helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
+      container_origin);
   out.line("ExecStartPre",
-           helper_command(helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
-           container_origin);
-  out.line("ExecStartPre", helper_command(helper_dir + "/sdme-dns",
-                                          format_dns_arguments(input.container_name,
-                                                               plan.dns_network)));
+           helper_command("+" + helper_dir + "/sdme-dns",
+                          format_dns_arguments(input.container_name, plan.dns_network)));
+  // In every unit, as it gives every container a machine-id of its own.
+  ProvisionRequest provision = plan.provision;
+  provision.container_name = input.container_name;
+  out.line(
+      "ExecStartPre",
+      helper_command("+" + helper_dir + "/sdme-provision", format_provision_arguments(provision)),
+      container_origin);
   std::vector<std::string> nspawn = {escape_specifiers(input.nspawn_path),
                                      "--quiet",
                                      "--keep-unit",
@@ -285,7 +299,7 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
   for (const std::string& raw : plan.nspawn_raw_arguments) exec_start += " " + raw;
   if (!plan.command.empty()) exec_start += " -- " + file::quote_exec_command(plan.command);
   out.line("ExecStart", exec_start, container_origin);
-  out.line("ExecStopPost", helper_command(helper_dir + "/sdme-overlay",
+  out.line("ExecStopPost", helper_command("+" + helper_dir + "/sdme-overlay",
                                           format_overlay_unmount_arguments(input.container_name)));
   out.entries(unit.find_section("Service"));
 

@@ -28,6 +28,8 @@ struct ContainerPlan {
   DnsNetwork dns_network = DnsNetwork::kHost;
   std::string hostname;     // Hostname=, empty: the machine name
   std::string import_unit;  // "sdme-import@NAME.service" with Import=
+  // sdme-provision's request; translate_unit() adds the container's name.
+  ProvisionRequest provision;
 };
 
 // How a key's values combine, for the reader of the table (and the man page).
