@@ -575,6 +575,37 @@ TEST(TranslateTest, ListKeysThatGrowPastTheLineLimitAreRefused) {
   }
 }
 
+TEST(TranslateTest, PasswordHashIsOnlyInTheCredential) {
+  const std::string hash =
+      "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0";
+  std::string text = translate_ok("[Container]\nRootPasswordHash=" + hash + "\n");
+  EXPECT_EQ(single_line(text, "SetCredential="),
+            "SetCredential=passwd.hashed-password.root:" + hash);
+  EXPECT_EQ(single_line(text, "RootPasswordHash="),
+            "RootPasswordHash=(in SetCredential= of [Service])");
+  size_t first = text.find(hash);
+  EXPECT_EQ(text.find(hash, first + 1), std::string::npos) << text;
+}
+
+TEST(TranslateTest, StrictTierAppliesItsProfileBeforeTheFilesServiceEntries) {
+  std::string text = translate_ok("[Container]\nSecurity=strict\n[Service]\nMemoryMax=1G\n");
+  EXPECT_NE(text.find("ExecStopPost=+/usr/libexec/sdme/sdme-overlay umount web\n"
+                      "AppArmorProfile=sdme-default\n"
+                      "MemoryMax=1G\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(lines_starting_with(text, "ExecStartPre=")[2],
+            "ExecStartPre=+/usr/libexec/sdme/sdme-provision web --apparmor-profile=sdme-default");
+}
+
+TEST(TranslateTest, ServiceCredentialRulesNeedNoContainerSection) {
+  EXPECT_EQ(translate_error("[Service]\nSetCredential=passwd.plaintext-password.root:x\n"),
+            "/etc/sdme/web.sdme:2: SetCredential=passwd.plaintext-password.root would put a "
+            "plaintext password into the generated unit, which every user can read; encrypt it "
+            "with `systemd-creds encrypt` for SetCredentialEncrypted=, or use LoadCredential= "
+            "with a root-only file");
+}
+
 TEST(TranslateTest, ARefusedUnitLeavesTheTextAlone) {
   std::string unit_text = "untouched";
   std::string err;
