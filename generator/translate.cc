@@ -173,6 +173,16 @@ const file::UnitEntry* longest_entry(const file::UnitSection* container) {
   return longest;
 }
 
+// An entry's value as [X-Container] shows it. Anyone may read the unit, so
+// a URL's credentials are left out, and so is a password hash: it is in
+// SetCredential= already, and need not be in two places.
+std::string x_container_value(const file::UnitEntry& entry) {
+  if (entry.key == "Import") return redact_url(entry.value);
+  if (entry.key == "RootPasswordHash" && !entry.value.empty())
+    return "(in SetCredential= of [Service])";
+  return entry.value;
+}
+
 // PROGRAM ARGUMENTS..., quoted for an Exec line.
 std::string helper_command(const std::string& program, std::vector<std::string> arguments) {
   arguments.insert(arguments.begin(), program);
@@ -218,6 +228,8 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
   file::ContainerSettings settings;
   const file::UnitSection* container = unit.find_section(kContainerSection);
   if (container && !file::parse_container_section(*container, &settings, err)) return false;
+  if (!file::check_service_section(unit.find_section("Service"), container, &settings, err))
+    return false;
   *rootfs_use = file::describe_rootfs_use(settings, container);
 
   const std::string state_dir = escape_specifiers(input.state_dir);
@@ -266,12 +278,24 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
   // systemd in the container takes its name from /etc/hostname, which in a
   // clone of the host names the host; the helper writes the container's own.
   overlay.hostname = plan.hostname.empty() ? input.container_name : plan.hostname;
+  // The helpers run with full privileges ('+'): sandboxing the
+  // administrator adds to [Service] (ProtectSystem=, AppArmorProfile=, ...)
+  // and the tier's AppArmor profile are meant for nspawn and the container,
+  // and would stop the helpers from mounting the overlay and editing the
+  // container's files. systemd applies a MAC profile only where it applies
+  // sandboxing, so '+' exempts the helpers from both.
   out.line("ExecStartPre",
-           helper_command(helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
+           helper_command("+" + helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
            container_origin);
-  out.line("ExecStartPre", helper_command(helper_dir + "/sdme-dns",
+  out.line("ExecStartPre", helper_command("+" + helper_dir + "/sdme-dns",
                                           format_dns_arguments(input.container_name,
                                                                plan.dns_network)));
+  // In every unit, as it gives every container a machine-id of its own.
+  ProvisionRequest provision = plan.provision;
+  provision.container_name = input.container_name;
+  out.line("ExecStartPre",
+           helper_command("+" + helper_dir + "/sdme-provision", format_provision_arguments(provision)),
+           container_origin);
   std::vector<std::string> nspawn = {escape_specifiers(input.nspawn_path),
                                      "--quiet",
                                      "--keep-unit",
@@ -285,8 +309,12 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
   for (const std::string& raw : plan.nspawn_raw_arguments) exec_start += " " + raw;
   if (!plan.command.empty()) exec_start += " -- " + file::quote_exec_command(plan.command);
   out.line("ExecStart", exec_start, container_origin);
-  out.line("ExecStopPost", helper_command(helper_dir + "/sdme-overlay",
+  out.line("ExecStopPost", helper_command("+" + helper_dir + "/sdme-overlay",
                                           format_overlay_unmount_arguments(input.container_name)));
+  if (!plan.root_password_hash.empty())
+    out.line("SetCredential",
+             std::string(file::kHashedPasswordCredential) + ":" + plan.root_password_hash);
+  if (!plan.apparmor_profile.empty()) out.line("AppArmorProfile", plan.apparmor_profile);
   out.entries(unit.find_section("Service"));
 
   if (const file::UnitSection* install = unit.find_section("Install")) {
@@ -300,7 +328,7 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
     // Anyone may read the unit, so a URL's credentials are left out.
     out.section("X-Container");
     for (const file::UnitEntry& entry : container->entries)
-      out.line(entry.key, entry.key == "Import" ? redact_url(entry.value) : entry.value, &entry);
+      out.line(entry.key, x_container_value(entry), &entry);
   }
   for (const file::UnitSection& section : unit.sections()) {
     if (!section.name.starts_with("X-")) continue;

@@ -129,14 +129,15 @@ TEST(TranslateTest, WholeUnitForASmallFile) {
           "\n"
           "[Service]\n") +
       kServiceDefaults +
-      "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web "
+      "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web "
       "--lower=/var/lib/sdme/rootfs/debian --hostname=web\n"
-      "ExecStartPre=/usr/libexec/sdme/sdme-dns web --network=host\n"
+      "ExecStartPre=+/usr/libexec/sdme/sdme-dns web --network=host\n"
+      "ExecStartPre=+/usr/libexec/sdme/sdme-provision web\n"
       "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
       "--link-journal=try-guest --resolv-conf=auto --machine=web "
       "--directory=/var/lib/sdme/containers/web/merged --notify-ready=yes --boot "
       "--hostname=web --bind=/srv/www:/var/www\n"
-      "ExecStopPost=/usr/libexec/sdme/sdme-overlay umount web\n"
+      "ExecStopPost=+/usr/libexec/sdme/sdme-overlay umount web\n"
       "Environment=X=1\n"
       "\n"
       "[Install]\n"
@@ -168,13 +169,14 @@ TEST(TranslateTest, WholeUnitForAnEmptyFile) {
           "\n"
           "[Service]\n") +
       kServiceDefaults +
-      "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
+      "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
       "--opaque=/etc/systemd/system --opaque=/var/log --hostname=web\n"
-      "ExecStartPre=/usr/libexec/sdme/sdme-dns web --network=host\n"
+      "ExecStartPre=+/usr/libexec/sdme/sdme-dns web --network=host\n"
+      "ExecStartPre=+/usr/libexec/sdme/sdme-provision web\n"
       "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
       "--link-journal=try-guest --resolv-conf=auto --machine=web "
       "--directory=/var/lib/sdme/containers/web/merged --notify-ready=yes --boot\n"
-      "ExecStopPost=/usr/libexec/sdme/sdme-overlay umount web\n";
+      "ExecStopPost=+/usr/libexec/sdme/sdme-overlay umount web\n";
   EXPECT_EQ(translate_ok(""), expected);
 }
 
@@ -216,7 +218,7 @@ TEST(TranslateTest, UnitAndServiceEntriesFollowTheDefaultsInOrder) {
       << unit;
   std::string service = section_text(text, "Service");
   EXPECT_TRUE(
-      service.ends_with("ExecStopPost=/usr/libexec/sdme/sdme-overlay umount web\n"
+      service.ends_with("ExecStopPost=+/usr/libexec/sdme/sdme-overlay umount web\n"
                         "TimeoutStartSec=90\n"
                         "DeviceAllow=/dev/fuse rwm\n"
                         "KillMode=process\n"))
@@ -370,7 +372,7 @@ TEST(TranslateTest, SpecifiersInUserValuesAreKept) {
                                       "RequiresMountsFor=/var/lib/sdme/rootfs/base-%i",
                                       "RequiresMountsFor=/srv/%i"}));
   EXPECT_EQ(lines_starting_with(text, "ExecStartPre=")[0],
-            "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web-%i "
+            "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web-%i "
             "--lower=/var/lib/sdme/rootfs/base-%i --hostname=%i.example");
   EXPECT_EQ(single_line(text, "ExecStart="),
             "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
@@ -396,40 +398,41 @@ TEST(TranslateTest, PercentInDerivedPathsIsEscaped) {
                                       "RequiresMountsFor=/srv/100%%/sdme/rootfs/debian"}));
   EXPECT_EQ(
       lines_starting_with(text, "ExecStartPre="),
-      (std::vector<std::string>{"ExecStartPre=/opt/50%%/helpers/sdme-overlay mount web "
+      (std::vector<std::string>{"ExecStartPre=+/opt/50%%/helpers/sdme-overlay mount web "
                                 "--lower=/srv/100%%/sdme/rootfs/debian --hostname=web",
-                                "ExecStartPre=/opt/50%%/helpers/sdme-dns web --network=host"}));
+                                "ExecStartPre=+/opt/50%%/helpers/sdme-dns web --network=host",
+                                "ExecStartPre=+/opt/50%%/helpers/sdme-provision web"}));
   EXPECT_TRUE(single_line(text, "ExecStart=")
                   .starts_with("ExecStart=/opt/50%%/nspawn --quiet --keep-unit --settings=no "
                                "--link-journal=try-guest --resolv-conf=auto --machine=web "
                                "--directory=/srv/100%%/sdme/containers/web/merged "))
       << text;
   EXPECT_EQ(single_line(text, "ExecStopPost="),
-            "ExecStopPost=/opt/50%%/helpers/sdme-overlay umount web");
+            "ExecStopPost=+/opt/50%%/helpers/sdme-overlay umount web");
 }
 
 TEST(TranslateTest, OverlayHelperWritesTheHostname) {
   // The machine name unless Hostname= says otherwise, for every kind of root.
   EXPECT_EQ(lines_starting_with(translate_ok("[Container]\nRootfs=debian\n"), "ExecStartPre=")[0],
-            "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web "
+            "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web "
             "--lower=/var/lib/sdme/rootfs/debian --hostname=web");
   EXPECT_EQ(lines_starting_with(translate_ok("[Container]\nHostname=www.example.org\n"),
                                 "ExecStartPre=")[0],
-            "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
+            "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
             "--opaque=/etc/systemd/system --opaque=/var/log --hostname=www.example.org");
   TranslationInput input = web_input();
   input.unit_name = "web@.service";
   input.container_name = "web-%i";
   EXPECT_EQ(
       lines_starting_with(translate_ok("[Container]\nEphemeral=yes\n", input), "ExecStartPre=")[0],
-      "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web-%i --lower=/ --host-clone "
+      "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web-%i --lower=/ --host-clone "
       "--ephemeral --opaque=/etc/systemd/system --opaque=/var/log --hostname=web-%i");
 }
 
 TEST(TranslateTest, NetworkReachesTheDnsHelper) {
   std::string text = translate_ok("[Container]\nNetwork=veth\n");
   EXPECT_EQ(lines_starting_with(text, "ExecStartPre=")[1],
-            "ExecStartPre=/usr/libexec/sdme/sdme-dns web --network=private");
+            "ExecStartPre=+/usr/libexec/sdme/sdme-dns web --network=private");
 }
 
 TEST(TranslateTest, ArgumentsWithSpacesAreQuoted) {
@@ -451,7 +454,7 @@ TEST(TranslateTest, RequiresMountsForHasItsOwnQuoting) {
                                       "RequiresMountsFor=\"/srv/e\\\"f\""}));
   // In the command lines the doubling is right: systemd turns "$$" into "$".
   EXPECT_EQ(lines_starting_with(text, "ExecStartPre=")[0],
-            "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web \"--lower=/srv/img$$1\" "
+            "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web \"--lower=/srv/img$$1\" "
             "--hostname=web");
   EXPECT_NE(single_line(text, "ExecStart=").find(" \"--bind=/srv/a$$b\" "), std::string::npos)
       << text;
@@ -478,7 +481,7 @@ TEST(TranslateTest, OtherStateDirIsPassedToTheHelpers) {
   std::string service = section_text(text, "Service");
   EXPECT_NE(service.find(std::string(kServiceDefaults) +
                          "Environment=SDME_STATE_DIR=/srv/sdme\n"
-                         "ExecStartPre=/usr/libexec/sdme/sdme-overlay mount web "),
+                         "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web "),
             std::string::npos)
       << service;
   EXPECT_EQ(lines_starting_with(translate_ok(""), "Environment="), std::vector<std::string>{});
@@ -570,6 +573,37 @@ TEST(TranslateTest, ListKeysThatGrowPastTheLineLimitAreRefused) {
     EXPECT_EQ(err.substr(0, expected.size()), expected) << err.substr(0, 200);
     EXPECT_TRUE(err.ends_with("and systemd reads at most 1048575; shorten the value")) << c.key;
   }
+}
+
+TEST(TranslateTest, PasswordHashIsOnlyInTheCredential) {
+  const std::string hash =
+      "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0";
+  std::string text = translate_ok("[Container]\nRootPasswordHash=" + hash + "\n");
+  EXPECT_EQ(single_line(text, "SetCredential="),
+            "SetCredential=passwd.hashed-password.root:" + hash);
+  EXPECT_EQ(single_line(text, "RootPasswordHash="),
+            "RootPasswordHash=(in SetCredential= of [Service])");
+  size_t first = text.find(hash);
+  EXPECT_EQ(text.find(hash, first + 1), std::string::npos) << text;
+}
+
+TEST(TranslateTest, StrictTierAppliesItsProfileBeforeTheFilesServiceEntries) {
+  std::string text = translate_ok("[Container]\nSecurity=strict\n[Service]\nMemoryMax=1G\n");
+  EXPECT_NE(text.find("ExecStopPost=+/usr/libexec/sdme/sdme-overlay umount web\n"
+                      "AppArmorProfile=sdme-default\n"
+                      "MemoryMax=1G\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(lines_starting_with(text, "ExecStartPre=")[2],
+            "ExecStartPre=+/usr/libexec/sdme/sdme-provision web --apparmor-profile=sdme-default");
+}
+
+TEST(TranslateTest, ServiceCredentialRulesNeedNoContainerSection) {
+  EXPECT_EQ(translate_error("[Service]\nSetCredential=passwd.plaintext-password.root:x\n"),
+            "/etc/sdme/web.sdme:2: SetCredential=passwd.plaintext-password.root would put a "
+            "plaintext password into the generated unit, which every user can read; encrypt it "
+            "with `systemd-creds encrypt` for SetCredentialEncrypted=, or use LoadCredential= "
+            "with a root-only file");
 }
 
 TEST(TranslateTest, ARefusedUnitLeavesTheTextAlone) {

@@ -16,6 +16,9 @@
 #include "common/strings.h"
 #include "common/url_redaction.h"
 #include "sdme_file/capabilities.h"
+#include "sdme_file/password_hash.h"
+#include "sdme_file/security_tier.h"
+#include "sdme_file/ssh_public_key.h"
 #include "sdme_file/syscall_filter.h"
 #include "sdme_file/words.h"
 
@@ -481,6 +484,9 @@ bool validate_network_name(std::string_view name, size_t max_length, std::string
 
 bool parse_network(std::string_view value, ContainerSettings* settings, std::string* err) {
   settings->network_name.clear();
+  // An empty value returns to the default: the host's network, or the
+  // private one of a security tier.
+  settings->network_assigned = !value.empty();
   if (value.empty() || value == "host") {
     settings->network = NetworkMode::kHost;
     return true;
@@ -729,6 +735,164 @@ void emit_opaque_dir(const ContainerSettings& settings, const std::string&, Cont
   plan->overlay.opaque_directories = settings.opaque_dirs;
 }
 
+// --- Security= ---------------------------------------------------------------
+
+bool parse_security(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->security = SecurityTier::kNone;
+    return true;
+  }
+  if (!parse_security_tier(value, &settings->security)) {
+    *err = "Security=" + std::string(value) + " is not hardened or strict";
+    return false;
+  }
+  return true;
+}
+
+// The tier's nspawn options reach the unit through the rows it fills in
+// (apply_security_tier()); what is left is the AppArmor profile, which
+// systemd applies (AppArmorProfile=) when it starts nspawn, so the
+// container's init inherits it.
+void emit_security(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  if (settings.service_sets_apparmor_profile) {
+    std::string_view profile = settings.service_apparmor_profile;
+    // "-" only tells systemd to ignore a profile it cannot apply.
+    if (profile.starts_with('-')) profile.remove_prefix(1);
+    plan->provision.apparmor_profile = std::string(profile);
+    return;
+  }
+  plan->apparmor_profile = std::string(tier_apparmor_profile(settings.security));
+  plan->provision.apparmor_profile = plan->apparmor_profile;
+}
+
+// --- RootPassword=, RootPasswordHash=, RootPasswordFile= ---------------------
+
+constexpr std::string_view kPlaintextPasswordRefusal =
+    " would put a plaintext password into the generated unit, which every user can read; use "
+    "RootPasswordFile= or a credential";
+
+// Known, so it is refused with a reason rather than as a typo; the value
+// is never repeated.
+bool parse_root_password(std::string_view, ContainerSettings*, std::string* err) {
+  *err = "RootPassword=" + std::string(kPlaintextPasswordRefusal);
+  return false;
+}
+
+bool parse_root_password_hash(std::string_view value, ContainerSettings* settings,
+                              std::string* err) {
+  if (value.empty()) {
+    settings->root_password_hash.clear();
+    return true;
+  }
+  std::string why;
+  if (!validate_password_hash(value, &why)) {
+    // The value may be a plaintext password typed into the wrong key.
+    *err = "RootPasswordHash= " + why +
+           "; make one with `mkpasswd -m yescrypt`, or put a plaintext password in a root-only "
+           "file named by RootPasswordFile=";
+    return false;
+  }
+  settings->root_password_hash = std::string(value);
+  return true;
+}
+
+void emit_root_password_hash(const ContainerSettings& settings, const std::string&,
+                             ContainerPlan* plan) {
+  plan->root_password_hash = settings.root_password_hash;
+}
+
+bool parse_root_password_file(std::string_view value, ContainerSettings* settings,
+                              std::string* err) {
+  if (value.empty()) {
+    settings->root_password_file.clear();
+    return true;
+  }
+  if (!validate_absolute_path(value, "RootPasswordFile=", err)) return false;
+  settings->root_password_file = normalize_path(value);
+  return true;
+}
+
+void emit_root_password_file(const ContainerSettings& settings, const std::string&,
+                             ContainerPlan* plan) {
+  plan->provision.root_password_file = settings.root_password_file;
+}
+
+// --- SSHAuthorizedKeys=, SSH=, SSHPort=, SSHPasswordLogin= -------------------
+
+// One value per assignment: a key line has blanks of its own.
+bool parse_ssh_authorized_keys(std::string_view value, ContainerSettings* settings,
+                               std::string* err) {
+  if (value.empty()) {
+    settings->ssh_authorized_keys.clear();
+    return true;
+  }
+  if (value[0] == '/') {
+    if (!validate_absolute_path(value, "SSHAuthorizedKeys=", err)) return false;
+    settings->ssh_authorized_keys.push_back(normalize_path(value));
+    return true;
+  }
+  std::string why;
+  if (!validate_ssh_public_key_line(value, &why)) {
+    *err = "SSHAuthorizedKeys= " + why +
+           "; give one \"[options ]TYPE BASE64 [comment]\" line per assignment, or the absolute "
+           "path of a file of keys";
+    return false;
+  }
+  settings->ssh_authorized_keys.push_back(std::string(value));
+  return true;
+}
+
+void emit_ssh_authorized_keys(const ContainerSettings& settings, const std::string&,
+                              ContainerPlan* plan) {
+  plan->provision.authorized_keys = settings.ssh_authorized_keys;
+}
+
+bool parse_ssh(std::string_view value, ContainerSettings* settings, std::string* err) {
+  bool enabled;
+  if (!parse_boolean_value(value, "SSH", &enabled, err)) return false;
+  settings->ssh = enabled;
+  return true;
+}
+
+void emit_ssh(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  plan->provision.ssh = settings.ssh.value_or(false);
+}
+
+bool parse_ssh_port(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->ssh_port.reset();
+    return true;
+  }
+  uint64_t port = 0;
+  bool digits = value.size() <= 5 && std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+  if (digits) port = std::stoull(std::string(value));
+  if (!digits || port == 0 || port > 65535) {
+    *err = "SSHPort=" + std::string(value) + " is not a port number, use 1 to 65535";
+    return false;
+  }
+  settings->ssh_port = static_cast<uint16_t>(port);
+  return true;
+}
+
+void emit_ssh_port(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  plan->provision.ssh_port = settings.ssh_port.value_or(plan->provision.ssh_port);
+}
+
+bool parse_ssh_password_login(std::string_view value, ContainerSettings* settings,
+                              std::string* err) {
+  bool enabled;
+  if (!parse_boolean_value(value, "SSHPasswordLogin", &enabled, err)) return false;
+  settings->ssh_password_login = enabled;
+  return true;
+}
+
+void emit_ssh_password_login(const ContainerSettings& settings, const std::string&,
+                             ContainerPlan* plan) {
+  plan->provision.ssh_password_login = settings.ssh_password_login.value_or(false);
+}
+
 // --- NspawnArgs= -------------------------------------------------------------
 
 bool parse_nspawn_args(std::string_view value, ContainerSettings* settings, std::string* err) {
@@ -773,6 +937,7 @@ constexpr std::array kContainerKeys = {
     ContainerKey{"Bind", KeyKind::kList, parse_bind, emit_bind},
     ContainerKey{"BindReadOnly", KeyKind::kList, parse_bind_read_only, emit_bind_read_only},
     ContainerKey{"Environment", KeyKind::kList, parse_environment, emit_environment},
+    ContainerKey{"Security", KeyKind::kSingle, parse_security, emit_security},
     ContainerKey{"PrivateUsers", KeyKind::kSingle, parse_private_users, emit_private_users},
     ContainerKey{"Capability", KeyKind::kList, parse_capability, emit_capability},
     ContainerKey{"DropCapability", KeyKind::kList, parse_drop_capability, emit_drop_capability},
@@ -781,8 +946,81 @@ constexpr std::array kContainerKeys = {
     ContainerKey{"ReadOnly", KeyKind::kBoolean, parse_read_only, emit_read_only},
     ContainerKey{"SystemCallFilter", KeyKind::kList, parse_system_call_filter,
                  emit_system_call_filter},
+    ContainerKey{"RootPassword", KeyKind::kRefused, parse_root_password, nullptr},
+    ContainerKey{"RootPasswordHash", KeyKind::kSingle, parse_root_password_hash,
+                 emit_root_password_hash},
+    ContainerKey{"RootPasswordFile", KeyKind::kSingle, parse_root_password_file,
+                 emit_root_password_file},
+    ContainerKey{"SSHAuthorizedKeys", KeyKind::kList, parse_ssh_authorized_keys,
+                 emit_ssh_authorized_keys},
+    ContainerKey{"SSH", KeyKind::kBoolean, parse_ssh, emit_ssh},
+    ContainerKey{"SSHPort", KeyKind::kSingle, parse_ssh_port, emit_ssh_port},
+    ContainerKey{"SSHPasswordLogin", KeyKind::kBoolean, parse_ssh_password_login,
+                 emit_ssh_password_login},
     ContainerKey{"NspawnArgs", KeyKind::kList, parse_nspawn_args, emit_nspawn_args},
 };
+
+// The individual keys refine a tier; these would undo what it is for. Each
+// is reported where the later of the two keys was assigned.
+template <typename Later>
+bool check_security_tier(const ContainerSettings& settings, Later later, std::string* err) {
+  const std::string tier = "Security=" + std::string(security_tier_name(settings.security));
+  if (settings.network_assigned && settings.network == NetworkMode::kHost) {
+    *err = later("Security", "Network")->location() + ": Network=host cannot be combined with " +
+           tier +
+           ", which gives the container a network of its own; use Network=private, veth, "
+           "zone:NAME or bridge:NAME, or leave Network= out";
+    return false;
+  }
+  const std::string& users = settings.private_users;
+  if (users == "no" || users == "identity" || users == "yes") {
+    // "yes" takes the UID range from the owner of the container's root
+    // directory: for sdme's overlay that is root, so root would stay root.
+    *err = later("Security", "PrivateUsers")->location() + ": PrivateUsers=" + users +
+           " cannot be combined with " + tier +
+           ", which maps the container's root to an unprivileged UID; use pick or UID:RANGE, or "
+           "leave PrivateUsers= out";
+    return false;
+  }
+  if (settings.no_new_privileges.has_value() && !*settings.no_new_privileges) {
+    *err = later("Security", "NoNewPrivileges")->location() +
+           ": NoNewPrivileges=no cannot be combined with " + tier +
+           ", which turns no-new-privileges on; remove one of them";
+    return false;
+  }
+  if (std::find(settings.capabilities.begin(), settings.capabilities.end(), "all") !=
+      settings.capabilities.end()) {
+    *err = later("Security", "Capability")->location() +
+           ": Capability=all cannot be combined with " + tier +
+           ", which drops capabilities; name the ones to add back";
+    return false;
+  }
+  return true;
+}
+
+// The tier's settings, beneath the individual keys: they fill in what the
+// keys left unset, Capability= takes capabilities back out of its drops and
+// DropCapability= and SystemCallFilter= add to its own. The result is what
+// the rows emit, so the unit's nspawn line shows the effective settings.
+void apply_security_tier(ContainerSettings* settings) {
+  if (settings->security == SecurityTier::kNone) return;
+  if (!settings->network_assigned) settings->network = NetworkMode::kPrivate;
+  if (settings->private_users.empty()) settings->private_users = "pick";
+  settings->no_new_privileges = true;
+  std::vector<std::string> dropped;
+  for (std::string& name : tier_dropped_capabilities(settings->security, booting(*settings))) {
+    if (std::find(settings->capabilities.begin(), settings->capabilities.end(), name) ==
+        settings->capabilities.end())
+      dropped.push_back(std::move(name));
+  }
+  for (std::string& name : settings->drop_capabilities)
+    if (std::find(dropped.begin(), dropped.end(), name) == dropped.end())
+      dropped.push_back(std::move(name));
+  settings->drop_capabilities = std::move(dropped);
+  if (std::string_view filter = tier_system_call_filter(settings->security); !filter.empty())
+    settings->system_call_filters.insert(settings->system_call_filters.begin(),
+                                         std::string(filter));
+}
 
 }  // namespace
 
@@ -906,6 +1144,109 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
              "; remove reboot from the list";
       return false;
     }
+  }
+  if (!settings->ssh.value_or(false)) {
+    for (std::string_view key : {"SSHPort", "SSHPasswordLogin"}) {
+      if (!last_assignment[key]) continue;
+      *err = later("SSH", key)->location() + ": " + std::string(key) +
+             "= needs SSH=yes to say that sshd runs in the container";
+      return false;
+    }
+  } else if (!booting(*settings)) {
+    *err = later("SSH", "Exec")->location() +
+           ": SSH=yes cannot be combined with Exec=: sshd runs as a service of systemd in the "
+           "container, and Exec= runs a command instead of booting it; remove one of them";
+    return false;
+  }
+  if (settings->security != SecurityTier::kNone &&
+      !check_security_tier(*settings, later, err))
+    return false;
+  apply_security_tier(settings);
+  return true;
+}
+
+namespace {
+
+const UnitEntry* last_entry(const UnitSection* section, std::string_view key) {
+  if (!section) return nullptr;
+  for (auto entry = section->entries.rbegin(); entry != section->entries.rend(); ++entry)
+    if (entry->key == key) return &*entry;
+  return nullptr;
+}
+
+// A credential setting's id: the text before the first ':' (all of it for
+// LoadCredential=ID, which reads the file of the same name).
+std::string_view credential_id(std::string_view value) {
+  return value.substr(0, value.find(':'));
+}
+
+constexpr std::string_view kPlaintextPasswordCredentialPrefix = "passwd.plaintext-password.";
+
+bool is_root_password_credential(std::string_view id) {
+  return id == kHashedPasswordCredential || id == "passwd.plaintext-password.root";
+}
+
+// One place a root password comes from, for the message about two.
+struct PasswordSource {
+  std::string name;  // "RootPasswordFile=", "LoadCredential=passwd.hashed-password.root"
+  const UnitEntry* entry;
+};
+
+}  // namespace
+
+bool check_service_section(const UnitSection* service, const UnitSection* container,
+                           ContainerSettings* settings, std::string* err) {
+  std::vector<PasswordSource> sources;
+  if (!settings->root_password_hash.empty())
+    sources.push_back({"RootPasswordHash=", last_entry(container, "RootPasswordHash")});
+  if (!settings->root_password_file.empty())
+    sources.push_back({"RootPasswordFile=", last_entry(container, "RootPasswordFile")});
+
+  if (service) {
+    // Each credential setting is a list an empty assignment resets.
+    constexpr std::string_view kCredentialKeys[] = {"LoadCredential", "LoadCredentialEncrypted",
+                                                    "SetCredential", "SetCredentialEncrypted"};
+    std::vector<PasswordSource> credentials[std::size(kCredentialKeys)];
+    for (const UnitEntry& entry : service->entries) {
+      if (entry.key == "AppArmorProfile") {
+        settings->service_sets_apparmor_profile = true;
+        settings->service_apparmor_profile = entry.value;
+        continue;
+      }
+      const auto* key = std::find(std::begin(kCredentialKeys), std::end(kCredentialKeys), entry.key);
+      if (key == std::end(kCredentialKeys)) continue;
+      std::vector<PasswordSource>& list = credentials[key - std::begin(kCredentialKeys)];
+      if (entry.value.empty()) {
+        list.clear();
+        continue;
+      }
+      const std::string_view id = credential_id(entry.value);
+      if (entry.key == "SetCredential" && id.starts_with(kPlaintextPasswordCredentialPrefix)) {
+        // Only the id is quoted: the rest is the password.
+        *err = entry.location() + ": SetCredential=" + printable(id) +
+               " would put a plaintext password into the generated unit, which every user can "
+               "read; encrypt it with `systemd-creds encrypt` for SetCredentialEncrypted=, or "
+               "use LoadCredential= with a root-only file";
+        return false;
+      }
+      if (is_root_password_credential(id))
+        list.push_back({entry.key + "=" + std::string(id), &entry});
+    }
+    for (const std::vector<PasswordSource>& list : credentials)
+      sources.insert(sources.end(), list.begin(), list.end());
+  }
+
+  if (sources.size() > 1) {
+    *err = sources[1].entry->location() + ": " + sources[0].name + " and " + sources[1].name +
+           " both set the root password, keep one of them";
+    return false;
+  }
+  if (settings->ssh_password_login.value_or(false) && sources.empty()) {
+    *err = last_entry(container, "SSHPasswordLogin")->location() +
+           ": SSHPasswordLogin=yes needs a root password: set RootPasswordHash=, "
+           "RootPasswordFile= or a " +
+           std::string(kHashedPasswordCredential) + " credential in [Service]";
+    return false;
   }
   return true;
 }

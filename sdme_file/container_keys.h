@@ -28,6 +28,13 @@ struct ContainerPlan {
   DnsNetwork dns_network = DnsNetwork::kHost;
   std::string hostname;     // Hostname=, empty: the machine name
   std::string import_unit;  // "sdme-import@NAME.service" with Import=
+  // sdme-provision's request; translate_unit() adds the container's name.
+  ProvisionRequest provision;
+  // RootPasswordHash=, for SetCredential=passwd.hashed-password.root: in
+  // [Service] only, never on a command line nor in [X-Container].
+  std::string root_password_hash;
+  // AppArmorProfile= for [Service]: the tier's, unless [Service] sets one.
+  std::string apparmor_profile;
 };
 
 // How a key's values combine, for the reader of the table (and the man page).
@@ -35,6 +42,7 @@ enum class KeyKind {
   kSingle,   // the last assignment wins
   kBoolean,  // a systemd boolean, the last assignment wins
   kList,     // assignments accumulate; an empty one resets the list
+  kRefused,  // known only to be refused with its reason: every assignment is an error
 };
 
 // Parses one assignment into the settings. An empty value reaches the
@@ -65,6 +73,19 @@ std::string unknown_container_key_message(std::string_view name);
 // involve more than one key. Errors are "PATH:LINE: message".
 bool parse_container_section(const UnitSection& section, ContainerSettings* settings,
                              std::string* err);
+
+// The systemd credential that carries a root password hash; systemd's own
+// name for it (systemd.system-credentials(7)), which sdme-provision reads
+// from $CREDENTIALS_DIRECTORY.
+inline constexpr std::string_view kHashedPasswordCredential = "passwd.hashed-password.root";
+
+// Checks what [Service] says that meets the [Container] keys, after
+// parse_container_section(): a SetCredential= that would put a plaintext
+// password into the unit, a second source of the root password, a password
+// for SSHPasswordLogin=yes, and an AppArmorProfile= that wins over the
+// tier's. Either section may be missing. Errors are "PATH:LINE: message".
+bool check_service_section(const UnitSection* service, const UnitSection* container,
+                           ContainerSettings* settings, std::string* err);
 
 // Builds the plan from validated settings, row by row.
 ContainerPlan plan_container(const ContainerSettings& settings, const std::string& state_dir);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -74,8 +75,10 @@ TEST(ContainerKeyTableTest, RowsAreInOutputOrder) {
             (Strings{"Rootfs",         "Import",          "ImportChecksum", "ImportInstallPackages",
                      "ImportMaxSize",  "Ephemeral",       "OpaqueDir",      "Boot",
                      "Exec",           "Hostname",        "Network",        "Bind",
-                     "BindReadOnly",   "Environment",     "PrivateUsers",   "Capability",
-                     "DropCapability", "NoNewPrivileges", "ReadOnly",       "SystemCallFilter",
+                     "BindReadOnly",   "Environment",     "Security",       "PrivateUsers",
+                     "Capability",     "DropCapability",  "NoNewPrivileges", "ReadOnly",
+                     "SystemCallFilter", "RootPassword",  "RootPasswordHash", "RootPasswordFile",
+                     "SSHAuthorizedKeys", "SSH",          "SSHPort",        "SSHPasswordLogin",
                      "NspawnArgs"}));
 }
 
@@ -137,11 +140,270 @@ TEST(ContainerKeyTableTest, BooleanRowsAskForAValueWhenEmpty) {
 
 TEST(ContainerKeyTableTest, EmptyValueOfListAndSingleRowsIsAccepted) {
   for (const ContainerKey& key : container_keys()) {
-    if (key.kind == KeyKind::kBoolean) continue;
+    if (key.kind == KeyKind::kBoolean || key.kind == KeyKind::kRefused) continue;
     ContainerSettings settings;
     std::string err;
     EXPECT_TRUE(key.parse("", &settings, &err)) << key.name << ": " << err;
   }
+}
+
+TEST(ContainerKeyTableTest, RefusedRowsRefuseEveryValue) {
+  for (const ContainerKey& key : container_keys()) {
+    if (key.kind != KeyKind::kRefused) continue;
+    for (std::string_view value : {"", "x", "hunter2"}) {
+      ContainerSettings settings;
+      std::string err;
+      EXPECT_FALSE(key.parse(value, &settings, &err)) << key.name;
+      EXPECT_TRUE(err.starts_with(std::string(key.name) + "= ")) << err;
+      EXPECT_EQ(err.find("hunter2"), std::string::npos) << err;
+    }
+  }
+}
+
+// --- Security= ---------------------------------------------------------------
+
+TEST(SecurityTest, HardenedFillsInItsDefaults) {
+  ContainerPlan plan = plan_ok("Security=hardened\n");
+  EXPECT_EQ(plan.nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--private-network",
+                     "--private-users=pick", "--private-users-ownership=auto",
+                     "--drop-capability=CAP_NET_RAW,CAP_SYS_RAWIO,CAP_SYS_PTRACE,CAP_SYS_BOOT",
+                     "--no-new-privileges=yes"}));
+  EXPECT_EQ(plan.dns_network, DnsNetwork::kPrivate);
+  EXPECT_EQ(plan.apparmor_profile, "");
+  EXPECT_EQ(plan.provision.apparmor_profile, "");
+}
+
+TEST(SecurityTest, StrictAddsFilterProfileAndDrops) {
+  ContainerPlan plan = plan_ok("Security=strict\n");
+  EXPECT_EQ(plan.nspawn_arguments,
+            (Strings{"--notify-ready=yes", "--boot", "--private-network",
+                     "--private-users=pick", "--private-users-ownership=auto",
+                     "--drop-capability=CAP_DAC_READ_SEARCH,CAP_LINUX_IMMUTABLE,CAP_NET_BROADCAST,"
+                     "CAP_NET_ADMIN,CAP_NET_RAW,CAP_IPC_OWNER,CAP_SYS_RAWIO,CAP_SYS_PTRACE,"
+                     "CAP_SYS_BOOT,CAP_SYS_NICE,CAP_SYS_RESOURCE,CAP_SYS_TTY_CONFIG,CAP_LEASE,"
+                     "CAP_AUDIT_CONTROL",
+                     "--no-new-privileges=yes",
+                     "--system-call-filter=~@cpu-emulation @debug @obsolete @raw-io"}));
+  EXPECT_EQ(plan.apparmor_profile, "sdme-default");
+  EXPECT_EQ(plan.provision.apparmor_profile, "sdme-default");
+}
+
+TEST(SecurityTest, ExecContainersKeepSysBoot) {
+  ContainerPlan plan = plan_ok("Security=hardened\nExec=/bin/true\n");
+  EXPECT_NE(std::find(plan.nspawn_arguments.begin(), plan.nspawn_arguments.end(),
+                      "--drop-capability=CAP_NET_RAW,CAP_SYS_RAWIO,CAP_SYS_PTRACE"),
+            plan.nspawn_arguments.end());
+}
+
+TEST(SecurityTest, IndividualKeysRefineTheTier) {
+  ContainerPlan plan = plan_ok(
+      "Security=strict\nCapability=CAP_NET_RAW CAP_SYS_NICE\nDropCapability=CAP_SYS_ADMIN\n"
+      "Network=veth\nPrivateUsers=100000:65536\nSystemCallFilter=~@clock\n");
+  const Strings& arguments = plan.nspawn_arguments;
+  auto has = [&](const std::string& argument) {
+    return std::find(arguments.begin(), arguments.end(), argument) != arguments.end();
+  };
+  EXPECT_TRUE(has("--network-veth"));
+  EXPECT_FALSE(has("--private-network"));
+  EXPECT_TRUE(has("--private-users=100000:65536"));
+  EXPECT_TRUE(has("--capability=CAP_NET_RAW,CAP_SYS_NICE"));
+  EXPECT_TRUE(has("--drop-capability=CAP_DAC_READ_SEARCH,CAP_LINUX_IMMUTABLE,CAP_NET_BROADCAST,"
+                  "CAP_NET_ADMIN,CAP_IPC_OWNER,CAP_SYS_RAWIO,CAP_SYS_PTRACE,CAP_SYS_BOOT,"
+                  "CAP_SYS_RESOURCE,CAP_SYS_TTY_CONFIG,CAP_LEASE,CAP_AUDIT_CONTROL,CAP_SYS_ADMIN"));
+  EXPECT_TRUE(has("--system-call-filter=~@cpu-emulation @debug @obsolete @raw-io"));
+  EXPECT_TRUE(has("--system-call-filter=~@clock"));
+}
+
+TEST(SecurityTest, EmptyValueResets) {
+  ContainerPlan plan = plan_ok("Security=strict\nSecurity=\n");
+  EXPECT_EQ(plan.nspawn_arguments, (Strings{"--notify-ready=yes", "--boot"}));
+  EXPECT_EQ(plan.apparmor_profile, "");
+  // An empty Network= returns to the tier's private network.
+  plan = plan_ok("Security=hardened\nNetwork=host\nNetwork=\n");
+  EXPECT_EQ(plan.dns_network, DnsNetwork::kPrivate);
+}
+
+TEST(SecurityTest, BadValue) {
+  EXPECT_EQ(settings_error("Security=paranoid\n"),
+            at(2) + "Security=paranoid is not hardened or strict");
+}
+
+TEST(SecurityTest, ConflictsAreReportedAtTheLaterKey) {
+  EXPECT_EQ(settings_error("Network=host\nSecurity=hardened\n"),
+            at(3) +
+                "Network=host cannot be combined with Security=hardened, which gives the "
+                "container a network of its own; use Network=private, veth, zone:NAME or "
+                "bridge:NAME, or leave Network= out");
+  EXPECT_EQ(settings_error("Security=strict\nPrivateUsers=identity\n"),
+            at(3) +
+                "PrivateUsers=identity cannot be combined with Security=strict, which maps the "
+                "container's root to an unprivileged UID; use pick or UID:RANGE, or leave "
+                "PrivateUsers= out");
+  EXPECT_EQ(settings_error("Security=strict\nPrivateUsers=no\n"),
+            at(3) +
+                "PrivateUsers=no cannot be combined with Security=strict, which maps the "
+                "container's root to an unprivileged UID; use pick or UID:RANGE, or leave "
+                "PrivateUsers= out");
+  EXPECT_EQ(settings_error("NoNewPrivileges=no\nSecurity=hardened\n"),
+            at(3) +
+                "NoNewPrivileges=no cannot be combined with Security=hardened, which turns "
+                "no-new-privileges on; remove one of them");
+  EXPECT_EQ(settings_error("Security=hardened\nCapability=all\n"),
+            at(3) +
+                "Capability=all cannot be combined with Security=hardened, which drops "
+                "capabilities; name the ones to add back");
+}
+
+// --- RootPassword=, RootPasswordHash=, RootPasswordFile= ---------------------
+
+constexpr const char* kHash =
+    "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0";
+
+TEST(RootPasswordTest, PlaintextIsRefusedWithoutRepeatingIt) {
+  std::string err = settings_error("RootPassword=hunter2\n");
+  EXPECT_EQ(err, at(2) +
+                     "RootPassword= would put a plaintext password into the generated unit, "
+                     "which every user can read; use RootPasswordFile= or a credential");
+}
+
+TEST(RootPasswordTest, HashGoesToTheCredentialOnly) {
+  ContainerPlan plan = plan_ok(std::string("RootPasswordHash=") + kHash + "\n");
+  EXPECT_EQ(plan.root_password_hash, kHash);
+  Strings arguments = format_provision_arguments(plan.provision);
+  for (const std::string& argument : arguments) EXPECT_EQ(argument.find("$y$"), std::string::npos);
+  EXPECT_EQ(plan_ok(std::string("RootPasswordHash=") + kHash + "\nRootPasswordHash=\n")
+                .root_password_hash,
+            "");
+}
+
+TEST(RootPasswordTest, BadHash) {
+  EXPECT_EQ(settings_error("RootPasswordHash=hunter2\n"),
+            at(2) +
+                "RootPasswordHash= is not a crypt(3) hash; make one with `mkpasswd -m yescrypt`, "
+                "or put a plaintext password in a root-only file named by RootPasswordFile=");
+}
+
+TEST(RootPasswordTest, File) {
+  ContainerPlan plan = plan_ok("RootPasswordFile=/etc/sdme/secrets//web.password\n");
+  EXPECT_EQ(plan.provision.root_password_file, "/etc/sdme/secrets/web.password");
+  EXPECT_EQ(settings_error("RootPasswordFile=web.password\n"),
+            at(2) + "RootPasswordFile= path 'web.password' is not absolute");
+}
+
+// --- SSH keys ----------------------------------------------------------------
+
+constexpr const char* kKey =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDP/8S+9ek0UwyakOWFCUwsLO2tKYTuSKjgD+MnGYf6v admin@host";
+
+TEST(SshTest, AuthorizedKeysAreOneValuePerAssignment) {
+  ContainerPlan plan = plan_ok(std::string("SSHAuthorizedKeys=") + kKey +
+                               "\nSSHAuthorizedKeys=/etc/sdme/keys/web\n");
+  EXPECT_EQ(plan.provision.authorized_keys, (Strings{kKey, "/etc/sdme/keys/web"}));
+  plan = plan_ok(std::string("SSHAuthorizedKeys=") + kKey + "\nSSHAuthorizedKeys=\n");
+  EXPECT_EQ(plan.provision.authorized_keys, Strings{});
+}
+
+TEST(SshTest, BadAuthorizedKeys) {
+  EXPECT_EQ(settings_error("SSHAuthorizedKeys=ssh-ed25519 AAAA\n"),
+            at(2) +
+                "SSHAuthorizedKeys= is not an OpenSSH public key line: the base64 after the key "
+                "type is missing, cut short or of another type; give one \"[options ]TYPE BASE64 "
+                "[comment]\" line per assignment, or the absolute path of a file of keys");
+  EXPECT_EQ(settings_error("SSHAuthorizedKeys=/etc/../keys\n"),
+            at(2) + "SSHAuthorizedKeys= path '/etc/../keys' must not contain '..' components");
+}
+
+TEST(SshTest, PortAndPasswordLogin) {
+  ContainerPlan plan = plan_ok("SSH=yes\nSSHPort=2222\nSSHPasswordLogin=no\n");
+  EXPECT_TRUE(plan.provision.ssh);
+  EXPECT_EQ(plan.provision.ssh_port, 2222);
+  EXPECT_FALSE(plan.provision.ssh_password_login);
+  plan = plan_ok("SSH=yes\n");
+  EXPECT_EQ(plan.provision.ssh_port, 22);
+  for (std::string_view port : {"0", "65536", "22x", "-1", "999999"})
+    EXPECT_EQ(settings_error("SSH=yes\nSSHPort=" + std::string(port) + "\n"),
+              at(3) + "SSHPort=" + std::string(port) + " is not a port number, use 1 to 65535");
+}
+
+TEST(SshTest, RulesBetweenKeys) {
+  EXPECT_EQ(settings_error("SSHPort=2222\n"),
+            at(2) + "SSHPort= needs SSH=yes to say that sshd runs in the container");
+  EXPECT_EQ(settings_error("SSHPasswordLogin=no\nSSH=no\n"),
+            at(3) + "SSHPasswordLogin= needs SSH=yes to say that sshd runs in the container");
+  EXPECT_EQ(settings_error("SSH=yes\nExec=/bin/sh\n"),
+            at(3) +
+                "SSH=yes cannot be combined with Exec=: sshd runs as a service of systemd in the "
+                "container, and Exec= runs a command instead of booting it; remove one of them");
+}
+
+// --- [Service] settings that meet the [Container] keys -------------------------
+
+bool check_unit(const std::string& text, ContainerSettings* settings, std::string* err) {
+  UnitFile unit;
+  EXPECT_TRUE(unit.parse(kPath, text, err)) << *err;
+  const UnitSection* container = unit.find_section("Container");
+  if (container && !parse_container_section(*container, settings, err)) return false;
+  return check_service_section(unit.find_section("Service"), container, settings, err);
+}
+
+std::string unit_error(const std::string& text) {
+  ContainerSettings settings;
+  std::string err;
+  EXPECT_FALSE(check_unit(text, &settings, &err)) << text;
+  return err;
+}
+
+ContainerSettings unit_ok(const std::string& text) {
+  ContainerSettings settings;
+  std::string err;
+  EXPECT_TRUE(check_unit(text, &settings, &err)) << err;
+  return settings;
+}
+
+TEST(ServiceSectionTest, PlaintextCredentialIsRefused) {
+  EXPECT_EQ(unit_error("[Service]\nSetCredential=passwd.plaintext-password.root:hunter2\n"),
+            std::string(kPath) +
+                ":2: SetCredential=passwd.plaintext-password.root would put a plaintext password "
+                "into the generated unit, which every user can read; encrypt it with "
+                "`systemd-creds encrypt` for SetCredentialEncrypted=, or use LoadCredential= "
+                "with a root-only file");
+  unit_ok("[Service]\nLoadCredential=passwd.plaintext-password.root:/etc/sdme/pw\n");
+  unit_ok("[Service]\nSetCredentialEncrypted=passwd.plaintext-password.root:Wg...\n");
+}
+
+TEST(ServiceSectionTest, TwoPasswordSourcesAreRefused) {
+  EXPECT_EQ(unit_error(std::string("[Container]\nRootPasswordHash=") + kHash +
+                       "\nRootPasswordFile=/etc/pw\n"),
+            std::string(kPath) +
+                ":3: RootPasswordHash= and RootPasswordFile= both set the root password, keep one "
+                "of them");
+  EXPECT_EQ(unit_error("[Container]\nRootPasswordFile=/etc/pw\n[Service]\n"
+                       "LoadCredentialEncrypted=passwd.hashed-password.root\n"),
+            std::string(kPath) +
+                ":4: RootPasswordFile= and LoadCredentialEncrypted=passwd.hashed-password.root "
+                "both set the root password, keep one of them");
+  // An empty assignment resets the list it belongs to.
+  unit_ok("[Container]\nRootPasswordFile=/etc/pw\n[Service]\n"
+          "LoadCredential=passwd.hashed-password.root:/etc/h\nLoadCredential=\n");
+  unit_ok("[Service]\nLoadCredential=other:/etc/h\nSetCredential=passwd.hashed-password.root:x\n");
+}
+
+TEST(ServiceSectionTest, PasswordLoginNeedsAPassword) {
+  EXPECT_EQ(unit_error("[Container]\nSSH=yes\nSSHPasswordLogin=yes\n"),
+            std::string(kPath) +
+                ":3: SSHPasswordLogin=yes needs a root password: set RootPasswordHash=, "
+                "RootPasswordFile= or a passwd.hashed-password.root credential in [Service]");
+  unit_ok("[Container]\nSSH=yes\nSSHPasswordLogin=yes\n[Service]\n"
+          "LoadCredential=passwd.plaintext-password.root:/etc/sdme/pw\n");
+}
+
+TEST(ServiceSectionTest, AppArmorProfileOfServiceWins) {
+  ContainerSettings settings =
+      unit_ok("[Container]\nSecurity=strict\n[Service]\nAppArmorProfile=-my-profile\n");
+  ContainerPlan plan = plan_container(settings, kStateDir);
+  EXPECT_EQ(plan.apparmor_profile, "");
+  EXPECT_EQ(plan.provision.apparmor_profile, "my-profile");
 }
 
 // --- Unknown keys ------------------------------------------------------------

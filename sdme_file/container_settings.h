@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/import_request.h"
+#include "sdme_file/security_tier.h"
 
 namespace sdme::file {
 
@@ -37,6 +38,7 @@ struct ContainerSettings {
   std::vector<BindMount> read_only_binds;                  // BindReadOnly=
   std::vector<std::string> environment;                    // Environment=, NAME=VALUE each
   NetworkMode network = NetworkMode::kHost;
+  bool network_assigned = false;               // Network= was set (to tell host from the default)
   std::string network_name;                    // zone or bridge name
   std::vector<std::string> capabilities;       // canonical CAP_ names or "all"
   std::vector<std::string> drop_capabilities;  // canonical CAP_ names
@@ -49,6 +51,21 @@ struct ContainerSettings {
   bool opaque_dirs_assigned = false;  // an explicit OpaqueDir= (even empty) replaces the default
   bool ephemeral = false;
   std::vector<std::string> nspawn_args;  // NspawnArgs=, raw text, appended as written
+  // Security=; parse_container_section() applies the tier to the fields
+  // above (network, private_users, no_new_privileges, drop_capabilities,
+  // system_call_filters), beneath what the individual keys say.
+  SecurityTier security = SecurityTier::kNone;
+  std::string root_password_hash;                // RootPasswordHash=, a crypt(3) hash
+  std::string root_password_file;                // RootPasswordFile=, an absolute path
+  std::vector<std::string> ssh_authorized_keys;  // SSHAuthorizedKeys=, paths or key lines
+  std::optional<bool> ssh;                       // SSH=
+  std::optional<uint16_t> ssh_port;              // SSHPort=
+  std::optional<bool> ssh_password_login;        // SSHPasswordLogin=
+  // From [Service] (check_service_section()): the AppArmorProfile= the
+  // administrator set, which wins over the tier's; set_apparmor_profile
+  // says whether there was one at all (its last value may be empty).
+  bool service_sets_apparmor_profile = false;
+  std::string service_apparmor_profile;
 };
 
 }  // namespace sdme::file

@@ -72,13 +72,33 @@ const std::string* find_unit(const CaseDirective& directive, const GeneratorRun&
   return nullptr;
 }
 
-// The arguments of the only `key` command line of `section`.
+// Which command line of [Service] a directive is about.
+enum class CommandLine {
+  kExecStart,     // the only ExecStart=: systemd-nspawn
+  kOverlayMount,  // the first ExecStartPre=: sdme-overlay mount
+  kProvision,     // the ExecStartPre= that runs sdme-provision
+};
+
+// The arguments of that command line.
 bool command_arguments(const CaseDirective& directive, const GeneratorRun& run,
-                       std::string_view key, bool first_only, std::vector<std::string>* arguments,
+                       CommandLine which, std::vector<std::string>* arguments,
                        std::string* failure) {
   const std::string* text = find_unit(directive, run, failure);
   if (!text) return false;
+  const std::string_view key = which == CommandLine::kExecStart ? "ExecStart" : "ExecStartPre";
+  const bool first_only = which == CommandLine::kOverlayMount;
   std::vector<std::string> values = UnitText(*text).values("Service", key);
+  if (which == CommandLine::kProvision) {
+    for (const std::string& value : values) {
+      std::string err;
+      if (split_command_line(value, arguments, &err) && !arguments->empty() &&
+          arguments->front().ends_with("/sdme-provision"))
+        return true;
+    }
+    *failure = "  expected an ExecStartPre= running sdme-provision in [Service] of " +
+               directive.unit + ", found " + quoted_list(values);
+    return false;
+  }
   if (values.empty() || (!first_only && values.size() != 1)) {
     *failure = "  expected one " + std::string(key) + "= in [Service] of " + directive.unit +
                ", found " + std::to_string(values.size());
@@ -171,38 +191,43 @@ bool check_key_missing(const CaseDirective& directive, const GeneratorRun& run,
   return false;
 }
 
-bool check_command_run(const CaseDirective& directive, const GeneratorRun& run,
-                       std::string_view key, bool first_only, std::string* failure) {
+bool check_command_run(const CaseDirective& directive, const GeneratorRun& run, CommandLine which,
+                       std::string* failure) {
   std::vector<std::string> arguments;
-  if (!command_arguments(directive, run, key, first_only, &arguments, failure)) return false;
+  if (!command_arguments(directive, run, which, &arguments, failure)) return false;
   std::vector<std::string> expected = expand_all(directive.arguments, 0, run);
   if (contains_run(arguments, expected)) return true;
-  *failure = "  expected the arguments, in a row: " + quoted_list(expected) + "\n  found " +
-             std::string(key) + "= arguments:  " + quoted_list(arguments);
+  *failure = "  expected the arguments, in a row: " + quoted_list(expected) +
+             "\n  found arguments:  " + quoted_list(arguments);
   return false;
 }
 
 bool check_nspawn_args(const CaseDirective& directive, const GeneratorRun& run,
                        std::string* failure) {
-  return check_command_run(directive, run, "ExecStart", false, failure);
+  return check_command_run(directive, run, CommandLine::kExecStart, failure);
 }
 
 bool check_overlay_args(const CaseDirective& directive, const GeneratorRun& run,
                         std::string* failure) {
-  return check_command_run(directive, run, "ExecStartPre", true, failure);
+  return check_command_run(directive, run, CommandLine::kOverlayMount, failure);
+}
+
+bool check_provision_args(const CaseDirective& directive, const GeneratorRun& run,
+                          std::string* failure) {
+  return check_command_run(directive, run, CommandLine::kProvision, failure);
 }
 
 // An argument ending in '=' ("--capability=") matches every argument it
 // starts, so a case can say an option is absent whatever its value.
 bool check_command_argument_missing(const CaseDirective& directive, const GeneratorRun& run,
-                                    std::string_view key, bool first_only, std::string* failure) {
+                                    CommandLine which, std::string* failure) {
   std::vector<std::string> arguments;
-  if (!command_arguments(directive, run, key, first_only, &arguments, failure)) return false;
+  if (!command_arguments(directive, run, which, &arguments, failure)) return false;
   std::string unwanted = expand(directive.arguments[0], run);
   for (const std::string& argument : arguments) {
     if (argument == unwanted || (unwanted.ends_with('=') && argument.starts_with(unwanted))) {
-      *failure = "  expected no " + std::string(key) + "= argument " + quoted(unwanted) +
-                 "\n  found " + quoted(argument) + " in: " + quoted_list(arguments);
+      *failure = "  expected no argument " + quoted(unwanted) + "\n  found " + quoted(argument) +
+                 " in: " + quoted_list(arguments);
       return false;
     }
   }
@@ -211,12 +236,17 @@ bool check_command_argument_missing(const CaseDirective& directive, const Genera
 
 bool check_nspawn_args_missing(const CaseDirective& directive, const GeneratorRun& run,
                                std::string* failure) {
-  return check_command_argument_missing(directive, run, "ExecStart", false, failure);
+  return check_command_argument_missing(directive, run, CommandLine::kExecStart, failure);
 }
 
 bool check_overlay_args_missing(const CaseDirective& directive, const GeneratorRun& run,
                                 std::string* failure) {
-  return check_command_argument_missing(directive, run, "ExecStartPre", true, failure);
+  return check_command_argument_missing(directive, run, CommandLine::kOverlayMount, failure);
+}
+
+bool check_provision_args_missing(const CaseDirective& directive, const GeneratorRun& run,
+                                  std::string* failure) {
+  return check_command_argument_missing(directive, run, CommandLine::kProvision, failure);
 }
 
 bool check_symlink(const CaseDirective& directive, const GeneratorRun& run, std::string* failure) {
@@ -329,6 +359,10 @@ constexpr std::array kDirectives = {
                   check_overlay_args},
     DirectiveKind{"assert-overlay-args-missing", 1, 1, "assert-overlay-args-missing ARG",
                   check_overlay_args_missing},
+    DirectiveKind{"assert-provision-args", 1, kAnyNumber, "assert-provision-args ARG...",
+                  check_provision_args},
+    DirectiveKind{"assert-provision-args-missing", 1, 1, "assert-provision-args-missing ARG",
+                  check_provision_args_missing},
     DirectiveKind{"assert-symlink", 2, 2, "assert-symlink LINK TARGET", check_symlink},
     DirectiveKind{"assert-no-symlink", 1, 1, "assert-no-symlink LINK", check_no_symlink},
     DirectiveKind{"assert-no-unit", 1, 1, "assert-no-unit NAME.service", check_no_unit},
@@ -408,6 +442,9 @@ bool split_command_line(const std::string& value, std::vector<std::string>* argu
   if (!file::split_words(value, &words, err)) return false;
   // In command lines systemd reads "$$" as a literal '$'.
   for (std::string& word : words) word = replace_all(word, "$$", "$");
+  // The prefixes of the program ("+", "-", "@", ":", "!", "!!") tell systemd
+  // how to run it; they are not part of its name.
+  if (!words.empty()) words[0].erase(0, words[0].find_first_not_of("-@:+!"));
   *arguments = std::move(words);
   return true;
 }

@@ -54,9 +54,10 @@ bool check_directive(const CaseDirective& directive, const GeneratorRun& run, st
 std::vector<std::string> unexpected_messages(const std::vector<CaseDirective>& directives,
                                              const GeneratorRun& run);
 
-// Splits an ExecStart=/ExecStartPre= value the way systemd does and undoes
-// the '$$' escaping, giving the arguments the program receives (specifiers
-// such as %i are left as written).
+// Splits an ExecStart=/ExecStartPre= value the way systemd does, undoes
+// the '$$' escaping and drops the program's prefixes ("+", "-", ...),
+// giving the program and the arguments it receives (specifiers such as %i
+// are left as written).
 bool split_command_line(const std::string& value, std::vector<std::string>* arguments,
                         std::string* err);
 
