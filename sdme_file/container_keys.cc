@@ -684,10 +684,14 @@ void emit_private_users(const ContainerSettings& settings, const std::string&,
                         ContainerPlan* plan) {
   if (settings.private_users.empty()) return;
   plan->nspawn_arguments.push_back("--private-users=" + settings.private_users);
-  // The overlay's files belong to the host's root; let nspawn pick an
-  // idmapped mount (or chown as a fallback) instead of failing on them.
-  if (settings.private_users != "no")
-    plan->nspawn_arguments.push_back("--private-users-ownership=auto");
+  if (settings.private_users == "no") return;
+  // nspawn cannot ID-map an overlay, and would chown the whole tree instead,
+  // copying every file of the lower layer up. sdme-overlay makes the
+  // overlay of an ID-mapped view of the lower layer, owned by the range it
+  // records; "auto" then finds the tree owned as it should be and leaves
+  // it (helpers/overlay/uid_shift.h).
+  plan->nspawn_arguments.push_back("--private-users-ownership=auto");
+  if (settings.private_users != "identity") plan->overlay.private_users = settings.private_users;
 }
 
 // --- OpaqueDir= --------------------------------------------------------------

@@ -1409,7 +1409,8 @@ constexpr const char* kEveryKey =
 TEST(PlanContainerTest, RowOrderIsOutputOrder) {
   ContainerPlan plan = plan_container(settings_ok(kEveryKey), "/srv/state");
   EXPECT_EQ(overlay_arguments(plan),
-            (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral", "--opaque=/var/cache"}));
+            (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral", "--opaque=/var/cache",
+                     "--private-users=pick"}));
   EXPECT_EQ(
       plan.nspawn_arguments,
       (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3", "--hostname=web",
