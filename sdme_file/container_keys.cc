@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdint>
 #include <map>
+#include <utility>
 
 #include "common/closest_match.h"
 #include "common/import_request.h"
@@ -1150,8 +1151,11 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
     }
   }
   if (!settings->ssh.value_or(false)) {
-    for (std::string_view key : {"SSHPort", "SSHPasswordLogin"}) {
-      if (!last_assignment[key]) continue;
+    const std::pair<std::string_view, bool> ssh_options[] = {
+        {"SSHPort", settings->ssh_port.has_value()},
+        {"SSHPasswordLogin", settings->ssh_password_login.has_value()}};
+    for (const auto& [key, set] : ssh_options) {
+      if (!set) continue;
       *err = later("SSH", key)->location() + ": " + std::string(key) +
              "= needs SSH=yes to say that sshd runs in the container";
       return false;

@@ -329,6 +329,8 @@ TEST(SshTest, PortAndPasswordLogin) {
 TEST(SshTest, RulesBetweenKeys) {
   EXPECT_EQ(settings_error("SSHPort=2222\n"),
             at(2) + "SSHPort= needs SSH=yes to say that sshd runs in the container");
+  // An empty SSHPort= returns to the default, which needs nothing.
+  settings_ok("SSHPort=2222\nSSHPort=\n");
   EXPECT_EQ(settings_error("SSHPasswordLogin=no\nSSH=no\n"),
             at(3) + "SSHPasswordLogin= needs SSH=yes to say that sshd runs in the container");
   EXPECT_EQ(settings_error("SSH=yes\nExec=/bin/sh\n"),
