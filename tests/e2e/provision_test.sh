@@ -6,10 +6,13 @@
 #     key and with the password from a root-only RootPasswordFile=, then
 #     restarted twice and logged into again; its host key is its own, not
 #     the host's, and stays the same;
-#   - another logs in with a password handed over as a systemd credential;
-#   - neither password is anywhere to be found: journal, /run, systemctl
-#     show, process command lines and environments, the upper layers;
+#   - another logs in with a password handed over as a systemd credential,
+#     a third with the password of a RootPasswordHash=;
+#   - no password is anywhere to be found: journal, /run, systemctl show,
+#     process command lines and environments, the upper layers;
 #   - a RootPasswordFile= others can read fails the start, saying so;
+#   - Security=hardened on a lower layer that cannot be ID-mapped (the test
+#     host's own root, an overlay) fails the start at once, saying why;
 #   - a Security=strict container runs with its root mapped to an
 #     unprivileged host UID, seccomp and no_new_privs on, only lo, the
 #     tier's capability bounding set, and stops cleanly;
@@ -35,12 +38,15 @@ source "$here/checks.sh"
 
 command -v ssh-keygen >/dev/null ||
   skip "ssh-keygen is not installed here (apt-get install openssh-client)"
+command -v openssl >/dev/null || skip "openssl is not installed here (apt-get install openssl)"
 
 # The passwords: random, so finding one anywhere means it leaked.
 password=Pw-$(tr -d '-' </proc/sys/kernel/random/uuid)
 credential_password=Cred-$(tr -d '-' </proc/sys/kernel/random/uuid)
+hash_password=Hash-$(tr -d '-' </proc/sys/kernel/random/uuid)
 ssh_port=2222
 credential_port=2223
+hash_port=2224
 # A container start includes its boot; a stop answered by its init is quick.
 start_limit_ms=20000
 stop_limit_ms=5000
@@ -158,6 +164,17 @@ drop_files() {
   printf '%s\n' "$credential_password" |
     testhost_write /etc/sdme/secrets/credweb.password 0600 || return
   printf '%s\n' "$password" | testhost_write /etc/sdme/secrets/open.password 0644 || return
+  printf '%s\n' "$hash_password" | testhost_write /root/e2e-hash-password 0600 || return
+  local hash
+  hash=$(printf '%s\n' "$hash_password" | openssl passwd -6 -stdin) || return
+  printf '%s\n' "# Only the hash is in the file, and so in the unit." "[Container]" "SSH=yes" \
+    "SSHPort=$hash_port" "SSHPasswordLogin=yes" "RootPasswordHash=$hash" |
+    testhost_write /etc/sdme/hashweb.sdme || return
+  testhost_write /etc/sdme/hardclone.sdme <<'EOF' || return
+# The hardened tier on a clone of the test host, whose root is an overlay.
+[Container]
+Security=hardened
+EOF
   testhost_write /etc/sdme/sshweb.sdme <<EOF || return
 # A host clone to log into: keys and a password from a root-only file.
 [Container]
@@ -269,6 +286,13 @@ check_restarts() {
     "$shadow_before" "$shadow_after"
 }
 
+check_hash_login() {
+  diagnose_units=(hashweb.service)
+  start_timed hashweb.service || return
+  ssh_login "$hash_port" hashweb /root/e2e-hash-password || return
+  stop_timed hashweb.service
+}
+
 check_credential_login() {
   diagnose_units=(credweb.service)
   start_timed credweb.service || return
@@ -293,7 +317,7 @@ check_no_plaintext_anywhere() {
   local secret failed=0 leader
   in_host machinectl show sshweb --property=Leader --value || return
   leader=$output
-  for secret in "$password" "$credential_password"; do
+  for secret in "$password" "$credential_password" "$hash_password"; do
     find_secret "$secret" "the journal" journalctl --no-pager --output=export || failed=1
     find_secret "$secret" "systemctl show" systemctl show sshweb.service credweb.service \
       openpw.service || failed=1
@@ -321,6 +345,20 @@ check_open_password_file_refused() {
   expect_in_journal "/etc/sdme/secrets/open.password" --unit openpw.service || return
   expect_in_journal "chmod 0600" --unit openpw.service || return
   expect_nothing_mounted_under /var/lib/sdme/containers/openpw
+}
+
+# The test host's own root is an overlay, which cannot be ID-mapped: the
+# start must fail at once, saying why, and leave nothing behind.
+check_hardened_clone_on_overlay_refused() {
+  diagnose_units=(hardclone.service)
+  timed_systemctl start hardclone.service && {
+    echo "hardclone.service started on a lower layer that cannot be ID-mapped"
+    return 1
+  }
+  expect_elapsed_below "the failed start of hardclone.service" "$start_limit_ms" || return
+  expect_unit_properties hardclone.service ActiveState=failed Result=exit-code || return
+  expect_in_journal "does not support ID-mapped mounts" --unit hardclone.service || return
+  expect_nothing_mounted_under /var/lib/sdme/containers/hardclone
 }
 
 check_ssh_stops() {
@@ -485,7 +523,7 @@ drop_files || bail_out "cannot write the test's files into the test host"
 TESTHOST_NSPAWN_OPTIONS=(--bind-ro="$TESTHOST_BASE:/srv/base")
 echo "# test host: $TESTHOST_WORK"
 
-echo "1..17"
+echo "1..19"
 boot_started=$SECONDS
 testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
 echo "# booted in $((SECONDS - boot_started)) s"
@@ -495,9 +533,11 @@ run_check "root logs in with the RootPasswordFile= password, stored as a yescryp
 run_check "the container's host key is its own, made in its upper layer, not the host's" check_own_host_key
 run_check "after two restarts: key and password logins work, same host key, /etc/shadow untouched" check_restarts
 run_check "root logs in with a password from LoadCredential=passwd.plaintext-password.root" check_credential_login
-run_check "neither password is in the journal, /run, systemctl show, command lines or the upper layers" check_no_plaintext_anywhere
+run_check "root logs in with the password of a RootPasswordHash=, handed over as passwd.hashed-password.root" check_hash_login
+run_check "no password is in the journal, /run, systemctl show, command lines or the upper layers" check_no_plaintext_anywhere
 run_check "a RootPasswordFile= others can read fails the start with a message that names it" check_open_password_file_refused
 run_check "both ssh containers stop in under $stop_limit_ms ms with Result=success, nothing mounted" check_ssh_stops
+run_check "Security=hardened on a lower layer that cannot be ID-mapped (an overlay) fails the start at once, saying why" check_hardened_clone_on_overlay_refused
 run_check "a Security=strict container starts as a registered machine" check_strict_start
 run_check "its root is an unprivileged host UID of its own range, nothing chowned" check_strict_user_namespace
 run_check "its init runs with a seccomp filter and no_new_privs" check_strict_seccomp_and_no_new_privileges
