@@ -10,20 +10,8 @@
 #
 # Usage: boot_test.sh BUILD_DIR
 # Exit status: 0 all checks passed, 1 some failed, 77 cannot run here.
-set -u
-set -o pipefail
-
-if (($# != 1)); then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
-build_dir=$(realpath -- "$1") || exit 2
-here=$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")
-# shellcheck source-path=SCRIPTDIR source=testhost.sh
-source "$here/testhost.sh"
-
-# shellcheck source-path=SCRIPTDIR source=checks.sh
-source "$here/checks.sh"
+# shellcheck source-path=SCRIPTDIR source=e2e_test.sh
+source "$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")/e2e_test.sh"
 
 # What the test drops into the host, and what it expects to see.
 marker=$(tr -d '-' </proc/sys/kernel/random/uuid)
@@ -38,17 +26,6 @@ poweroff_limit_ms=10000
 exec_stopping=(exec-sleep exec-shell exec-noterm)
 # Running while the test host powers off.
 running_at_poweroff=(exec-sleep exec-shell exec-noterm web)
-
-# Timings go to the TAP stream as comments, also from inside a check, whose
-# own output run_check keeps for a failure report.
-exec {tap_fd}>&1
-note() {
-  echo "# $*" >&"$tap_fd"
-}
-
-now_ms() {
-  echo $(($(date +%s%N) / 1000000))
-}
 
 # --- The checks ----------------------------------------------------------
 
@@ -142,18 +119,6 @@ expect_elapsed_between() {
   ((elapsed_ms >= minimum_ms && elapsed_ms <= maximum_ms)) && return 0
   echo "$what took $elapsed_ms ms, expected $minimum_ms to $maximum_ms ms"
   return 1
-}
-
-# expect_unit_properties UNIT PROPERTY=VALUE...: what `systemctl show`
-# says, each property checked even when another one is wrong.
-expect_unit_properties() {
-  local unit=$1 expected failed=0
-  shift
-  for expected in "$@"; do
-    in_host systemctl show --property="${expected%%=*}" --value "$unit" || return
-    expect_equal "${expected%%=*} of $unit" "${expected#*=}" "$output" || failed=1
-  done
-  return "$failed"
 }
 
 # last_run_in_journal BOOT UNIT: what the journal of BOOT (0 is the current

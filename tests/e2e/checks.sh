@@ -186,6 +186,29 @@ drop_file() {
   }
 }
 
+# Timings go to the TAP stream as comments, also from inside a check, whose
+# own output run_check keeps for a failure report.
+exec {tap_fd}>&1
+note() {
+  echo "# $*" >&"$tap_fd"
+}
+
+now_ms() {
+  echo $(($(date +%s%N) / 1000000))
+}
+
+# expect_unit_properties UNIT PROPERTY=VALUE...: what `systemctl show`
+# says, each property checked even when another one is wrong.
+expect_unit_properties() {
+  local unit=$1 expected failed=0
+  shift
+  for expected in "$@"; do
+    in_host systemctl show --property="${expected%%=*}" --value "$unit" || return
+    expect_equal "${expected%%=*} of $unit" "${expected#*=}" "$output" || failed=1
+  done
+  return "$failed"
+}
+
 # --- Running checks ------------------------------------------------------
 
 declare -i checks_run=0 checks_failed=0

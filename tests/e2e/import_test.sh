@@ -10,19 +10,8 @@
 #
 # Usage: import_test.sh BUILD_DIR
 # Exit status: 0 all checks passed, 1 some failed, 77 cannot run here.
-set -u
-set -o pipefail
-
-if (($# != 1)); then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
-build_dir=$(realpath -- "$1") || exit 2
-here=$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")
-# shellcheck source-path=SCRIPTDIR source=testhost.sh
-source "$here/testhost.sh"
-# shellcheck source-path=SCRIPTDIR source=checks.sh
-source "$here/checks.sh"
+# shellcheck source-path=SCRIPTDIR source=e2e_test.sh
+source "$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")/e2e_test.sh"
 
 http_server=$build_dir/tests/support/sdme-test-http-server
 [[ -x $http_server ]] || skip "$http_server is not built"

@@ -21,20 +21,8 @@
 #
 # Usage: provision_test.sh BUILD_DIR
 # Exit status: 0 all checks passed, 1 some failed, 77 cannot run here.
-set -u
-set -o pipefail
-
-if (($# != 1)); then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
-build_dir=$(realpath -- "$1") || exit 2
-here=$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")
-# shellcheck source-path=SCRIPTDIR source=testhost.sh
-source "$here/testhost.sh"
-
-# shellcheck source-path=SCRIPTDIR source=checks.sh
-source "$here/checks.sh"
+# shellcheck source-path=SCRIPTDIR source=e2e_test.sh
+source "$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")/e2e_test.sh"
 
 command -v ssh-keygen >/dev/null ||
   skip "ssh-keygen is not installed here (apt-get install openssh-client)"
@@ -60,15 +48,6 @@ declare -A capability_bit=([CAP_CHOWN]=0 [CAP_DAC_OVERRIDE]=1 [CAP_FOWNER]=3 [CA
   [CAP_SYS_CHROOT]=18 [CAP_SYS_ADMIN]=21 [CAP_MKNOD]=27 [CAP_AUDIT_WRITE]=29 [CAP_SETFCAP]=31)
 memory_limit=$((32 * 1024 * 1024))
 
-exec {tap_fd}>&1
-note() {
-  echo "# $*" >&"$tap_fd"
-}
-
-now_ms() {
-  echo $(($(date +%s%N) / 1000000))
-}
-
 elapsed_ms=0
 # timed_systemctl VERB UNIT: systemctl VERB UNIT, its time in $elapsed_ms.
 timed_systemctl() {
@@ -85,16 +64,6 @@ expect_elapsed_below() {
   ((elapsed_ms <= limit_ms)) && return 0
   echo "$what took $elapsed_ms ms, more than $limit_ms ms"
   return 1
-}
-
-expect_unit_properties() {
-  local unit=$1 expected failed=0
-  shift
-  for expected in "$@"; do
-    in_host systemctl show --property="${expected%%=*}" --value "$unit" || return
-    expect_equal "${expected%%=*} of $unit" "${expected#*=}" "$output" || failed=1
-  done
-  return "$failed"
 }
 
 start_timed() {
