@@ -86,6 +86,12 @@ bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string*
 bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_view path,
                                       Rollback* rollback, DirectoryHandle* directory,
                                       std::string* err) {
+  return open_or_create_directory_beneath(root, path, kDirectoryMode, rollback, directory, err);
+}
+
+bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_view path,
+                                      mode_t mode, Rollback* rollback, DirectoryHandle* directory,
+                                      std::string* err) {
   if (!check_components(path, err)) return false;
   std::string relative = relative_of(path);
   // Created closed (0700) and opened before it gets its mode, so nothing
@@ -96,8 +102,8 @@ bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_v
   creation.after = [&](int, const std::string&, int fd, std::string_view created,
                        std::string* hook_err) {
     std::string created_path = path_of(root, created);
-    rollback->created_directory(created_path);
-    if (::fchown(fd, root.owner, root.group) == 0 && ::fchmod(fd, kDirectoryMode) == 0) return true;
+    if (rollback) rollback->created_directory(created_path);
+    if (::fchown(fd, root.owner, root.group) == 0 && ::fchmod(fd, mode) == 0) return true;
     *hook_err = "cannot set the owner and mode of " + created_path + ": " + errno_text(errno);
     return false;
   };

@@ -54,6 +54,11 @@ bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string*
 bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_view path,
                                       Rollback* rollback, DirectoryHandle* directory,
                                       std::string* err);
+// The same with `mode` for the directories it creates; `rollback` may be
+// null, for a caller that keeps what it made even when a later step fails.
+bool open_or_create_directory_beneath(const DirectoryHandle& root, std::string_view path,
+                                      mode_t mode, Rollback* rollback, DirectoryHandle* directory,
+                                      std::string* err);
 
 // Opens ROOT/PATH when every component of it is a directory. When one is
 // missing, a symlink or not a directory, nothing can be below it that was

@@ -77,8 +77,8 @@ bool set_up_authorized_keys(const ContainerTree& tree, std::string_view content,
   if (content.empty())
     return remove_tree_file_if_ours(tree, kAuthorizedKeysPath, kAuthorizedKeysMarker, err);
   DirectoryHandle directory;
-  if (!open_or_create_tree_directory(tree.root, kSshDirectory, kPrivateDirectoryMode, &directory,
-                                     err) ||
+  if (!open_or_create_directory_beneath(tree.root, kSshDirectory, kPrivateDirectoryMode, nullptr,
+                                        &directory, err) ||
       !make_private(directory, err))
     return false;
   return write_tree_file(directory, kAuthorizedKeysName, content, kAuthorizedKeysAttributes, err);

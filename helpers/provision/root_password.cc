@@ -35,7 +35,7 @@ bool choose_hash(const RootPassword& password, bool have_current, const std::str
 bool set_up_root_password(const ContainerTree& tree, const RootPassword& password, long today,
                           std::string* err) {
   DirectoryHandle etc;
-  if (!open_or_create_tree_directory(tree.root, kEtc, 0755, &etc, err)) return false;
+  if (!open_or_create_directory_beneath(tree.root, kEtc, 0755, nullptr, &etc, err)) return false;
 
   // Without root in /etc/passwd no password can log anyone in; better to
   // fail the start than to pretend.

@@ -84,10 +84,10 @@ bool set_up_host_keys(const ContainerTree& tree, const SshdUnit& unit, std::stri
   DirectoryHandle units;
   DirectoryHandle drop_ins;
   return hide_lower_host_keys(tree, err) &&
-         open_or_create_tree_directory(tree.root, kUnitDirectory, 0755, &units, err) &&
+         open_or_create_directory_beneath(tree.root, kUnitDirectory, 0755, nullptr, &units, err) &&
          write_tree_file(units, kHostKeyUnitName, host_key_unit(unit.name), kUnitAttributes, err) &&
-         open_or_create_tree_directory(tree.root, drop_in_directory(unit.name), 0755, &drop_ins,
-                                       err) &&
+         open_or_create_directory_beneath(tree.root, drop_in_directory(unit.name), 0755, nullptr,
+                                          &drop_ins, err) &&
          write_tree_file(drop_ins, kSshdUnitDropInName, sshd_unit_drop_in(), kUnitAttributes, err);
 }
 

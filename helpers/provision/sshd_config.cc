@@ -92,7 +92,7 @@ bool write_sshd_drop_in(const DirectoryHandle& root, uint16_t port, bool passwor
     return false;
   }
   DirectoryHandle drop_ins;
-  return open_or_create_tree_directory(root, kDropInDirectory, 0755, &drop_ins, err) &&
+  return open_or_create_directory_beneath(root, kDropInDirectory, 0755, nullptr, &drop_ins, err) &&
          write_tree_file(drop_ins, kDropInName, sshd_drop_in(port, password_login),
                          kDropInAttributes, err);
 }

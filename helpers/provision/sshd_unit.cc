@@ -78,7 +78,8 @@ bool find_sshd_unit(const DirectoryHandle& root, SshdUnit* unit, std::string* er
 
 bool enable_sshd_unit(const DirectoryHandle& root, const SshdUnit& unit, std::string* err) {
   DirectoryHandle wants;
-  if (!open_or_create_tree_directory(root, kWantsDirectory, kDirectoryMode, &wants, err))
+  if (!open_or_create_directory_beneath(root, kWantsDirectory, kDirectoryMode, nullptr, &wants,
+                                        err))
     return false;
   Entry entry;
   if (!inspect_entry(wants, unit.name, &entry, err)) return false;

@@ -31,11 +31,6 @@ bool remove_through_root(const ContainerTree& tree, std::string_view path, std::
   return remove_entry(directory, name, err);
 }
 
-std::string relative_of(std::string_view path) {
-  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  return std::string(path);
-}
-
 bool read_all(int fd, size_t limit, std::string* content) {
   content->clear();
   char buffer[8192];
@@ -153,47 +148,6 @@ bool write_tree_symlink(const DirectoryHandle& directory, std::string_view name,
     return false;
   }
   return replace_symlink(directory, name, target, err);
-}
-
-bool open_or_create_tree_directory(const DirectoryHandle& root, std::string_view path, mode_t mode,
-                                   DirectoryHandle* directory, std::string* err) {
-  std::string relative = relative_of(path);
-  // Created 0700 and given its mode through its descriptor: the umask
-  // would narrow mkdirat's, and nothing may use it before it is final.
-  DirectoryCreation creation;
-  creation.mode = 0700;
-  creation.after = [&](int, const std::string&, int fd, std::string_view created,
-                       std::string* hook_err) {
-    // fchown first: it clears set-user-ID bits.
-    if (::fchown(fd, root.owner, root.group) == 0 && ::fchmod(fd, mode) == 0) return true;
-    *hook_err =
-        "cannot set the owner and mode of " + path_of(root, created) + ": " + errno_text(errno);
-    return false;
-  };
-  BeneathFailure failure;
-  DirectoryHandle opened;
-  if (!make_directories_beneath(root.descriptor.get(), relative, creation, &opened.descriptor,
-                                &failure)) {
-    std::string at = failure.component.empty() ? root.path : path_of(root, failure.component);
-    if (failure.step == BeneathStep::kRefused)
-      *err = failure.message;
-    else if (failure.step == BeneathStep::kCreate)
-      *err = "cannot create directory " + at + ": " + errno_text(failure.error);
-    else if (failure.error == ELOOP)
-      *err = at +
-             " is a symlink, and sdme does not follow symlinks made by a container; replace it "
-             "with a directory inside the container";
-    else if (failure.error == ENOTDIR)
-      *err = at + " is not a directory; remove it inside the container";
-    else
-      *err = "cannot open " + at + ": " + errno_text(failure.error);
-    return false;
-  }
-  opened.path = relative.empty() ? root.path : path_of(root, relative);
-  opened.owner = root.owner;
-  opened.group = root.group;
-  *directory = std::move(opened);
-  return true;
 }
 
 bool file_starts_with_line(const DirectoryHandle& directory, std::string_view name,

@@ -44,12 +44,6 @@ bool write_tree_file(const DirectoryHandle& directory, std::string_view name,
 bool write_tree_symlink(const DirectoryHandle& directory, std::string_view name,
                         std::string_view target, std::string* err);
 
-// Opens PATH (absolute, as the container sees it) beneath `root`, creating
-// each missing directory owned by the container's root with `mode`;
-// existing ones are kept as they are.
-bool open_or_create_tree_directory(const DirectoryHandle& root, std::string_view path, mode_t mode,
-                                   DirectoryHandle* directory, std::string* err);
-
 // Whether NAME is a regular file whose first line is `first_line`.
 bool file_starts_with_line(const DirectoryHandle& directory, std::string_view name,
                            std::string_view first_line, bool* starts, std::string* err);
