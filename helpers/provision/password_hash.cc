@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "common/password_hash_shape.h"
+
 namespace sdme::provision {
 namespace {
 
@@ -37,14 +39,21 @@ bool has_hash_characters(std::string_view text) {
 
 HashKind classify_password_hash(std::string_view text) {
   if (text.empty() || !has_hash_characters(text)) return HashKind::kNotAHash;
+  // A method fit to use is told by its form, the generator's own check: a
+  // trial hash with it would cost a yescrypt run, some 100 ms, at every
+  // start of the container.
+  std::string why;
+  if (validate_password_hash(text, &why)) return HashKind::kHash;
   std::string setting(text);
-  int check = ::crypt_checksalt(setting.c_str());
-  if (check != CRYPT_SALT_OK && check != CRYPT_SALT_METHOD_LEGACY) return HashKind::kNotAHash;
+  if (::crypt_checksalt(setting.c_str()) != CRYPT_SALT_METHOD_LEGACY) return HashKind::kNotAHash;
+  // Legacy methods (DES, MD5) are quick, and their forms are loose enough
+  // to match a password ("hello123" is a DES setting): only a trial hash
+  // of the same length shows a whole hash.
   CryptScratch scratch;
   const char* result = ::crypt_rn("sdme", setting.c_str(), scratch.data.get(), sizeof(crypt_data));
   if (result == nullptr || result[0] == '*' || std::strlen(result) != text.size())
     return HashKind::kNotAHash;
-  return check == CRYPT_SALT_OK ? HashKind::kHash : HashKind::kLegacyHash;
+  return HashKind::kLegacyHash;
 }
 
 bool hash_password(const SecretText& password, std::string* hash, std::string* err) {

@@ -16,8 +16,10 @@ enum class HashKind {
   kNotAHash,    // anything else: a password
 };
 
-// A complete hash, not a bare setting like "$6$salt": hashing anything
-// with it as the setting gives a string of the same length.
+// A complete hash, not a bare setting like "$6$salt": for a method fit to
+// use, by its form (common/password_hash_shape.h); for a legacy one,
+// because hashing anything with it as the setting gives a string of the
+// same length.
 HashKind classify_password_hash(std::string_view text);
 
 // A yescrypt hash of `password` with a fresh random salt.

@@ -209,6 +209,46 @@ expect_unit_properties() {
   return "$failed"
 }
 
+# Set by timed_systemctl: how long the last command took.
+elapsed_ms=0
+
+# timed_systemctl VERB UNIT: systemctl VERB UNIT, its time in $elapsed_ms
+# and noted in the TAP stream.
+timed_systemctl() {
+  local verb=$1 unit=$2 started status=0
+  started=$(now_ms)
+  in_host systemctl "$verb" "$unit" || status=$?
+  elapsed_ms=$(($(now_ms) - started))
+  note "systemctl $verb $unit took $elapsed_ms ms"
+  return "$status"
+}
+
+expect_elapsed_below() {
+  local what=$1 limit_ms=$2
+  ((elapsed_ms <= limit_ms)) && return 0
+  echo "$what took $elapsed_ms ms, more than $limit_ms ms"
+  return 1
+}
+
+# start_within_limit UNIT: starts UNIT, which must become active within the
+# test's $start_limit_ms.
+start_within_limit() {
+  local unit=$1
+  timed_systemctl start "$unit" || return
+  expect_unit_state "$unit" active || return
+  expect_elapsed_below "start of $unit" "$start_limit_ms"
+}
+
+# stop_within_limit UNIT: stops the container UNIT within the test's
+# $stop_limit_ms, cleanly (Result=success), leaving nothing mounted.
+stop_within_limit() {
+  local unit=$1
+  timed_systemctl stop "$unit" || return
+  expect_unit_properties "$unit" ActiveState=inactive Result=success || return
+  expect_elapsed_below "stop of $unit" "$stop_limit_ms" || return
+  expect_nothing_mounted_under "/var/lib/sdme/containers/${unit%.service}"
+}
+
 # --- Running checks ------------------------------------------------------
 
 declare -i checks_run=0 checks_failed=0

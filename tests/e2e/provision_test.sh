@@ -48,38 +48,6 @@ declare -A capability_bit=([CAP_CHOWN]=0 [CAP_DAC_OVERRIDE]=1 [CAP_FOWNER]=3 [CA
   [CAP_SYS_CHROOT]=18 [CAP_SYS_ADMIN]=21 [CAP_MKNOD]=27 [CAP_AUDIT_WRITE]=29 [CAP_SETFCAP]=31)
 memory_limit=$((32 * 1024 * 1024))
 
-elapsed_ms=0
-# timed_systemctl VERB UNIT: systemctl VERB UNIT, its time in $elapsed_ms.
-timed_systemctl() {
-  local verb=$1 unit=$2 started status=0
-  started=$(now_ms)
-  in_host systemctl "$verb" "$unit" || status=$?
-  elapsed_ms=$(($(now_ms) - started))
-  note "systemctl $verb $unit took $elapsed_ms ms"
-  return "$status"
-}
-
-expect_elapsed_below() {
-  local what=$1 limit_ms=$2
-  ((elapsed_ms <= limit_ms)) && return 0
-  echo "$what took $elapsed_ms ms, more than $limit_ms ms"
-  return 1
-}
-
-start_timed() {
-  local unit=$1
-  timed_systemctl start "$unit" || return
-  expect_unit_state "$unit" active || return
-  expect_elapsed_below "start of $unit" "$start_limit_ms"
-}
-
-stop_timed() {
-  local unit=$1
-  timed_systemctl stop "$unit" || return
-  expect_unit_properties "$unit" ActiveState=inactive Result=success || return
-  expect_elapsed_below "stop of $unit" "$stop_limit_ms" || return
-  expect_nothing_mounted_under "/var/lib/sdme/containers/${unit%.service}"
-}
 
 # ssh_login PORT EXPECTED_HOSTNAME [PASSWORD_FILE]: logs in as root on the
 # container listening on PORT (host network: 127.0.0.1) with the test key,
@@ -197,7 +165,7 @@ EOF
 check_ssh_start() {
   diagnose_units=(sshweb.service)
   in_host systemctl daemon-reload || return
-  start_timed sshweb.service || return
+  start_within_limit sshweb.service || return
   expect_running_machine sshweb
 }
 
@@ -257,14 +225,14 @@ check_restarts() {
 
 check_hash_login() {
   diagnose_units=(hashweb.service)
-  start_timed hashweb.service || return
+  start_within_limit hashweb.service || return
   ssh_login "$hash_port" hashweb /root/e2e-hash-password || return
-  stop_timed hashweb.service
+  stop_within_limit hashweb.service
 }
 
 check_credential_login() {
   diagnose_units=(credweb.service)
-  start_timed credweb.service || return
+  start_within_limit credweb.service || return
   ssh_login "$credential_port" credweb /root/e2e-credential-password
 }
 
@@ -332,14 +300,14 @@ check_hardened_clone_on_overlay_refused() {
 
 check_ssh_stops() {
   diagnose_units=(sshweb.service credweb.service)
-  stop_timed sshweb.service || return
-  stop_timed credweb.service
+  stop_within_limit sshweb.service || return
+  stop_within_limit credweb.service
 }
 
 locked_leader=
 check_strict_start() {
   diagnose_units=(locked.service)
-  start_timed locked.service || return
+  start_within_limit locked.service || return
   expect_running_machine locked || return
   in_host machinectl show locked --property=Leader --value || return
   locked_leader=$output
@@ -414,7 +382,7 @@ check_strict_apparmor_notice() {
 
 check_strict_stop() {
   diagnose_units=(locked.service)
-  stop_timed locked.service
+  stop_within_limit locked.service
 }
 
 # run_to_end UNIT: starts UNIT, an Exec= container, and waits up to 30 s for

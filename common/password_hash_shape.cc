@@ -1,5 +1,5 @@
 // The RootPasswordHash= check; see password_hash.h.
-#include "sdme_file/password_hash.h"
+#include "common/password_hash_shape.h"
 
 #include <crypt.h>
 
@@ -7,7 +7,7 @@
 #include <array>
 #include <cctype>
 
-namespace sdme::file {
+namespace sdme {
 namespace {
 
 // The characters of a crypt(3) hash: its base-64 alphabet, the '$' between
@@ -69,4 +69,4 @@ bool validate_password_hash(std::string_view hash, std::string* err) {
   return true;
 }
 
-}  // namespace sdme::file
+}  // namespace sdme

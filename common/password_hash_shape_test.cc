@@ -1,11 +1,11 @@
 // Tests for the RootPasswordHash= check.
-#include "sdme_file/password_hash.h"
+#include "common/password_hash_shape.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace sdme::file {
+namespace sdme {
 namespace {
 
 bool valid(std::string_view hash) {
@@ -58,4 +58,4 @@ TEST(PasswordHashTest, RefusesHashesCutShort) {
 }
 
 }  // namespace
-}  // namespace sdme::file
+}  // namespace sdme
