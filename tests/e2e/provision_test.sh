@@ -186,6 +186,7 @@ check_password_login() {
 }
 
 first_host_key=
+first_machine_id=
 check_own_host_key() {
   diagnose_units=(sshweb.service)
   scan_host_key "$ssh_port" || return
@@ -198,7 +199,17 @@ check_own_host_key() {
     return 1
   fi
   # Generated in the container's upper layer, where the host's are hidden.
-  in_host test -s /var/lib/sdme/containers/sshweb/upper/etc/ssh/ssh_host_ed25519_key
+  in_host test -s /var/lib/sdme/containers/sshweb/upper/etc/ssh/ssh_host_ed25519_key || return
+  # A machine ID of its own too, kept in its upper layer.
+  in_host cat /etc/machine-id /var/lib/sdme/containers/sshweb/upper/etc/machine-id || return
+  local host_id container_id
+  host_id=$(sed -n 1p <<<"$output")
+  container_id=$(sed -n 2p <<<"$output")
+  first_machine_id=$container_id
+  if [[ ! $container_id =~ ^[0-9a-f]{32}$ || $container_id == "$host_id" ]]; then
+    echo "the container's machine ID '$container_id' is not one of its own (the host's: $host_id)"
+    return 1
+  fi
 }
 
 check_restarts() {
@@ -215,6 +226,8 @@ check_restarts() {
     ssh_login "$ssh_port" sshweb /root/e2e-password || return
     scan_host_key "$ssh_port" || return
     expect_equal "host key after restart $round" "$first_host_key" "$host_key" || return
+    in_container sshweb cat /etc/machine-id || return
+    expect_equal "machine ID after restart $round" "$first_machine_id" "$output" || return
   done
   # The same password again changes nothing: not even the file's time.
   in_host stat -c '%Y %s' /var/lib/sdme/containers/sshweb/upper/etc/shadow || return
@@ -467,8 +480,8 @@ echo "# booted in $((SECONDS - boot_started)) s"
 run_check "a host clone with SSH=yes, SSHPort=$ssh_port starts as a registered machine" check_ssh_start
 run_check "root logs in over ssh with the SSHAuthorizedKeys= key" check_key_login
 run_check "root logs in with the RootPasswordFile= password, stored as a yescrypt hash" check_password_login
-run_check "the container's host key is its own, made in its upper layer, not the host's" check_own_host_key
-run_check "after two restarts: key and password logins work, same host key, /etc/shadow untouched" check_restarts
+run_check "the container's host key and machine ID are its own, kept in its upper layer, not the host's" check_own_host_key
+run_check "after two restarts: key and password logins work, same host key and machine ID, /etc/shadow untouched" check_restarts
 run_check "root logs in with a password from LoadCredential=passwd.plaintext-password.root" check_credential_login
 run_check "root logs in with the password of a RootPasswordHash=, handed over as passwd.hashed-password.root" check_hash_login
 run_check "no password is in the journal, /run, systemctl show, command lines or the upper layers" check_no_plaintext_anywhere
