@@ -70,6 +70,11 @@ bool check_components(std::string_view path, std::string* err) {
 
 }  // namespace
 
+bool is_shifted_root_owner(uid_t owner, gid_t group) {
+  constexpr uid_t kRangeSize = 0x10000;
+  return owner != 0 && owner == group && owner % kRangeSize == 0;
+}
+
 bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string* err) {
   root->descriptor.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   root->path = path;
@@ -78,8 +83,9 @@ bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string*
     *err = "cannot open " + path + ": " + errno_text(errno);
     return false;
   }
-  root->owner = status.st_uid;
-  root->group = status.st_gid;
+  const bool shifted = is_shifted_root_owner(status.st_uid, status.st_gid);
+  root->owner = shifted ? status.st_uid : 0;
+  root->group = shifted ? status.st_gid : 0;
   return true;
 }
 

@@ -42,9 +42,17 @@ struct Entry {
   std::string link_target;  // for kSymlink
 };
 
+// Whether a tree's root belongs to the first UID and GID of a user
+// namespace's range (a multiple of 65536 above 0, equal UID and GID), as
+// sdme-overlay makes it for a user-namespaced container
+// (helpers/overlay/uid_shift.h). Any other owner, such as a directory an
+// administrator made as UID 1000, is no container's root user.
+bool is_shifted_root_owner(uid_t owner, gid_t group);
+
 // Opens the root of a tree: a path of the administrator's (the state
 // directory), whose symlinks are followed. What is made below belongs to
-// the root directory's owner.
+// the root directory's owner when that is a shifted root
+// (is_shifted_root_owner()), to root otherwise.
 bool open_tree_root(const std::string& path, DirectoryHandle* root, std::string* err);
 
 // Opens ROOT/PATH, where PATH is the absolute path the tree's owner sees

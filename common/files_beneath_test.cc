@@ -111,6 +111,28 @@ TEST_F(FilesBeneathTest, WhatIsMadeBelongsToTheOwnerOfTheTreesRoot) {
   EXPECT_EQ(file.st_mode & 07777, 0600u);
 }
 
+// A root owned by a user (a directory an administrator made as UID 1000)
+// is no container's root user: what is made below stays root's.
+TEST_F(FilesBeneathTest, AnyOtherOwnerOfTheRootLeavesWhatIsMadeToRoot) {
+  ASSERT_EQ(::chown(tree_.c_str(), 1000, 1000), 0);
+  std::string err;
+  ASSERT_TRUE(open_tree_root(tree_, &root_, &err)) << err;
+  Rollback rollback;
+  DirectoryHandle directory = open_or_create("/etc", &rollback);
+  rollback.commit();
+  ASSERT_TRUE(replace_file(directory, "shadow", "root:*:1::::::\n", 0600, &err)) << err;
+  for (const std::string path : {"/etc", "/etc/shadow"}) {
+    struct stat status;
+    ASSERT_EQ(::lstat((tree_ + path).c_str(), &status), 0) << path;
+    EXPECT_EQ(status.st_uid, 0u) << path;
+    EXPECT_EQ(status.st_gid, 0u) << path;
+  }
+  EXPECT_TRUE(is_shifted_root_owner(0x00A00000, 0x00A00000));
+  EXPECT_FALSE(is_shifted_root_owner(0, 0));
+  EXPECT_FALSE(is_shifted_root_owner(0x00A00000, 0x00A00001));
+  EXPECT_FALSE(is_shifted_root_owner(1000, 1000));
+}
+
 TEST_F(FilesBeneathTest, RollbackRemovesTheDirectoriesItCreatedOnly) {
   std::filesystem::create_directories(tree_ + "/etc");
   ::chmod((tree_ + "/etc").c_str(), 0700);

@@ -2,6 +2,7 @@
 #include "common/password_hash_shape.h"
 
 #include <crypt.h>
+#include <string.h>
 
 #include <algorithm>
 #include <array>
@@ -25,10 +26,16 @@ struct HashLength {
 // The methods whose hashed part has one length; other methods are only
 // checked to have one.
 constexpr std::array kHashLengths = {
-    HashLength{"$y$", 43},  HashLength{"$gy$", 43}, HashLength{"$7$", 43},
-    HashLength{"$6$", 86},  HashLength{"$5$", 43},  HashLength{"$1$", 22},
+    HashLength{"$y$", 43},
+    HashLength{"$gy$", 43},
+    HashLength{"$7$", 43},
+    HashLength{"$6$", 86},
+    HashLength{"$5$", 43},
+    HashLength{"$1$", 22},
     // bcrypt: 22 characters of salt and 31 of hash, with no '$' between.
-    HashLength{"$2b$", 53}, HashLength{"$2a$", 53}, HashLength{"$2y$", 53},
+    HashLength{"$2b$", 53},
+    HashLength{"$2a$", 53},
+    HashLength{"$2y$", 53},
 };
 
 }  // namespace
@@ -40,7 +47,13 @@ bool validate_password_hash(std::string_view hash, std::string* err) {
   }
   // crypt_checksalt() reads only the method and its parameters, so the
   // shape of the rest is checked here: a hashed part of the method's length.
-  const std::string text(hash);
+  // sdme-provision asks this of what may be a password: the copy crypt(3)
+  // needs is wiped on every way out.
+  std::string text(hash);
+  struct Wipe {
+    std::string& text;
+    ~Wipe() { ::explicit_bzero(text.data(), text.size()); }
+  } wipe{text};
   switch (crypt_checksalt(text.c_str())) {
     case CRYPT_SALT_OK:
       break;

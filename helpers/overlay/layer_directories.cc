@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/files_beneath.h"
 #include "common/open_beneath.h"
 #include "common/path_text.h"
 #include "common/strings.h"
@@ -128,7 +129,8 @@ bool make_layer_directories(const std::string& layer_root, std::string_view path
   // or the first UID of a user-namespaced container's range (uid_shift.h).
   DirectoryAttributes missing_from_model;
   struct stat model_root_status;
-  if (model.valid() && ::fstat(model.get(), &model_root_status) == 0) {
+  if (model.valid() && ::fstat(model.get(), &model_root_status) == 0 &&
+      is_shifted_root_owner(model_root_status.st_uid, model_root_status.st_gid)) {
     missing_from_model.owner = model_root_status.st_uid;
     missing_from_model.group = model_root_status.st_gid;
   }

@@ -249,7 +249,7 @@ bool prepare_shifted_lower(const UidShift& shift, const container::ContainerLayo
   }
   rollback->mounted(layout.idmapped_lower);
   struct stat status;
-  if (::lstat(upper.c_str(), &status) == 0 && status.st_uid != base &&
+  if (::lstat(upper.c_str(), &status) == 0 && (status.st_uid != base || status.st_gid != base) &&
       ::lchown(upper.c_str(), base, base) != 0) {
     *err = "cannot give " + upper + " to UID " + std::to_string(base) + ": " + std::strerror(errno);
     return false;
@@ -291,6 +291,19 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
       return false;
     }
     result->already_mounted = true;
+    // Left mounted by a start that failed: it must have been made as this
+    // start asks, with or without the user namespace.
+    std::string upper_in_use;
+    if (!container::find_upper_layer_in_use(layout, &upper_in_use, err)) return false;
+    struct stat upper_status = {};
+    ::lstat(upper_in_use.c_str(), &upper_status);
+    if (shift.enabled != is_shifted_root_owner(upper_status.st_uid, upper_status.st_gid)) {
+      *err = layout.merged + " is still mounted from an earlier start " +
+             (shift.enabled ? "without" : "with") +
+             " a user namespace; unmount it (sdme-overlay umount " + layout.container_name +
+             ") and start the container again";
+      return false;
+    }
     // The mount is not this run's to undo; directories made for the host
     // name are.
     Rollback rollback;
@@ -318,6 +331,8 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
   std::string layer = lower;
   if (shift.enabled &&
       !prepare_shifted_lower(shift, layout, lower, request.ephemeral, &layer, &rollback, err))
+    return false;
+  if (!shift.enabled && !request.ephemeral && !check_upper_without_shift(layout.upper, err))
     return false;
   if (!create_layers(layout, layer, request.ephemeral, &rollback, err)) return false;
   const std::string& upper = request.ephemeral ? layout.ephemeral_upper : layout.upper;

@@ -2,7 +2,10 @@
 #include "helpers/overlay/uid_shift.h"
 
 #include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -33,6 +36,21 @@ uint64_t name_hash(std::string_view name) {
 }
 
 using DirectoryStream = std::unique_ptr<DIR, int (*)(DIR*)>;
+
+// Whether systemd-nspawn holds BASE for a running container: it keeps a
+// lock file of that name while it does (nspawn.c, 252).
+bool nspawn_holds_range(uint32_t base) {
+  const std::string lock = std::string(kNspawnUidLockDirectory) + "/" + std::to_string(base);
+  return ::access(lock.c_str(), F_OK) == 0;
+}
+
+// Whether the user database names the first or last ID of a range, which
+// systemd-nspawn's pick refuses too (uid_shift_pick()).
+bool user_database_uses(uint32_t base) {
+  const uint32_t last = base + kUidRangeSize - 1;
+  return ::getpwuid(base) != nullptr || ::getpwuid(last) != nullptr ||
+         ::getgrgid(base) != nullptr || ::getgrgid(last) != nullptr;
+}
 
 bool read_directory_names(const std::string& path, std::vector<std::string>* names,
                           std::string* err) {
@@ -75,6 +93,13 @@ bool parse_uid_shift(std::string_view text, UidShift* shift, std::string* err) {
            std::string(text) + "'";
     return false;
   }
+  // The helpers take the owner of a container's root for its root user
+  // only when it is such a base (common/files_beneath.h).
+  if (shift->base == 0 || shift->base % kUidRangeSize != 0) {
+    *err = "--private-users=" + std::string(text) +
+           ": the first UID must be a multiple of 65536 above 0, as systemd-nspawn picks them";
+    return false;
+  }
   return true;
 }
 
@@ -88,7 +113,7 @@ bool choose_uid_base(std::string_view container_name, const std::set<uint32_t>& 
   for (uint64_t step = 0; step < kPickedBaseCount; ++step) {
     uint32_t candidate =
         kFirstPickedBase + static_cast<uint32_t>((start + step) % kPickedBaseCount) * kUidRangeSize;
-    if (taken.count(candidate) == 0) {
+    if (taken.count(candidate) == 0 && !user_database_uses(candidate)) {
       *base = candidate;
       return true;
     }
@@ -120,16 +145,37 @@ bool uid_bases_in_use(const container::ContainerLayout& layout, std::set<uint32_
   return true;
 }
 
+bool check_upper_without_shift(const std::string& upper, std::string* err) {
+  struct stat status = {};
+  if (::lstat(upper.c_str(), &status) != 0 || !S_ISDIR(status.st_mode) ||
+      !is_shifted_root_owner(status.st_uid, status.st_gid))
+    return true;
+  *err = "the upper layer " + upper + " belongs to UID " + std::to_string(status.st_uid) +
+         ", its files made for a user namespace; without one (PrivateUsers=, Security=) the "
+         "container's root would not own them. Go back to the earlier setting, or remove " +
+         upper + " to start the container afresh";
+  return false;
+}
+
 bool resolve_uid_base(const UidShift& shift, const container::ContainerLayout& layout,
                       const std::string& upper, uint32_t* base, std::string* err) {
-  struct stat status;
+  struct stat status = {};
   bool upper_exists = ::lstat(upper.c_str(), &status) == 0 && S_ISDIR(status.st_mode);
   if (shift.pick && upper_exists && is_picked_base(status.st_uid) &&
       status.st_gid == status.st_uid) {
+    // nspawn's own pick skips a range another nspawn holds and would then
+    // chown the whole tree into a random one: refuse instead.
+    if (nspawn_holds_range(status.st_uid)) {
+      *err = "the UID range " + std::to_string(status.st_uid) + " that " + upper +
+             " belongs to is held by another running systemd-nspawn container; stop that one, "
+             "or remove " +
+             upper + " to start this container afresh in another range";
+      return false;
+    }
     *base = status.st_uid;
     return true;
   }
-  const bool owned_as_asked = !shift.pick && status.st_uid == shift.base;
+  const bool owned_as_asked = upper_exists && !shift.pick && status.st_uid == shift.base;
   if (upper_exists && !owned_as_asked && has_entries(upper)) {
     *err = "the upper layer " + upper + " belongs to UID " + std::to_string(status.st_uid) +
            (status.st_uid == 0 ? ", its files made without a user namespace"

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/files_beneath.h"
 #include "helpers/container/container_layout.h"
 
 namespace sdme::overlay {
@@ -48,6 +49,10 @@ bool choose_uid_base(std::string_view container_name, const std::set<uint32_t>& 
 // systemd-nspawn holds locks on (/run/systemd/nspawn-uid/BASE).
 bool uid_bases_in_use(const container::ContainerLayout& layout, std::set<uint32_t>* taken,
                       std::string* err);
+
+// A container started without a user namespace must not use an upper layer
+// made for one: its files would not be its root's.
+bool check_upper_without_shift(const std::string& upper, std::string* err);
 
 // The base for this start: the one `upper` (the upper layer's root, if it
 // exists) is owned by, or a new one. Refuses an upper layer with files made

@@ -33,10 +33,15 @@ TEST(UidShiftTest, ParsesWhatNspawnAccepts) {
     ASSERT_TRUE(parse_uid_shift(pick, &shift, &err)) << pick;
     EXPECT_TRUE(shift.enabled && shift.pick) << pick;
   }
-  ASSERT_TRUE(parse_uid_shift("1000000:70000", &shift, &err)) << err;
+  ASSERT_TRUE(parse_uid_shift("1048576:70000", &shift, &err)) << err;
   EXPECT_FALSE(shift.pick);
-  EXPECT_EQ(shift.base, 1000000u);
+  EXPECT_EQ(shift.base, 1048576u);
   EXPECT_EQ(shift.range, 70000u);
+  // The helpers know a container's root by a base that is a multiple of
+  // 65536 (common/files_beneath.h).
+  EXPECT_FALSE(parse_uid_shift("1000000:65536", &shift, &err));
+  EXPECT_EQ(err, "--private-users=1000000:65536: the first UID must be a multiple of 65536 above "
+                 "0, as systemd-nspawn picks them");
   ASSERT_TRUE(parse_uid_shift("655360", &shift, &err)) << err;
   EXPECT_EQ(shift.range, kUidRangeSize);
   for (const char* bad : {"maybe", "12:", ":5", "1:0", "4294967295", "4294900000:100000"}) {
@@ -126,6 +131,18 @@ TEST_F(UidBaseTest, RefusesFilesMadeWithoutTheShift) {
                       layout_.upper + " to start the container afresh");
 }
 
+TEST_F(UidBaseTest, AnUpperLayerMadeForAUserNamespaceNeedsOne) {
+  std::string err;
+  EXPECT_TRUE(check_upper_without_shift(layout_.upper, &err)) << err;
+  own(layout_.upper, 0x00A00000);
+  EXPECT_FALSE(check_upper_without_shift(layout_.upper, &err));
+  EXPECT_EQ(err, "the upper layer " + layout_.upper +
+                     " belongs to UID 10485760, its files made for a user namespace; without "
+                     "one (PrivateUsers=, Security=) the container's root would not own them. Go "
+                     "back to the earlier setting, or remove " + layout_.upper +
+                     " to start the container afresh");
+}
+
 TEST_F(UidBaseTest, AGivenBaseMustMatchTheUpperLayer) {
   own(layout_.upper, 0x00A00000);
   write_test_file(layout_.upper + "/etc/data", "x");
@@ -186,7 +203,17 @@ TEST_F(IdmappedOverlayTest, LowerIsShownShiftedAndStaysOwnedByRootOnDisk) {
   EXPECT_EQ(read_test_file(container + "/merged/etc/shadow"), "root:*:1::::::\n");
 
   std::vector<std::string> warnings;
+  // Still mounted, it cannot serve a start without the user namespace.
+  OverlayMountRequest plain = request;
+  plain.private_users.clear();
+  EXPECT_FALSE(mount_overlay(plain, &result, &err));
+  EXPECT_NE(err.find("is still mounted from an earlier start with a user namespace"),
+            std::string::npos)
+      << err;
   ASSERT_TRUE(unmount_overlay("web", &warnings, &err)) << err;
+  // Unmounted, its upper layer cannot either.
+  EXPECT_FALSE(mount_overlay(plain, &result, &err));
+  EXPECT_NE(err.find("its files made for a user namespace"), std::string::npos) << err;
   ASSERT_TRUE(mount_overlay(request, &result, &err)) << err;
   struct stat again;
   ASSERT_EQ(::stat((container + "/merged").c_str(), &again), 0);

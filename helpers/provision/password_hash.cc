@@ -44,7 +44,13 @@ HashKind classify_password_hash(std::string_view text) {
   // start of the container.
   std::string why;
   if (validate_password_hash(text, &why)) return HashKind::kHash;
-  std::string setting(text);
+  // Only "$"-prefixed legacy forms (MD5, SHA-256) count: a DES hash is any
+  // 13 characters of its alphabet, and so is a password from pwgen 13. The
+  // text may be a password: the copy is wiped (secret_text.h).
+  if (text[0] != '$') return HashKind::kNotAHash;
+  SecretText setting(text.size() + 1);
+  std::memcpy(setting.data(), text.data(), text.size());
+  setting.resize(text.size());
   if (::crypt_checksalt(setting.c_str()) != CRYPT_SALT_METHOD_LEGACY) return HashKind::kNotAHash;
   // Legacy methods (DES, MD5) are quick, and their forms are loose enough
   // to match a password ("hello123" is a DES setting): only a trial hash

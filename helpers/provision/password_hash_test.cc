@@ -32,7 +32,12 @@ TEST(PasswordHashTest, CompleteHashesOfStrongMethodsAreHashes) {
 
 TEST(PasswordHashTest, OutdatedMethodsAreTold) {
   EXPECT_EQ(classify_password_hash("$1$abc$Kb85XxsXB.VXinPhbS4431"), HashKind::kLegacyHash);
-  EXPECT_EQ(classify_password_hash("abzlUXK5ed5rs"), HashKind::kLegacyHash);
+}
+
+// A DES hash is any 13 characters of its alphabet, so is a password from
+// pwgen 13: without a "$" it is a password.
+TEST(PasswordHashTest, ThirteenCharacterPasswordsAreNotTakenForDesHashes) {
+  EXPECT_EQ(classify_password_hash("abzlUXK5ed5rs"), HashKind::kNotAHash);
 }
 
 TEST(PasswordHashTest, SettingsAndOtherTextArePasswords) {
