@@ -978,9 +978,9 @@ bool check_security_tier(const ContainerSettings& settings, Later later, std::st
     return false;
   }
   const std::string& users = settings.private_users;
-  if (users == "no" || users == "identity" || users == "yes") {
-    // "yes" takes the UID range from the owner of the container's root
-    // directory: for sdme's overlay that is root, so root would stay root.
+  // "yes" takes the UID range from the owner of the container's root
+  // directory, which sdme-overlay makes the range it picks: as good as pick.
+  if (users == "no" || users == "identity") {
     *err = later("Security", "PrivateUsers")->location() + ": PrivateUsers=" + users +
            " cannot be combined with " + tier +
            ", which maps the container's root to an unprivileged UID; use pick or UID:RANGE, or "

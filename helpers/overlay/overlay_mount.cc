@@ -346,6 +346,9 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
                                    "lowerdir=" + layer + ",upperdir=" + upper + ",workdir=" + work,
                                    err)) {
     *err += "; the kernel log (journalctl -k) has overlayfs' reason";
+    // Before Linux 5.19 mount_setattr() makes the view, but overlayfs
+    // refuses an ID-mapped layer.
+    if (shift.enabled) *err += " (an ID-mapped lower layer needs Linux 5.19 or later)";
     return false;
   }
   rollback.mounted(layout.merged);
