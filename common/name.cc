@@ -57,6 +57,10 @@ bool validate_container_name(std::string_view name, std::string* err) {
   return validate_name(name, "container", err);
 }
 
+bool validate_pod_name(std::string_view name, std::string* err) {
+  return validate_name(name, "pod", err);
+}
+
 bool validate_rootfs_name(std::string_view name, std::string* err) {
   return validate_name(name, "rootfs", err);
 }

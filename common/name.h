@@ -20,6 +20,10 @@ inline constexpr std::string_view kReservedUnitPrefix = "sdme-";
 // starting with a letter or digit, no "..", at most 64 characters.
 bool validate_container_name(std::string_view name, std::string* err);
 
+// A pod name becomes a unit instance (sdme-pod@NAME.service) and a
+// directory under /run/sdme/pods; same rules.
+bool validate_pod_name(std::string_view name, std::string* err);
+
 // A rootfs name names a directory under /var/lib/sdme/rootfs; same rules.
 bool validate_rootfs_name(std::string_view name, std::string* err);
 

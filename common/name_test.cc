@@ -108,6 +108,13 @@ TEST(RootfsNameTest, SameRulesWithRootfsInMessages) {
   EXPECT_EQ(err, "rootfs name '" + long_name + "' is longer than 64 characters");
 }
 
+TEST(PodNameTest, SameRulesWithPodInMessages) {
+  std::string err;
+  EXPECT_TRUE(validate_pod_name("duo", &err)) << err;
+  EXPECT_FALSE(validate_pod_name("../x", &err));
+  EXPECT_EQ(err, "pod name '../x' must start with a letter or digit");
+}
+
 TEST(HostnameTest, AcceptsLabelsOfLettersDigitsAndDashes) {
   for (const char* name : {"web", "web-1", "a.b.c", "WEB.example.org", "1", "x-y.z-w"}) {
     std::string err;

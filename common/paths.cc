@@ -70,6 +70,11 @@ std::string state_dir() {
   return root_prefix() + "/var/lib/sdme";
 }
 
+std::string run_dir() {
+  if (const char* dir = env_or_null("SDME_RUN_DIR")) return dir;
+  return root_prefix() + "/run/sdme";
+}
+
 std::string helper_dir() {
   if (const char* dir = env_or_null("SDME_HELPER_DIR")) return dir;
   return SDME_DEFAULT_HELPER_DIR;

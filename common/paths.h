@@ -5,6 +5,8 @@
 //   SDME_UNIT_PATH    colon-separated .sdme search path, highest priority first
 //   SDME_PRESET_PATH  colon-separated systemd.preset(5) directories
 //   SDME_STATE_DIR    container and rootfs storage (default /var/lib/sdme)
+//   SDME_RUN_DIR      sdme's runtime state, the pods' network namespaces
+//                     (default /run/sdme)
 //   SDME_HELPER_DIR   where generated units find sdme-overlay and sdme-dns
 //   SDME_NSPAWN       the systemd-nspawn binary generated units run
 //   SDME_PROC_DIR     the kernel's /proc, for the limits sdme-overlay checks
@@ -35,6 +37,7 @@ std::string root_prefix();
 std::vector<SearchDirectory> unit_search_path();
 std::vector<std::string> preset_search_path();
 std::string state_dir();
+std::string run_dir();
 std::string helper_dir();
 std::string nspawn_path();
 // Where systemd's own units live; the target of links we write for

@@ -24,7 +24,7 @@ namespace {
 
 constexpr const char* kVariables[] = {"SDME_ROOT",      "SDME_UNIT_PATH",  "SDME_PRESET_PATH",
                                       "SDME_STATE_DIR", "SDME_HELPER_DIR", "SDME_NSPAWN",
-                                      "SDME_PROC_DIR",  "SDME_SYS_DIR"};
+                                      "SDME_PROC_DIR",  "SDME_SYS_DIR",    "SDME_RUN_DIR"};
 
 using Directories = std::vector<SearchDirectory>;
 using Paths = std::vector<std::string>;
@@ -74,6 +74,7 @@ TEST_F(PathsTest, RootPrefixesEveryDefault) {
                    "/tmp/image/usr/local/lib/systemd/system-preset",
                    "/tmp/image/usr/lib/systemd/system-preset"}));
   EXPECT_EQ(state_dir(), "/tmp/image/var/lib/sdme");
+  EXPECT_EQ(run_dir(), "/tmp/image/run/sdme");
 }
 
 TEST_F(PathsTest, RootLosesTrailingSlashes) {
@@ -134,6 +135,13 @@ TEST_F(PathsTest, StateDirOverrideIsTakenAsIs) {
   set("SDME_ROOT", "/tmp/t");
   set("SDME_STATE_DIR", "/srv/sdme-state");
   EXPECT_EQ(state_dir(), "/srv/sdme-state");
+}
+
+TEST_F(PathsTest, RunDirOverrideIsTakenAsIs) {
+  EXPECT_EQ(run_dir(), "/run/sdme");
+  set("SDME_ROOT", "/tmp/t");
+  set("SDME_RUN_DIR", "/tmp/run-sdme");
+  EXPECT_EQ(run_dir(), "/tmp/run-sdme");
 }
 
 TEST_F(PathsTest, HelperDirAndNspawnOverrides) {

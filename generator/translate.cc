@@ -263,6 +263,12 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
     out.line("Requires", plan.import_unit);
     out.line("After", plan.import_unit);
   }
+  // The pod's unit holds the network namespace the container joins; it
+  // stops by itself (StopWhenUnneeded=yes) after its last member.
+  if (!plan.pod_unit.empty()) {
+    out.line("Requires", plan.pod_unit);
+    out.line("After", plan.pod_unit);
+  }
   out.line("RequiresMountsFor", quote_unit_path(container_dir));
   for (const std::string& path : plan.requires_mounts_for)
     out.line("RequiresMountsFor", quote_unit_path(path), container_origin);

@@ -516,6 +516,23 @@ bool parse_network(std::string_view value, ContainerSettings* settings, std::str
   return false;
 }
 
+// Network= as written, for messages.
+std::string network_mode_text(const ContainerSettings& settings) {
+  switch (settings.network) {
+    case NetworkMode::kHost:
+      return "host";
+    case NetworkMode::kPrivate:
+      return "private";
+    case NetworkMode::kVeth:
+      return "veth";
+    case NetworkMode::kZone:
+      return "zone:" + settings.network_name;
+    case NetworkMode::kBridge:
+      return "bridge:" + settings.network_name;
+  }
+  return "";
+}
+
 void emit_network(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
   plan->dns_network = settings.network == NetworkMode::kHost ? DnsNetwork::kHost : DnsNetwork::kPrivate;
   switch (settings.network) {
@@ -534,6 +551,32 @@ void emit_network(const ContainerSettings& settings, const std::string&, Contain
       plan->nspawn_arguments.push_back("--network-bridge=" + settings.network_name);
       break;
   }
+}
+
+// --- Pod= --------------------------------------------------------------------
+
+bool parse_pod(std::string_view value, ContainerSettings* settings, std::string* err) {
+  settings->pod.clear();
+  if (value.empty()) return true;
+  // The name becomes a unit instance and a directory under /run/sdme/pods.
+  if (!validate_pod_name(value, err)) {
+    *err = "Pod=" + std::string(value) + ": " + *err;
+    return false;
+  }
+  settings->pod = std::string(value);
+  return true;
+}
+
+// A member runs in the pod's network namespace instead of one of its own
+// (parse_container_section() refuses a Network= that would make one), so
+// sdme-dns prepares it like a private network: the pod has only lo.
+void emit_pod(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  if (settings.pod.empty()) return;
+  // Pod names are letters, digits, '-' and '.', as unit names carry them.
+  plan->pod_unit = "sdme-pod@" + settings.pod + ".service";
+  plan->dns_network = DnsNetwork::kPrivate;
+  plan->nspawn_arguments.push_back("--network-namespace-path=" +
+                                   pod_network_namespace_path(settings.pod));
 }
 
 // --- Capability= and DropCapability= ---------------------------------------
@@ -939,6 +982,7 @@ constexpr std::array kContainerKeys = {
     ContainerKey{"Exec", KeyKind::kSingle, parse_exec, emit_exec},
     ContainerKey{"Hostname", KeyKind::kSingle, parse_hostname, emit_hostname},
     ContainerKey{"Network", KeyKind::kSingle, parse_network, emit_network},
+    ContainerKey{"Pod", KeyKind::kSingle, parse_pod, emit_pod},
     ContainerKey{"Bind", KeyKind::kList, parse_bind, emit_bind},
     ContainerKey{"BindReadOnly", KeyKind::kList, parse_bind_read_only, emit_bind_read_only},
     ContainerKey{"Environment", KeyKind::kList, parse_environment, emit_environment},
@@ -1003,6 +1047,35 @@ bool check_security_tier(const ContainerSettings& settings, Later later, std::st
   return true;
 }
 
+// A pod member joins a network namespace made by sdme-pod, which belongs
+// to the host's user namespace.
+template <typename Later>
+bool check_pod(const ContainerSettings& settings, Later later, std::string* err) {
+  if (settings.network != NetworkMode::kHost) {
+    *err = later("Pod", "Network")->location() + ": Network=" + network_mode_text(settings) +
+           " cannot be combined with Pod=" + settings.pod +
+           ": a pod member uses the pod's network namespace, not a network of its own; remove "
+           "Network= or Pod=";
+    return false;
+  }
+  const std::string why =
+      ": the kernel refuses setns() into a network namespace owned by another user namespace, "
+      "and the pod's belongs to the host's";
+  if (!settings.private_users.empty() && settings.private_users != "no") {
+    *err = later("Pod", "PrivateUsers")->location() + ": PrivateUsers=" + settings.private_users +
+           " cannot be combined with Pod=" + settings.pod + why + "; remove PrivateUsers= or Pod=";
+    return false;
+  }
+  if (settings.security != SecurityTier::kNone) {
+    *err = later("Pod", "Security")->location() +
+           ": Security=" + std::string(security_tier_name(settings.security)) +
+           " cannot be combined with Pod=" + settings.pod +
+           ", which runs the container in a user namespace" + why + "; remove Security= or Pod=";
+    return false;
+  }
+  return true;
+}
+
 // The tier's settings, beneath the individual keys: they fill in what the
 // keys left unset, Capability= takes capabilities back out of its drops and
 // DropCapability= and SystemCallFilter= add to its own. The result is what
@@ -1028,6 +1101,10 @@ void apply_security_tier(ContainerSettings* settings) {
 }
 
 }  // namespace
+
+std::string pod_network_namespace_path(std::string_view pod_name) {
+  return std::string(kPodDirectory) + "/" + std::string(pod_name) + "/netns";
+}
 
 std::span<const ContainerKey> container_keys() { return kContainerKeys; }
 
@@ -1166,6 +1243,9 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
            "container, and Exec= runs a command instead of booting it; remove one of them";
     return false;
   }
+  // Checked on what the file says, before a tier fills in its network and
+  // user namespace.
+  if (!settings->pod.empty() && !check_pod(*settings, later, err)) return false;
   if (settings->security != SecurityTier::kNone &&
       !check_security_tier(*settings, later, err))
     return false;

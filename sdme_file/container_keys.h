@@ -28,6 +28,7 @@ struct ContainerPlan {
   DnsNetwork dns_network = DnsNetwork::kHost;
   std::string hostname;     // Hostname=, empty: the machine name
   std::string import_unit;  // "sdme-import@NAME.service" with Import=
+  std::string pod_unit;     // "sdme-pod@NAME.service" with Pod=
   // sdme-provision's request; translate_unit() adds the container's name.
   ProvisionRequest provision;
   // RootPasswordHash=, for SetCredential=passwd.hashed-password.root: in
@@ -44,6 +45,11 @@ enum class KeyKind {
   kList,     // assignments accumulate; an empty one resets the list
   kRefused,  // known only to be refused with its reason: every assignment is an error
 };
+
+// Where sdme-pod@NAME.service holds the network namespace of pod NAME
+// (a bind mount of the namespace), the path members pass to nspawn.
+inline constexpr std::string_view kPodDirectory = "/run/sdme/pods";
+std::string pod_network_namespace_path(std::string_view pod_name);
 
 // Parses one assignment into the settings. An empty value reaches the
 // parser too: list keys reset, single keys return to their default, and

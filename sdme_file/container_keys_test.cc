@@ -74,7 +74,7 @@ TEST(ContainerKeyTableTest, RowsAreInOutputOrder) {
   EXPECT_EQ(names,
             (Strings{"Rootfs",         "Import",          "ImportChecksum", "ImportInstallPackages",
                      "ImportMaxSize",  "Ephemeral",       "OpaqueDir",      "Boot",
-                     "Exec",           "Hostname",        "Network",        "Bind",
+                     "Exec",           "Hostname",        "Network",        "Pod",            "Bind",
                      "BindReadOnly",   "Environment",     "Security",       "PrivateUsers",
                      "Capability",     "DropCapability",  "NoNewPrivileges", "ReadOnly",
                      "SystemCallFilter", "RootPassword",  "RootPasswordHash", "RootPasswordFile",

@@ -40,6 +40,7 @@ struct ContainerSettings {
   NetworkMode network = NetworkMode::kHost;
   bool network_assigned = false;               // Network= was set (to tell host from the default)
   std::string network_name;                    // zone or bridge name
+  std::string pod;                             // Pod=, empty: not in a pod
   std::vector<std::string> capabilities;       // canonical CAP_ names or "all"
   std::vector<std::string> drop_capabilities;  // canonical CAP_ names
   std::optional<bool> no_new_privileges;

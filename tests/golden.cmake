@@ -3,7 +3,7 @@
 # generator (see tests/case_runner.cc for the case format); the runner's own
 # self-test cases, which must fail; and the check that every [Container] key
 # has a case and a man page entry; and systemd-analyze verify of the static
-# unit sdme-import@.service. All carry the label "golden".
+# units sdme-import@.service and sdme-pod@.service. All carry the label "golden".
 # Included from tests/CMakeLists.txt.
 
 set(SDME_CASES_DIR "${CMAKE_CURRENT_LIST_DIR}/cases")
@@ -41,13 +41,19 @@ target_link_libraries(sdme-key-coverage PRIVATE sdme_generator_lib)
 # systemd-analyze verify checks that ExecStart= is executable.
 set(SDME_TEST_UNIT_DIR "${PROJECT_BINARY_DIR}/tests/units")
 set(SDME_TEST_IMPORT_HELPER_DIR "${SDME_BUILD_HELPER_DIR}")
-add_dependencies(sdme-case-runner sdme-import)
+add_dependencies(sdme-case-runner sdme-import sdme-pod)
 set(SDME_IMPORT_UNIT_SOURCE "${PROJECT_SOURCE_DIR}/units/sdme-import@.service.in")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SDME_IMPORT_UNIT_SOURCE}")
 file(READ "${SDME_IMPORT_UNIT_SOURCE}" SDME_IMPORT_UNIT_TEXT)
 string(REPLACE "@SDME_HELPER_DIR@" "${SDME_TEST_IMPORT_HELPER_DIR}" SDME_IMPORT_UNIT_TEXT
   "${SDME_IMPORT_UNIT_TEXT}")
 file(GENERATE OUTPUT "${SDME_TEST_UNIT_DIR}/sdme-import@.service" CONTENT "${SDME_IMPORT_UNIT_TEXT}")
+set(SDME_POD_UNIT_SOURCE "${PROJECT_SOURCE_DIR}/units/sdme-pod@.service.in")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SDME_POD_UNIT_SOURCE}")
+file(READ "${SDME_POD_UNIT_SOURCE}" SDME_POD_UNIT_TEXT)
+string(REPLACE "@SDME_HELPER_DIR@" "${SDME_TEST_IMPORT_HELPER_DIR}" SDME_POD_UNIT_TEXT
+  "${SDME_POD_UNIT_TEXT}")
+file(GENERATE OUTPUT "${SDME_TEST_UNIT_DIR}/sdme-pod@.service" CONTENT "${SDME_POD_UNIT_TEXT}")
 
 set(SDME_CASE_RUNNER_COMMAND
   $<TARGET_FILE:sdme-case-runner>
@@ -105,3 +111,12 @@ add_test(NAME static-unit-sdme-import
           "-DINSTALLED_HELPER_DIR=${SDME_HELPER_DIR}"
           -P "${CMAKE_CURRENT_LIST_DIR}/verify_static_unit.cmake")
 set_tests_properties(static-unit-sdme-import PROPERTIES LABELS golden)
+add_test(NAME static-unit-sdme-pod
+  COMMAND "${CMAKE_COMMAND}"
+          "-DSYSTEMD_ANALYZE=systemd-analyze"
+          "-DTESTED_UNIT=${SDME_TEST_UNIT_DIR}/sdme-pod@.service"
+          "-DTESTED_HELPER_DIR=${SDME_TEST_IMPORT_HELPER_DIR}"
+          "-DINSTALLED_UNIT=${PROJECT_BINARY_DIR}/units/sdme-pod@.service"
+          "-DINSTALLED_HELPER_DIR=${SDME_HELPER_DIR}"
+          -P "${CMAKE_CURRENT_LIST_DIR}/verify_static_unit.cmake")
+set_tests_properties(static-unit-sdme-pod PROPERTIES LABELS golden)
