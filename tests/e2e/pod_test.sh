@@ -23,39 +23,6 @@ start_limit_ms=20000
 stop_limit_ms=5000
 namespace_file=/run/sdme/pods/duo/netns
 
-elapsed_ms=0
-# timed_systemctl VERB UNIT: systemctl VERB UNIT, its time in $elapsed_ms.
-timed_systemctl() {
-  local verb=$1 unit=$2 started status=0
-  started=$(now_ms)
-  in_host systemctl "$verb" "$unit" || status=$?
-  elapsed_ms=$(($(now_ms) - started))
-  note "systemctl $verb $unit took $elapsed_ms ms"
-  return "$status"
-}
-
-expect_elapsed_below() {
-  local what=$1 limit_ms=$2
-  ((elapsed_ms <= limit_ms)) && return 0
-  echo "$what took $elapsed_ms ms, more than $limit_ms ms"
-  return 1
-}
-
-start_timed() {
-  local unit=$1
-  timed_systemctl start "$unit" || return
-  expect_unit_state "$unit" active || return
-  expect_elapsed_below "start of $unit" "$start_limit_ms"
-}
-
-stop_timed() {
-  local unit=$1
-  timed_systemctl stop "$unit" || return
-  expect_unit_properties "$unit" ActiveState=inactive Result=success || return
-  expect_elapsed_below "stop of $unit" "$stop_limit_ms" || return
-  expect_nothing_mounted_under "/var/lib/sdme/containers/${unit%.service}"
-}
-
 drop_files() {
   # The host clones see the test host's /usr/local/bin.
   testhost_write /usr/local/bin/pod-server 0755 <<EOF || return
@@ -99,8 +66,8 @@ check_members_start() {
   diagnose_units=(server.service client.service sdme-pod@duo.service)
   in_host systemctl daemon-reload || return
   expect_unit_state sdme-pod@duo.service inactive || return
-  start_timed server.service || return
-  start_timed client.service || return
+  start_within_limit server.service || return
+  start_within_limit client.service || return
   expect_unit_state sdme-pod@duo.service active || return
   expect_running_machine server || return
   expect_running_machine client || return
@@ -134,21 +101,21 @@ check_members_talk() {
 
 check_outsiders_cannot_reach() {
   diagnose_units=(outsider.service)
-  start_timed outsider.service || return
+  start_within_limit outsider.service || return
   in_host machinectl show outsider --property=Leader --value || return
   local leader=$output
   in_host_fails nsenter --target "$leader" --all --root --wd /usr/local/bin/pod-client || return
   in_host_fails /usr/local/bin/pod-client || return
-  stop_timed outsider.service
+  stop_within_limit outsider.service
 }
 
 check_pod_goes_away() {
   diagnose_units=(server.service client.service sdme-pod@duo.service)
-  stop_timed server.service || return
+  stop_within_limit server.service || return
   # One member left: the pod stays.
   expect_unit_state sdme-pod@duo.service active || return
   in_host test -e "$namespace_file" || return
-  stop_timed client.service || return
+  stop_within_limit client.service || return
   expect_unit_properties sdme-pod@duo.service ActiveState=inactive Result=success || return
   in_host_fails test -e "$namespace_file" || return
   in_host_fails test -e /run/sdme/pods/duo || return
