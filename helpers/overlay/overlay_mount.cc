@@ -229,12 +229,12 @@ bool write_hostname(const container::ContainerLayout& layout, const std::string&
 // into the container's UID range and returns its path, for the overlay to
 // be made of (and for the upper layer's new directories to copy owners
 // from). An empty upper layer left by an earlier start gets the range's
-// owner, which records the range.
+// owner, which records the range. The caller made containers/ and holds
+// its lock.
 bool prepare_shifted_lower(const UidShift& shift, const container::ContainerLayout& layout,
                            const std::string& lower, bool ephemeral, std::string* shifted_lower,
                            Rollback* rollback, std::string* err) {
   const std::string& upper = ephemeral ? layout.ephemeral_upper : layout.upper;
-  if (!ensure_directory(layout.containers_dir, kPrivateDirectory, rollback, err)) return false;
   uint32_t base = 0;
   if (!resolve_uid_base(shift, layout, upper, &base, err)) return false;
   if (!ensure_directory(layout.container_dir, kOpenDirectory, rollback, err) ||
