@@ -25,6 +25,9 @@ constexpr std::string_view kSshOption = "--ssh";
 constexpr std::string_view kSshPortOption = "--ssh-port";
 constexpr std::string_view kSshPasswordLoginOption = "--ssh-password-login";
 constexpr std::string_view kAppArmorProfileOption = "--apparmor-profile";
+constexpr std::string_view kNetworkLinkOption = "--network-link";
+constexpr std::string_view kVethLink = "veth";
+constexpr std::string_view kNamedLinkPrefixes[] = {"zone:", "bridge:"};
 constexpr uint16_t kDefaultSshPort = 22;
 
 constexpr std::string_view kOverlayUsage =
@@ -67,6 +70,7 @@ constexpr std::string_view kProvisionUsage =
     "Usage: sdme-provision NAME [--root-password-file=PATH] [--authorized-keys=KEYS]...\n"
     "                           [--ssh] [--ssh-port=PORT] [--ssh-password-login]\n"
     "                           [--apparmor-profile=PROFILE]\n"
+    "                           [--network-link=veth|zone:NAME|bridge:NAME]\n"
     "\n"
     "Prepares container NAME through its overlay, mounted by sdme-overlay at\n"
     "$SDME_STATE_DIR/containers/NAME/merged: its own /etc/machine-id, the root\n"
@@ -87,7 +91,20 @@ constexpr std::string_view kProvisionUsage =
     "  --ssh-password-login       let root log in with the password, not only keys\n"
     "  --apparmor-profile=PROFILE check that the unit's AppArmor profile is\n"
     "                             loaded where AppArmor is on\n"
+    "  --network-link=veth|zone:NAME|bridge:NAME\n"
+    "                             the container's link to the host, as Network=\n"
+    "                             names it: enable systemd-networkd and\n"
+    "                             systemd-resolved in it to configure the link\n"
     "  --help                     show this help\n";
+
+// "veth", "zone:NAME" or "bridge:NAME" with a name; the generator
+// validated the name itself, and it only ever reaches messages here.
+bool is_network_link(std::string_view value) {
+  if (value == kVethLink) return true;
+  for (std::string_view prefix : kNamedLinkPrefixes)
+    if (value.size() > prefix.size() && value.substr(0, prefix.size()) == prefix) return true;
+  return false;
+}
 
 bool wants_help(const std::vector<std::string>& arguments) {
   return std::any_of(arguments.begin(), arguments.end(),
@@ -202,6 +219,8 @@ std::vector<std::string> format_provision_arguments(const ProvisionRequest& requ
   if (request.ssh_password_login) arguments.emplace_back(kSshPasswordLoginOption);
   if (!request.apparmor_profile.empty())
     arguments.push_back(with_value(kAppArmorProfileOption, request.apparmor_profile));
+  if (!request.network_link.empty())
+    arguments.push_back(with_value(kNetworkLinkOption, request.network_link));
   return arguments;
 }
 
@@ -330,6 +349,12 @@ bool parse_provision_command_line(const std::vector<std::string>& arguments,
         return false;
       }
       request.apparmor_profile = value;
+    } else if (option_value(argument, kNetworkLinkOption, &value)) {
+      if (!is_network_link(value)) {
+        *err = "--network-link must be veth, zone:NAME or bridge:NAME, not '" + value + "'";
+        return false;
+      }
+      request.network_link = value;
     } else if (is_option(argument)) {
       *err = "unknown option '" + argument + "'";
       return false;

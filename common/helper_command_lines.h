@@ -54,6 +54,7 @@ struct DnsCommand {
 // sdme-provision NAME [--root-password-file=PATH] [--authorized-keys=KEYS]...
 //                    [--ssh] [--ssh-port=PORT] [--ssh-password-login]
 //                    [--apparmor-profile=PROFILE]
+//                    [--network-link=veth|zone:NAME|bridge:NAME]
 // Nothing secret is ever part of it: the unit that carries it is readable
 // by every user. A password reaches the helper through a file only root can
 // read or a systemd credential ($CREDENTIALS_DIRECTORY).
@@ -72,6 +73,11 @@ struct ProvisionRequest {
   // The AppArmor profile the unit applies (AppArmorProfile=), checked to
   // be loaded where AppArmor is on; empty: none.
   std::string apparmor_profile;
+  // The container's virtual Ethernet link to the host, as Network= names
+  // it ("veth", "zone:lab", "bridge:br0"): systemd-networkd and
+  // systemd-resolved are enabled in the container to configure it. Empty:
+  // no link, and what an earlier run enabled is taken back.
+  std::string network_link;
 };
 
 struct ProvisionCommand {

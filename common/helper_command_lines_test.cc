@@ -202,6 +202,7 @@ TEST(HelperCommandLinesTest, ProvisionRoundTrips) {
   request.ssh_port = 2222;
   request.ssh_password_login = true;
   request.apparmor_profile = "sdme-default";
+  request.network_link = "zone:lab";
   ProvisionCommand command;
   std::string err;
   ASSERT_TRUE(parse_provision_command_line(format_provision_arguments(request), &command, &err))
@@ -214,6 +215,18 @@ TEST(HelperCommandLinesTest, ProvisionRoundTrips) {
   EXPECT_EQ(command.request.ssh_port, 2222);
   EXPECT_TRUE(command.request.ssh_password_login);
   EXPECT_EQ(command.request.apparmor_profile, "sdme-default");
+  EXPECT_EQ(command.request.network_link, "zone:lab");
+}
+
+TEST(ProvisionCommandLineTest, TakesEveryNetworkLink) {
+  for (std::string_view link : {"veth", "zone:lab", "bridge:br0"}) {
+    ProvisionCommand command;
+    std::string err;
+    ASSERT_TRUE(parse_provision_command_line({"web", "--network-link=" + std::string(link)},
+                                             &command, &err))
+        << err;
+    EXPECT_EQ(command.request.network_link, link);
+  }
 }
 
 TEST(HelperCommandLinesTest, PlainProvisionIsTheNameAlone) {
@@ -241,6 +254,10 @@ TEST(ProvisionCommandLineTest, ReportsUsageErrors) {
        "--root-password-file is given more than once"},
       {{"web", "--authorized-keys="}, "--authorized-keys needs a key line or an absolute path"},
       {{"web", "--apparmor-profile="}, "--apparmor-profile needs a profile name"},
+      {{"web", "--network-link=private"},
+       "--network-link must be veth, zone:NAME or bridge:NAME, not 'private'"},
+      {{"web", "--network-link=zone:"},
+       "--network-link must be veth, zone:NAME or bridge:NAME, not 'zone:'"},
   };
   for (const auto& [arguments, message] : cases) {
     ProvisionCommand command;
@@ -251,8 +268,9 @@ TEST(ProvisionCommandLineTest, ReportsUsageErrors) {
 }
 
 TEST(ProvisionCommandLineTest, UsageNamesEveryOption) {
-  for (std::string_view option : {"--root-password-file=", "--authorized-keys=", "--ssh ",
-                                  "--ssh-port=", "--ssh-password-login", "--apparmor-profile="})
+  for (std::string_view option :
+       {"--root-password-file=", "--authorized-keys=", "--ssh ",
+        "--ssh-port=", "--ssh-password-login", "--apparmor-profile=", "--network-link="})
     EXPECT_NE(provision_usage().find(option), std::string_view::npos) << option;
 }
 

@@ -534,7 +534,8 @@ std::string network_mode_text(const ContainerSettings& settings) {
 }
 
 void emit_network(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
-  plan->dns_network = settings.network == NetworkMode::kHost ? DnsNetwork::kHost : DnsNetwork::kPrivate;
+  plan->dns_network =
+      settings.network == NetworkMode::kHost ? DnsNetwork::kHost : DnsNetwork::kPrivate;
   switch (settings.network) {
     case NetworkMode::kHost:
       break;
@@ -551,6 +552,11 @@ void emit_network(const ContainerSettings& settings, const std::string&, Contain
       plan->nspawn_arguments.push_back("--network-bridge=" + settings.network_name);
       break;
   }
+  // A container with a link to the host (host0 inside) configures it with
+  // its own systemd-networkd, which sdme-provision enables.
+  if (settings.network == NetworkMode::kVeth || settings.network == NetworkMode::kZone ||
+      settings.network == NetworkMode::kBridge)
+    plan->provision.network_link = network_mode_text(settings);
 }
 
 // --- Pod= --------------------------------------------------------------------
@@ -913,8 +919,8 @@ bool parse_ssh_port(std::string_view value, ContainerSettings* settings, std::st
   }
   uint64_t port = 0;
   bool digits = value.size() <= 5 && std::all_of(value.begin(), value.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
+                  return std::isdigit(static_cast<unsigned char>(c));
+                });
   if (digits) port = std::stoull(std::string(value));
   if (!digits || port == 0 || port > 65535) {
     *err = "SSHPort=" + std::string(value) + " is not a port number, use 1 to 65535";
@@ -1246,8 +1252,7 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
   // Checked on what the file says, before a tier fills in its network and
   // user namespace.
   if (!settings->pod.empty() && !check_pod(*settings, later, err)) return false;
-  if (settings->security != SecurityTier::kNone &&
-      !check_security_tier(*settings, later, err))
+  if (settings->security != SecurityTier::kNone && !check_security_tier(*settings, later, err))
     return false;
   apply_security_tier(settings);
   return true;
@@ -1264,9 +1269,7 @@ const UnitEntry* last_entry(const UnitSection* section, std::string_view key) {
 
 // A credential setting's id: the text before the first ':' (all of it for
 // LoadCredential=ID, which reads the file of the same name).
-std::string_view credential_id(std::string_view value) {
-  return value.substr(0, value.find(':'));
-}
+std::string_view credential_id(std::string_view value) { return value.substr(0, value.find(':')); }
 
 constexpr std::string_view kPlaintextPasswordCredentialPrefix = "passwd.plaintext-password.";
 
@@ -1301,7 +1304,8 @@ bool check_service_section(const UnitSection* service, const UnitSection* contai
         settings->service_apparmor_profile = entry.value;
         continue;
       }
-      const auto* key = std::find(std::begin(kCredentialKeys), std::end(kCredentialKeys), entry.key);
+      const auto* key =
+          std::find(std::begin(kCredentialKeys), std::end(kCredentialKeys), entry.key);
       if (key == std::end(kCredentialKeys)) continue;
       std::vector<PasswordSource>& list = credentials[key - std::begin(kCredentialKeys)];
       if (entry.value.empty()) {

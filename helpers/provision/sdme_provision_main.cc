@@ -1,7 +1,8 @@
 // sdme-provision: ExecStartPre= of a generated container unit, after
 // sdme-overlay mounted the container's root and sdme-dns prepared its
 // resolver. Makes the container a small server one can log into: its own
-// machine ID, root's password and SSH keys, sshd. Every input is read and
+// machine ID, root's password and SSH keys, sshd, and the services that
+// configure its link to the host. Every input is read and
 // checked before the tree is touched; then each part runs, and each
 // failure is one line in the journal.
 #include <cstdio>
@@ -16,7 +17,9 @@
 #include "helpers/provision/apparmor_profile.h"
 #include "helpers/provision/authorized_keys.h"
 #include "helpers/provision/container_tree.h"
+#include "helpers/provision/host_networkd.h"
 #include "helpers/provision/machine_id.h"
+#include "helpers/provision/network_services.h"
 #include "helpers/provision/password_source.h"
 #include "helpers/provision/root_password.h"
 #include "helpers/provision/sshd_setup.h"
@@ -109,6 +112,15 @@ int main(int argc, char** argv) {
   // sshd, or taking back what an earlier SSH=yes wrote.
   sdme::provision::SshSettings ssh{request.ssh, request.ssh_port, request.ssh_password_login};
   report(sdme::provision::set_up_sshd(tree, ssh, &err), err, &failed);
+  // The services that configure a link to the host, or taking them back.
+  std::vector<std::string> notices;
+  report(sdme::provision::set_up_network_services(tree, request.network_link, &notices, &err), err,
+         &failed);
+  if (sdme::provision::host_configures_link(request.network_link))
+    notices.push_back(sdme::provision::host_networkd_notice(
+        request.container_name, request.network_link, sdme::provision::host_networkd_state()));
+  for (const std::string& notice : notices)
+    if (!notice.empty()) sdme::log_notice(notice);
 
   return failed ? kExitFailure : kExitSuccess;
 }

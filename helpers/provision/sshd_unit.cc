@@ -7,14 +7,11 @@ namespace sdme::provision {
 namespace {
 
 constexpr std::string_view kSshdBinaries[] = {"/usr/sbin/sshd", "/usr/bin/sshd"};
-constexpr std::string_view kAdminUnitDirectory = "/etc/systemd/system";
-constexpr std::string_view kMaskTarget = "/dev/null";
 constexpr mode_t kDirectoryMode = 0755;
 
 // Whether PATH names anything in the tree, reached without a symlink on
 // the way (the last component may be one).
-bool tree_has(const DirectoryHandle& root, std::string_view path, EntryKind wanted, bool* has,
-              std::string* err) {
+bool tree_has(const DirectoryHandle& root, std::string_view path, bool* has, std::string* err) {
   *has = false;
   std::string_view directory_path;
   std::string_view name;
@@ -24,50 +21,34 @@ bool tree_has(const DirectoryHandle& root, std::string_view path, EntryKind want
   if (!directory.descriptor.valid()) return true;
   Entry entry;
   if (!inspect_entry(directory, name, &entry, err)) return false;
-  *has = wanted == EntryKind::kMissing ? entry.kind != EntryKind::kMissing : entry.kind == wanted;
-  return true;
-}
-
-bool find_unit_file(const DirectoryHandle& root, SshdUnit* unit, bool* found, std::string* err) {
-  *found = false;
-  // Only regular files: a link there is an alias (Debian's sshd.service
-  // for ssh.service), and the unit it names is found under its own name.
-  for (std::string_view directory : kVendorUnitDirectories) {
-    for (std::string_view name : kSshdUnitNames) {
-      std::string path = std::string(directory) + "/" + std::string(name);
-      if (!tree_has(root, path, EntryKind::kRegularFile, found, err)) return false;
-      if (*found) {
-        *unit = {std::string(name), path};
-        return true;
-      }
-    }
-  }
+  *has = entry.kind != EntryKind::kMissing;
   return true;
 }
 
 }  // namespace
 
 bool find_sshd_unit(const DirectoryHandle& root, SshdUnit* unit, std::string* err) {
-  bool found_unit = false;
-  if (!find_unit_file(root, unit, &found_unit, err)) return false;
+  // The first name with a unit file: Debian's sshd.service is an alias
+  // link, and find_vendor_unit() takes regular files only.
+  UnitPresence presence = UnitPresence::kMissing;
+  for (std::string_view name : kSshdUnitNames) {
+    if (!find_vendor_unit(root, name, &presence, &unit->path, err)) return false;
+    unit->name = std::string(name);
+    if (presence != UnitPresence::kMissing) break;
+  }
   bool found_binary = false;
   for (std::string_view binary : kSshdBinaries) {
-    if (!tree_has(root, binary, EntryKind::kMissing, &found_binary, err)) return false;
+    if (!tree_has(root, binary, &found_binary, err)) return false;
     if (found_binary) break;
   }
-  if (!found_unit || !found_binary) {
+  if (presence == UnitPresence::kMissing || !found_binary) {
     *err =
         "SSH=yes, but the container's root file system has no sshd (no ssh.service or "
         "sshd.service in /usr/lib/systemd/system, or no /usr/sbin/sshd); install openssh-server "
         "in it";
     return false;
   }
-  DirectoryHandle admin_units;
-  if (!open_existing_directory_beneath(root, kAdminUnitDirectory, &admin_units, err)) return false;
-  if (!admin_units.descriptor.valid()) return true;
-  Entry entry;
-  if (!inspect_entry(admin_units, unit->name, &entry, err)) return false;
-  if (entry.kind == EntryKind::kSymlink && entry.link_target == kMaskTarget) {
+  if (presence == UnitPresence::kMasked) {
     *err = "SSH=yes, but " + unit->name + " is masked in the container (" +
            std::string(kAdminUnitDirectory) + "/" + unit->name +
            " links to /dev/null); remove that link from the container, or set SSH=no";

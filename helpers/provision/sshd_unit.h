@@ -8,15 +8,12 @@
 #include <string_view>
 
 #include "helpers/provision/container_tree.h"
+#include "helpers/provision/unit_enablement.h"
 
 namespace sdme::provision {
 
 // Debian and Ubuntu name it ssh.service; Fedora, Arch and SUSE sshd.service.
 inline constexpr std::string_view kSshdUnitNames[] = {"ssh.service", "sshd.service"};
-// A merged-/usr tree has /lib as a symlink, which is never followed; its
-// units are found in /usr/lib.
-inline constexpr std::string_view kVendorUnitDirectories[] = {"/usr/lib/systemd/system",
-                                                              "/lib/systemd/system"};
 inline constexpr std::string_view kWantsDirectory = "/etc/systemd/system/multi-user.target.wants";
 
 struct SshdUnit {
