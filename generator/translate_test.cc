@@ -170,7 +170,7 @@ TEST(TranslateTest, WholeUnitForAnEmptyFile) {
           "[Service]\n") +
       kServiceDefaults +
       "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
-      "--opaque=/etc/systemd/system --opaque=/var/log --hostname=web\n"
+      "--opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log --hostname=web\n"
       "ExecStartPre=+/usr/libexec/sdme/sdme-dns web --network=host\n"
       "ExecStartPre=+/usr/libexec/sdme/sdme-provision web\n"
       "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
@@ -419,14 +419,14 @@ TEST(TranslateTest, OverlayHelperWritesTheHostname) {
   EXPECT_EQ(lines_starting_with(translate_ok("[Container]\nHostname=www.example.org\n"),
                                 "ExecStartPre=")[0],
             "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
-            "--opaque=/etc/systemd/system --opaque=/var/log --hostname=www.example.org");
+            "--opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log --hostname=www.example.org");
   TranslationInput input = web_input();
   input.unit_name = "web@.service";
   input.container_name = "web-%i";
   EXPECT_EQ(
       lines_starting_with(translate_ok("[Container]\nEphemeral=yes\n", input), "ExecStartPre=")[0],
       "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web-%i --lower=/ --host-clone "
-      "--ephemeral --opaque=/etc/systemd/system --opaque=/var/log --hostname=web-%i");
+      "--ephemeral --opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log --hostname=web-%i");
 }
 
 TEST(TranslateTest, NetworkReachesTheDnsHelper) {

@@ -776,9 +776,12 @@ bool parse_opaque_dir(std::string_view value, ContainerSettings* settings, std::
 }
 
 // A clone of the host must not start the host's enabled services nor
-// inherit its logs, as in the reference design.
-constexpr std::array<std::string_view, 2> kHostCloneDefaultOpaqueDirs = {"/etc/systemd/system",
-                                                                         "/var/log"};
+// inherit its logs, as in the reference design; nor configure its link
+// with the host's systemd-networkd files, which describe the host's
+// interfaces (a .netdev would make the host's bridge again inside, a
+// catch-all .network would win over 80-container-host0.network).
+constexpr std::array<std::string_view, 3> kHostCloneDefaultOpaqueDirs = {
+    "/etc/systemd/system", "/etc/systemd/network", "/var/log"};
 
 void emit_opaque_dir(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
   if (!settings.opaque_dirs_assigned && is_host_clone(settings)) {

@@ -481,14 +481,14 @@ TEST(ParseContainerSectionTest, EmptySectionGivesDefaults) {
 TEST(RootfsKeyTest, DefaultIsAHostClone) {
   ContainerPlan plan = plan_ok("");
   EXPECT_EQ(overlay_arguments(plan), (Strings{"--lower=/", "--host-clone",
-                                             "--opaque=/etc/systemd/system", "--opaque=/var/log"}));
+                                             "--opaque=/etc/systemd/system", "--opaque=/etc/systemd/network", "--opaque=/var/log"}));
   EXPECT_EQ(plan.requires_mounts_for, Strings{});
 }
 
 TEST(RootfsKeyTest, SlashIsAHostCloneToo) {
   EXPECT_EQ(
       overlay_arguments(plan_ok("Rootfs=/\n")),
-      (Strings{"--lower=/", "--host-clone", "--opaque=/etc/systemd/system", "--opaque=/var/log"}));
+      (Strings{"--lower=/", "--host-clone", "--opaque=/etc/systemd/system", "--opaque=/etc/systemd/network", "--opaque=/var/log"}));
   EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=//\n"))[1], "--host-clone");
 }
 
