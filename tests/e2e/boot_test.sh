@@ -453,16 +453,10 @@ check_mask_wins() {
 
 # --- The test ------------------------------------------------------------
 
-started=$SECONDS
-testhost_base_rootfs || bail_out "cannot build the test host's root file system"
-testhost_create || bail_out "cannot create the test host"
-testhost_install "$build_dir" || bail_out "cannot install $build_dir into the test host"
-echo "# test host: $TESTHOST_WORK"
+prepare_test_host
 
 echo "1..17"
-boot_started=$SECONDS
-testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
-echo "# booted in $((SECONDS - boot_started)) s"
+boot_test_host
 run_check "a .sdme file in /etc/sdme becomes a unit that starts a registered machine" check_start
 run_check "the container sees its Bind= directory, its Hostname= and the host's nameservers in a regular /etc/resolv.conf" check_inside_container
 run_check "stopping the container takes under $stop_limit_ms ms and leaves it inactive with Result=success, nothing mounted" check_stop
@@ -487,6 +481,4 @@ run_check "after a reboot, a file with [Install] WantedBy=machines.target is run
 run_check "after a reboot, a vendor file disabled by a preset is not running, one with no preset rule is" check_vendor_presets
 run_check "after a reboot, systemctl mask wins over [Install]" check_mask_wins
 
-testhost_poweroff "$poweroff_timeout" || bail_out "the test host does not power off cleanly after the checks"
-echo "# $checks_failed of $checks_run checks failed; $((SECONDS - started)) s in all"
-((checks_failed == 0))
+finish_test

@@ -249,6 +249,76 @@ stop_within_limit() {
   expect_nothing_mounted_under "/var/lib/sdme/containers/${unit%.service}"
 }
 
+# A new key pair for logging into containers: the private key in the test
+# host's /root/e2e-key (which ssh_login_at uses), the public one in
+# /etc/sdme/keys/e2e.pub for SSHAuthorizedKeys=.
+write_test_ssh_key() {
+  local key_dir=$TESTHOST_WORK/e2e-key
+  mkdir -p "$key_dir" && rm -f "$key_dir"/id &&
+    ssh-keygen -q -t ed25519 -N '' -C e2e@sdme-testhost -f "$key_dir/id" || return
+  testhost_write /root/e2e-key 0600 <"$key_dir/id" || return
+  testhost_write /etc/sdme/keys/e2e.pub <"$key_dir/id.pub"
+}
+
+# ssh_login_at ADDRESS PORT EXPECTED_HOSTNAME [PASSWORD_FILE]: logs in as
+# root on ADDRESS:PORT from the test host with the test key /root/e2e-key,
+# or with the password in PASSWORD_FILE (a file in the test host, so the
+# password is on no command line), and checks the host name. sshd comes up
+# a moment after the container is READY, so the first attempts may find
+# nothing listening.
+ssh_login_at() {
+  local address=$1 port=$2 hostname=$3 password_file=${4:-} how=key attempt
+  local options=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+    -o ConnectTimeout=5 -p "$port")
+  local command
+  if [[ -n $password_file ]]; then
+    how=password
+    command=(sshpass -f "$password_file" ssh "${options[@]}" -o PubkeyAuthentication=no
+      -o PreferredAuthentications=password "root@$address" hostname)
+  else
+    command=(ssh "${options[@]}" -o BatchMode=yes -o PasswordAuthentication=no
+      -i /root/e2e-key "root@$address" hostname)
+  fi
+  for attempt in $(seq 1 30); do
+    in_host_status "${command[@]}" && break
+    sleep 0.5
+  done
+  in_host "${command[@]}" || return
+  expect_equal "host name seen over ssh ($how, $address port $port)" "$hostname" "$output"
+}
+
+# --- The test host's life ------------------------------------------------
+
+# prepare_test_host [WRITE_FILES]: the cached base (built the first time),
+# a test host on it with this build installed, and WRITE_FILES, the test's
+# function that writes its files into the test host. Starts the clock
+# finish_test reports.
+prepare_test_host() {
+  started=$SECONDS
+  testhost_base_rootfs || bail_out "cannot build the test host's root file system"
+  testhost_create || bail_out "cannot create the test host"
+  testhost_install "$build_dir" || bail_out "cannot install $build_dir into the test host"
+  if (($# > 0)); then
+    "$1" || bail_out "cannot write the test's files into the test host"
+  fi
+  echo "# test host: $TESTHOST_WORK"
+}
+
+boot_test_host() {
+  local boot_started=$SECONDS
+  testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
+  echo "# booted in $((SECONDS - boot_started)) s"
+}
+
+# Powers the test host off, reports, and exits with the checks' verdict.
+finish_test() {
+  testhost_poweroff "$poweroff_timeout" ||
+    bail_out "the test host does not power off cleanly after the checks"
+  echo "# $checks_failed of $checks_run checks failed; $((SECONDS - started)) s in all"
+  ((checks_failed == 0))
+  exit
+}
+
 # --- Running checks ------------------------------------------------------
 
 declare -i checks_run=0 checks_failed=0

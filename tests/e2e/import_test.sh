@@ -148,11 +148,7 @@ check_bad_checksum() {
 
 # --- The test ------------------------------------------------------------
 
-started=$SECONDS
-testhost_base_rootfs || bail_out "cannot build the test host's root file system"
-testhost_create || bail_out "cannot create the test host"
-testhost_install "$build_dir" || bail_out "cannot install $build_dir into the test host"
-echo "# test host: $TESTHOST_WORK"
+prepare_test_host
 mkdir -p "$TESTHOST_WORK/serve" || bail_out "cannot make the served directory"
 # The test host's own cached root file system is a Debian tree that boots.
 tar --numeric-owner --xattrs --acls -C "$TESTHOST_BASE" -cf - . |
@@ -162,15 +158,11 @@ echo "# $tarball: $(du -h "$TESTHOST_WORK/serve/$tarball" | cut -f1)"
 start_server "$TESTHOST_WORK/serve" || bail_out "the HTTP server does not start (see $server_log)"
 
 echo "1..5"
-boot_started=$SECONDS
-testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
-echo "# booted in $((SECONDS - boot_started)) s"
+boot_test_host
 run_check "a container whose Import= names a tarball on loopback HTTP starts with one systemctl start" check_import_on_start
 run_check "the URL's credentials are in no unit, drop-in, runtime file or import message" check_credentials_stay_in_the_sdme_files
 run_check "a second container sharing the rootfs starts without a second import" check_shared_import
 run_check "after both stop and the rootfs is removed, starting both at once imports it again, once" check_reimport_after_removal
 run_check "a bad ImportChecksum= fails the start, logs the mismatch and leaves no rootfs behind" check_bad_checksum
 
-testhost_poweroff "$poweroff_timeout" || bail_out "the test host does not power off cleanly after the checks"
-echo "# $checks_failed of $checks_run checks failed; $((SECONDS - started)) s in all"
-((checks_failed == 0))
+finish_test

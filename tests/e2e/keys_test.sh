@@ -116,22 +116,13 @@ check_read_only() {
 
 # --- The test ------------------------------------------------------------
 
-started=$SECONDS
-testhost_base_rootfs || bail_out "cannot build the test host's root file system"
-testhost_create || bail_out "cannot create the test host"
-testhost_install "$build_dir" || bail_out "cannot install $build_dir into the test host"
-drop_files || bail_out "cannot write the test's files into the test host"
+prepare_test_host drop_files
 TESTHOST_NSPAWN_OPTIONS=(--bind-ro="$TESTHOST_BASE:/srv/base")
-echo "# test host: $TESTHOST_WORK"
 
 echo "1..3"
-boot_started=$SECONDS
-testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
-echo "# booted in $((SECONDS - boot_started)) s"
+boot_test_host
 run_check "PrivateUsers=pick: root is a range of its own, its files its root's, nothing chowned on disk" check_private_users
 run_check "Ephemeral=yes: what the container wrote is gone after a stop and never reached its directory" check_ephemeral
 run_check "ReadOnly=yes: a write is refused, and the unit records the program's exit status 7" check_read_only
 
-testhost_poweroff "$poweroff_timeout" || bail_out "the test host does not power off cleanly after the checks"
-echo "# $checks_failed of $checks_run checks failed; $((SECONDS - started)) s in all"
-((checks_failed == 0))
+finish_test

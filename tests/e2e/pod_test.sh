@@ -124,27 +124,18 @@ check_pod_goes_away() {
 
 # --- The test ------------------------------------------------------------
 
-started=$SECONDS
-testhost_base_rootfs || bail_out "cannot build the test host's root file system"
-testhost_create || bail_out "cannot create the test host"
-testhost_install "$build_dir" || bail_out "cannot install $build_dir into the test host"
-drop_files || bail_out "cannot write the test's files into the test host"
+prepare_test_host drop_files
 # A network of its own: systemd-nspawn gives the test host CAP_NET_ADMIN only
 # then, which sdme-pod needs to bring the pod's lo up (as root on a real
 # host has it); and nothing the test does can touch this machine's network.
 TESTHOST_NSPAWN_OPTIONS=(--private-network)
-echo "# test host: $TESTHOST_WORK"
 
 echo "1..5"
-boot_started=$SECONDS
-testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
-echo "# booted in $((SECONDS - boot_started)) s"
+boot_test_host
 run_check "two host clones with Pod=duo start, with sdme-pod@duo.service holding $namespace_file" check_members_start
 run_check "the pod's network namespace has only lo, which the members see" check_only_loopback
 run_check "one member reaches the other's server on 127.0.0.1:$port" check_members_talk
 run_check "a container outside the pod and the test host itself cannot reach it" check_outsiders_cannot_reach
 run_check "after the last member stops, sdme-pod@duo.service is inactive and the namespace is gone" check_pod_goes_away
 
-testhost_poweroff "$poweroff_timeout" || bail_out "the test host does not power off cleanly after the checks"
-echo "# $checks_failed of $checks_run checks failed; $((SECONDS - started)) s in all"
-((checks_failed == 0))
+finish_test

@@ -49,31 +49,10 @@ declare -A capability_bit=([CAP_CHOWN]=0 [CAP_DAC_OVERRIDE]=1 [CAP_FOWNER]=3 [CA
 memory_limit=$((32 * 1024 * 1024))
 
 
-# ssh_login PORT EXPECTED_HOSTNAME [PASSWORD_FILE]: logs in as root on the
-# container listening on PORT (host network: 127.0.0.1) with the test key,
-# or with the password in PASSWORD_FILE (a file in the test host, so the
-# password is on no command line), and checks the host name. sshd comes up
-# a moment after the container is READY, so the first attempts may find
-# nothing listening.
+# ssh_login PORT EXPECTED_HOSTNAME [PASSWORD_FILE]: a login on a container
+# that shares the test host's network (checks.sh's ssh_login_at).
 ssh_login() {
-  local port=$1 hostname=$2 password_file=${3:-} how=key attempt
-  local options=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
-    -o ConnectTimeout=5 -p "$port")
-  local command
-  if [[ -n $password_file ]]; then
-    how=password
-    command=(sshpass -f "$password_file" ssh "${options[@]}" -o PubkeyAuthentication=no
-      -o PreferredAuthentications=password root@127.0.0.1 hostname)
-  else
-    command=(ssh "${options[@]}" -o BatchMode=yes -o PasswordAuthentication=no
-      -i /root/e2e-key root@127.0.0.1 hostname)
-  fi
-  for attempt in $(seq 1 30); do
-    in_host_status "${command[@]}" && break
-    sleep 0.5
-  done
-  in_host "${command[@]}" || return
-  expect_equal "host name seen over ssh ($how, port $port)" "$hostname" "$output"
+  ssh_login_at 127.0.0.1 "$@"
 }
 
 # The container's ed25519 host key, as ssh-keyscan sees it.
@@ -89,11 +68,7 @@ scan_host_key() {
 }
 
 drop_files() {
-  local key_dir=$TESTHOST_WORK/e2e-key
-  mkdir -p "$key_dir" && rm -f "$key_dir"/id &&
-    ssh-keygen -q -t ed25519 -N '' -C e2e@sdme-testhost -f "$key_dir/id" || return
-  testhost_write /root/e2e-key 0600 <"$key_dir/id" || return
-  testhost_write /etc/sdme/keys/e2e.pub <"$key_dir/id.pub" || return
+  write_test_ssh_key || return
   printf '%s\n' "$password" | testhost_write /root/e2e-password 0600 || return
   printf '%s\n' "$credential_password" |
     testhost_write /root/e2e-credential-password 0600 || return
@@ -465,18 +440,11 @@ check_memory_limit() {
 
 # --- The test ------------------------------------------------------------
 
-started=$SECONDS
-testhost_base_rootfs || bail_out "cannot build the test host's root file system"
-testhost_create || bail_out "cannot create the test host"
-testhost_install "$build_dir" || bail_out "cannot install $build_dir into the test host"
-drop_files || bail_out "cannot write the test's files into the test host"
+prepare_test_host drop_files
 TESTHOST_NSPAWN_OPTIONS=(--bind-ro="$TESTHOST_BASE:/srv/base")
-echo "# test host: $TESTHOST_WORK"
 
 echo "1..19"
-boot_started=$SECONDS
-testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
-echo "# booted in $((SECONDS - boot_started)) s"
+boot_test_host
 run_check "a host clone with SSH=yes, SSHPort=$ssh_port starts as a registered machine" check_ssh_start
 run_check "root logs in over ssh with the SSHAuthorizedKeys= key" check_key_login
 run_check "root logs in with the RootPasswordFile= password, stored as a yescrypt hash" check_password_login
@@ -497,6 +465,4 @@ run_check "where AppArmor is off, its journal says the profile is not applied" c
 run_check "it stops in under $stop_limit_ms ms with Result=success, nothing mounted" check_strict_stop
 run_check "MemoryMax= in [Service] holds the whole container: a program that finishes without it is killed with it" check_memory_limit
 
-testhost_poweroff "$poweroff_timeout" || bail_out "the test host does not power off cleanly after the checks"
-echo "# $checks_failed of $checks_run checks failed; $((SECONDS - started)) s in all"
-((checks_failed == 0))
+finish_test

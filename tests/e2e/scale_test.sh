@@ -225,22 +225,14 @@ check_stop_all() {
 
 # --- The test ------------------------------------------------------------
 
-started=$SECONDS
-testhost_base_rootfs || bail_out "cannot build the test host's root file system"
-testhost_create || bail_out "cannot create the test host"
-testhost_install "$build_dir" || bail_out "cannot install $build_dir into the test host"
-echo "# test host: $TESTHOST_WORK"
+prepare_test_host
 
 echo "1..5"
 run_check_with_notes "the installed sysctl.d drop-in, applied by systemd-sysctl, raises the inotify limits" check_sysctl_dropin
-boot_started=$SECONDS
-testhost_boot "$boot_timeout" || bail_out "the test host does not boot"
-echo "# booted in $((SECONDS - boot_started)) s"
+boot_test_host
 run_check_with_notes "one systemctl start of $container_count host clones: all active, Result=success, registered, within $start_limit s" check_start_all
 run_check_with_notes "memory of $container_count running containers" check_memory
 run_check_with_notes "sdme-overlay warns in the unit's journal when the inotify limit holds fewer containers than are running" check_headroom_warning
 run_check_with_notes "one systemctl stop of them all: inactive, Result=success, nothing mounted, within $stop_limit s" check_stop_all
 
-testhost_poweroff "$poweroff_timeout" || bail_out "the test host does not power off cleanly after the checks"
-echo "# $checks_failed of $checks_run checks failed; $((SECONDS - started)) s in all"
-((checks_failed == 0))
+finish_test

@@ -47,9 +47,9 @@ TESTHOST_SUITE=bookworm
 # systemd and what nspawn and machinectl need, plus the shared libraries
 # sdme's helpers link against that minbase lacks (sdme-import's), and sshd
 # with the clients that log into containers (installed, not enabled: see
-# testhost__configure).
+# testhost__configure), and ip and ping for the network test.
 TESTHOST_PACKAGES=(systemd dbus systemd-sysv systemd-container libarchive13 libcurl4
-  openssh-server sshpass)
+  openssh-server sshpass iproute2 iputils-ping)
 TESTHOST_HOSTNAME=sdme-testhost
 # The PATH and environment commands run with inside the host; nothing from
 # the caller's environment leaks in.
