@@ -585,6 +585,106 @@ void emit_pod(const ContainerSettings& settings, const std::string&, ContainerPl
                                    pod_network_namespace_path(settings.pod));
 }
 
+// --- Port= -------------------------------------------------------------------
+
+bool is_decimal(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// One port of a forward, decimal digits only. nspawn reads ports with
+// strtoul() in base 0 (parse_ip_port()), where "010" is port 8 and "0x50"
+// port 80; the option is written with the number in decimal, without
+// leading zeros, so nspawn reads the port the file says.
+bool parse_port_number(std::string_view text, std::string_view side, std::string_view value,
+                       uint16_t* port, std::string* err) {
+  const std::string key = "Port=" + std::string(value) + ": ";
+  if (size_t dash = text.find('-'); dash != std::string_view::npos &&
+                                    is_decimal(text.substr(0, dash)) &&
+                                    is_decimal(text.substr(dash + 1))) {
+    *err = key + "port ranges such as '" + std::string(text) +
+           "' are not supported by systemd-nspawn 252; write one Port= for each port";
+    return false;
+  }
+  uint32_t number = 0;
+  bool in_range = is_decimal(text);
+  for (size_t i = 0; in_range && i < text.size(); ++i) {
+    number = number * 10 + static_cast<uint32_t>(text[i] - '0');
+    in_range = number <= 65535;
+  }
+  if (!in_range || number == 0) {
+    *err = key + std::string(side) + " port '" + std::string(text) +
+           "' is not a decimal number from 1 to 65535";
+    return false;
+  }
+  *port = static_cast<uint16_t>(number);
+  return true;
+}
+
+// [tcp:|udp:]HOSTPORT[:CONTAINERPORT], as nspawn's --port= reads it
+// (systemd-nspawn(1)), one forward per assignment as in its .nspawn files.
+bool parse_port(std::string_view value, ContainerSettings* settings, std::string* err) {
+  if (value.empty()) {
+    settings->ports.clear();
+    settings->ports_seen.clear();
+    return true;
+  }
+  const std::string written = "Port=" + std::string(value);
+  if (value.find_first_of(" \t") != std::string_view::npos) {
+    *err = written +
+           " contains a blank; write one forward, [tcp:|udp:]HOSTPORT[:CONTAINERPORT], per Port=";
+    return false;
+  }
+  std::vector<std::string_view> fields;
+  for (size_t start = 0;;) {
+    size_t colon = value.find(':', start);
+    fields.push_back(value.substr(start, colon - start));
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  if (fields.size() > 3) {
+    *err = written + " is not [tcp:|udp:]HOSTPORT[:CONTAINERPORT]";
+    return false;
+  }
+  // Two fields are a protocol and a port when the first is no number.
+  const bool has_protocol =
+      fields.size() == 3 || (fields.size() == 2 && !fields[0].empty() &&
+                             std::all_of(fields[0].begin(), fields[0].end(), [](char c) {
+                               return std::isalpha(static_cast<unsigned char>(c));
+                             }));
+  PortForward forward;
+  forward.protocol = has_protocol ? std::string(fields[0]) : "tcp";
+  if (forward.protocol != "tcp" && forward.protocol != "udp") {
+    *err = written + ": protocol '" + forward.protocol + "' is not supported, use tcp or udp";
+    return false;
+  }
+  const size_t host = has_protocol ? 1 : 0;
+  if (!parse_port_number(fields[host], "host", value, &forward.host_port, err)) return false;
+  forward.container_port = forward.host_port;
+  if (host + 1 < fields.size() &&
+      !parse_port_number(fields[host + 1], "container", value, &forward.container_port, err))
+    return false;
+  // nspawn refuses a second forward of the same host port (EEXIST); a set,
+  // not a search of the list, as for OpaqueDir=.
+  const std::string host_port = forward.protocol + ":" + std::to_string(forward.host_port);
+  if (!settings->ports_seen.insert(host_port).second) {
+    *err = written + ": " + forward.protocol + " port " + std::to_string(forward.host_port) +
+           " of the host is already forwarded by an earlier Port=, and two forwards cannot "
+           "share a host port; remove one of them";
+    return false;
+  }
+  settings->ports.push_back(std::move(forward));
+  return true;
+}
+
+void emit_port(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
+  for (const PortForward& forward : settings.ports)
+    plan->nspawn_arguments.push_back("--port=" + forward.protocol + ":" +
+                                     std::to_string(forward.host_port) + ":" +
+                                     std::to_string(forward.container_port));
+}
+
 // --- Capability= and DropCapability= ---------------------------------------
 
 bool parse_capability_list(std::string_view value, std::string_view key, bool allow_all,
@@ -992,6 +1092,7 @@ constexpr std::array kContainerKeys = {
     ContainerKey{"Hostname", KeyKind::kSingle, parse_hostname, emit_hostname},
     ContainerKey{"Network", KeyKind::kSingle, parse_network, emit_network},
     ContainerKey{"Pod", KeyKind::kSingle, parse_pod, emit_pod},
+    ContainerKey{"Port", KeyKind::kList, parse_port, emit_port},
     ContainerKey{"Bind", KeyKind::kList, parse_bind, emit_bind},
     ContainerKey{"BindReadOnly", KeyKind::kList, parse_bind_read_only, emit_bind_read_only},
     ContainerKey{"Environment", KeyKind::kList, parse_environment, emit_environment},
@@ -1083,6 +1184,47 @@ bool check_pod(const ContainerSettings& settings, Later later, std::string* err)
     return false;
   }
   return true;
+}
+
+// nspawn forwards a port to the address of the container's end of a veth
+// link, and --port= "is only supported if private networking is used, such
+// as with --network-veth, --network-zone= --network-bridge="
+// (systemd-nspawn(1)). Checked on what the file says, before a tier fills
+// in its private network; each message names the last Port= line, or the
+// later of it and the key in the way.
+template <typename Later>
+bool check_ports(const ContainerSettings& settings, Later later, std::string* err) {
+  const UnitEntry* port = later("Port", "Port");
+  const std::string forward = "Port=" + port->value;
+  const std::string needs = " needs a network of the container's own with a virtual Ethernet link";
+  const std::string use = "Network=veth, zone:NAME or bridge:NAME";
+  if (!settings.pod.empty()) {
+    *err = later("Pod", "Port")->location() + ": " + forward +
+           " cannot be combined with Pod=" + settings.pod +
+           ": the pod's network namespace has only a loopback interface, and ports cannot be "
+           "forwarded into a pod; remove Port=, or leave the pod and add " +
+           use;
+    return false;
+  }
+  if (settings.network_assigned) {
+    if (settings.network != NetworkMode::kHost && settings.network != NetworkMode::kPrivate)
+      return true;
+    const std::string why = settings.network == NetworkMode::kHost
+                                ? "Network=host shares the host's"
+                                : "Network=private has only a loopback interface";
+    *err = later("Network", "Port")->location() + ": " + forward + needs + ", and " + why +
+           "; use " + use;
+    return false;
+  }
+  if (settings.security != SecurityTier::kNone) {
+    *err = later("Security", "Port")->location() + ": " + forward + needs +
+           ", and Security=" + std::string(security_tier_name(settings.security)) +
+           " without Network= gives it a private one with only a loopback interface; add " + use;
+    return false;
+  }
+  *err = port->location() + ": " + forward + needs +
+         ", and without Network= the container shares the host's; add " + use;
+  return false;
 }
 
 // The tier's settings, beneath the individual keys: they fill in what the
@@ -1257,6 +1399,7 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
   if (!settings->pod.empty() && !check_pod(*settings, later, err)) return false;
   if (settings->security != SecurityTier::kNone && !check_security_tier(*settings, later, err))
     return false;
+  if (!settings->ports.empty() && !check_ports(*settings, later, err)) return false;
   apply_security_tier(settings);
   return true;
 }

@@ -71,15 +71,37 @@ std::string at(int line) { return std::string(kPath) + ":" + std::to_string(line
 TEST(ContainerKeyTableTest, RowsAreInOutputOrder) {
   Strings names;
   for (const ContainerKey& key : container_keys()) names.emplace_back(key.name);
-  EXPECT_EQ(names,
-            (Strings{"Rootfs",         "Import",          "ImportChecksum", "ImportInstallPackages",
-                     "ImportMaxSize",  "Ephemeral",       "OpaqueDir",      "Boot",
-                     "Exec",           "Hostname",        "Network",        "Pod",            "Bind",
-                     "BindReadOnly",   "Environment",     "Security",       "PrivateUsers",
-                     "Capability",     "DropCapability",  "NoNewPrivileges", "ReadOnly",
-                     "SystemCallFilter", "RootPassword",  "RootPasswordHash", "RootPasswordFile",
-                     "SSHAuthorizedKeys", "SSH",          "SSHPort",        "SSHPasswordLogin",
-                     "NspawnArgs"}));
+  EXPECT_EQ(names, (Strings{"Rootfs",
+                            "Import",
+                            "ImportChecksum",
+                            "ImportInstallPackages",
+                            "ImportMaxSize",
+                            "Ephemeral",
+                            "OpaqueDir",
+                            "Boot",
+                            "Exec",
+                            "Hostname",
+                            "Network",
+                            "Pod",
+                            "Port",
+                            "Bind",
+                            "BindReadOnly",
+                            "Environment",
+                            "Security",
+                            "PrivateUsers",
+                            "Capability",
+                            "DropCapability",
+                            "NoNewPrivileges",
+                            "ReadOnly",
+                            "SystemCallFilter",
+                            "RootPassword",
+                            "RootPasswordHash",
+                            "RootPasswordFile",
+                            "SSHAuthorizedKeys",
+                            "SSH",
+                            "SSHPort",
+                            "SSHPasswordLogin",
+                            "NspawnArgs"}));
 }
 
 TEST(ContainerKeyTableTest, NamesAreUniqueAndEveryRowHasAParser) {
@@ -107,7 +129,7 @@ TEST(ContainerKeyTableTest, KindsMatchTheValueSemantics) {
     EXPECT_EQ(kind_of(name), KeyKind::kSingle) << name;
   for (const char* name : {"Ephemeral", "Boot", "NoNewPrivileges", "ReadOnly"})
     EXPECT_EQ(kind_of(name), KeyKind::kBoolean) << name;
-  for (const char* name : {"OpaqueDir", "Bind", "BindReadOnly", "Environment", "Capability",
+  for (const char* name : {"OpaqueDir", "Port", "Bind", "BindReadOnly", "Environment", "Capability",
                            "DropCapability", "SystemCallFilter", "NspawnArgs"})
     EXPECT_EQ(kind_of(name), KeyKind::kList) << name;
 }
@@ -997,6 +1019,152 @@ TEST(NetworkKeyTest, RefusesBadValues) {
                 "digits, '-', '_' or '.'");
 }
 
+// --- Port= -------------------------------------------------------------------
+
+// The nspawn options of a body, after "--notify-ready=yes --boot".
+Strings options_of(const std::string& body) {
+  Strings arguments = plan_ok(body).nspawn_arguments;
+  return Strings(arguments.begin() + 2, arguments.end());
+}
+
+TEST(PortKeyTest, EachFormIsWrittenInFull) {
+  struct Case {
+    const char* value;
+    const char* option;
+  };
+  const Case cases[] = {
+      {"8080", "--port=tcp:8080:8080"},      {"8080:80", "--port=tcp:8080:80"},
+      {"tcp:443", "--port=tcp:443:443"},     {"udp:53", "--port=udp:53:53"},
+      {"udp:53:5353", "--port=udp:53:5353"}, {"tcp:1:65535", "--port=tcp:1:65535"},
+      {"00080:0022", "--port=tcp:80:22"},
+  };
+  for (const Case& test : cases)
+    EXPECT_EQ(options_of("Network=veth\nPort=" + std::string(test.value) + "\n"),
+              (Strings{"--network-veth", test.option}))
+        << test.value;
+}
+
+TEST(PortKeyTest, ForwardsAccumulateInOrderAndEmptyResets) {
+  EXPECT_EQ(
+      options_of("Network=zone:lab\nPort=80\nPort=udp:53\nPort=tcp:53\n"),
+      (Strings{"--network-zone=lab", "--port=tcp:80:80", "--port=udp:53:53", "--port=tcp:53:53"}));
+  EXPECT_EQ(options_of("Network=bridge:br0\nPort=80\nPort=\nPort=8080:80\n"),
+            (Strings{"--network-bridge=br0", "--port=tcp:8080:80"}));
+  // The reset forgets the host ports too, so one may be forwarded again.
+  EXPECT_EQ(options_of("Network=veth\nPort=80\nPort=\nPort=80:8080\n"),
+            (Strings{"--network-veth", "--port=tcp:80:8080"}));
+  // Nothing left to forward: no network is needed.
+  EXPECT_EQ(options_of("Port=80\nPort=\n"), Strings{});
+}
+
+TEST(PortKeyTest, RefusesBadPorts) {
+  const char* const kNumber = "' is not a decimal number from 1 to 65535";
+  EXPECT_EQ(settings_error("Port=0\n"), at(2) + "Port=0: host port '0" + kNumber);
+  EXPECT_EQ(settings_error("Port=65536\n"), at(2) + "Port=65536: host port '65536" + kNumber);
+  EXPECT_EQ(settings_error("Port=99999999999999999999\n"),
+            at(2) + "Port=99999999999999999999: host port '99999999999999999999" + kNumber);
+  EXPECT_EQ(settings_error("Port=+80\n"), at(2) + "Port=+80: host port '+80" + kNumber);
+  EXPECT_EQ(settings_error("Port=-80\n"), at(2) + "Port=-80: host port '-80" + kNumber);
+  EXPECT_EQ(settings_error("Port=0x50\n"), at(2) + "Port=0x50: host port '0x50" + kNumber);
+  EXPECT_EQ(settings_error("Port=tcp\n"), at(2) + "Port=tcp: host port 'tcp" + kNumber);
+  EXPECT_EQ(settings_error("Port=tcp::80\n"), at(2) + "Port=tcp::80: host port '" + kNumber);
+  EXPECT_EQ(settings_error("Port=8080:\n"), at(2) + "Port=8080:: container port '" + kNumber);
+  EXPECT_EQ(settings_error("Port=udp:53:0\n"),
+            at(2) + "Port=udp:53:0: container port '0" + kNumber);
+  EXPECT_EQ(settings_error("Port=80:+22\n"), at(2) + "Port=80:+22: container port '+22" + kNumber);
+  EXPECT_EQ(settings_error("Port=80 443\n"), at(2) +
+                                                 "Port=80 443 contains a blank; write one forward, "
+                                                 "[tcp:|udp:]HOSTPORT[:CONTAINERPORT], per Port=");
+  EXPECT_EQ(settings_error("Port=tcp:80:80:80\n"),
+            at(2) + "Port=tcp:80:80:80 is not [tcp:|udp:]HOSTPORT[:CONTAINERPORT]");
+}
+
+TEST(PortKeyTest, RefusesRanges) {
+  EXPECT_EQ(settings_error("Port=8000-8010\n"),
+            at(2) +
+                "Port=8000-8010: port ranges such as '8000-8010' are not supported by "
+                "systemd-nspawn 252; write one Port= for each port");
+  EXPECT_EQ(settings_error("Port=udp:80:8000-8010\n"),
+            at(2) +
+                "Port=udp:80:8000-8010: port ranges such as '8000-8010' are not supported by "
+                "systemd-nspawn 252; write one Port= for each port");
+}
+
+TEST(PortKeyTest, RefusesOtherProtocols) {
+  EXPECT_EQ(settings_error("Port=sctp:80\n"),
+            at(2) + "Port=sctp:80: protocol 'sctp' is not supported, use tcp or udp");
+  EXPECT_EQ(settings_error("Port=TCP:80:80\n"),
+            at(2) + "Port=TCP:80:80: protocol 'TCP' is not supported, use tcp or udp");
+  EXPECT_EQ(settings_error("Port=:80:80\n"),
+            at(2) + "Port=:80:80: protocol '' is not supported, use tcp or udp");
+}
+
+TEST(PortKeyTest, RefusesAHostPortTwiceAtTheLaterLine) {
+  EXPECT_EQ(settings_error("Network=veth\nPort=8080\nPort=8080:80\n"),
+            at(4) +
+                "Port=8080:80: tcp port 8080 of the host is already forwarded by an earlier "
+                "Port=, and two forwards cannot share a host port; remove one of them");
+  EXPECT_EQ(settings_error("Network=veth\nPort=udp:53:5353\nPort=80\nPort=udp:53\n"),
+            at(5) +
+                "Port=udp:53: udp port 53 of the host is already forwarded by an earlier Port=, "
+                "and two forwards cannot share a host port; remove one of them");
+  // The same port of the container, or the same number in the other
+  // protocol, is fine.
+  EXPECT_EQ(options_of("Network=veth\nPort=8080:80\nPort=8081:80\nPort=udp:8080:80\n"),
+            (Strings{"--network-veth", "--port=tcp:8080:80", "--port=tcp:8081:80",
+                     "--port=udp:8080:80"}));
+}
+
+TEST(PortKeyTest, NeedsAVirtualEthernetLink) {
+  const std::string needs =
+      " needs a network of the container's own with a virtual Ethernet link, and ";
+  EXPECT_EQ(settings_error("Port=8080\n"),
+            at(2) + "Port=8080" + needs +
+                "without Network= the container shares the host's; add Network=veth, zone:NAME "
+                "or bridge:NAME");
+  // The last Port= line is named.
+  EXPECT_EQ(settings_error("Port=80\nHostname=web\nPort=udp:53\n"),
+            at(4) + "Port=udp:53" + needs +
+                "without Network= the container shares the host's; add Network=veth, zone:NAME "
+                "or bridge:NAME");
+  // An empty Network= is no Network=.
+  EXPECT_EQ(settings_error("Network=veth\nNetwork=\nPort=80\n"),
+            at(4) + "Port=80" + needs +
+                "without Network= the container shares the host's; add Network=veth, zone:NAME "
+                "or bridge:NAME");
+  EXPECT_EQ(settings_error("Port=8080\nNetwork=host\n"),
+            at(3) + "Port=8080" + needs +
+                "Network=host shares the host's; use Network=veth, zone:NAME or bridge:NAME");
+  EXPECT_EQ(settings_error("Network=private\nPort=8080\n"),
+            at(3) + "Port=8080" + needs +
+                "Network=private has only a loopback interface; use Network=veth, zone:NAME or "
+                "bridge:NAME");
+  EXPECT_EQ(settings_error("Port=8080\nSecurity=hardened\n"),
+            at(3) + "Port=8080" + needs +
+                "Security=hardened without Network= gives it a private one with only a loopback "
+                "interface; add Network=veth, zone:NAME or bridge:NAME");
+  EXPECT_EQ(settings_error("Security=strict\nPort=8080\n"),
+            at(3) + "Port=8080" + needs +
+                "Security=strict without Network= gives it a private one with only a loopback "
+                "interface; add Network=veth, zone:NAME or bridge:NAME");
+  EXPECT_EQ(settings_error("Pod=duo\nPort=8080\n"),
+            at(3) +
+                "Port=8080 cannot be combined with Pod=duo: the pod's network namespace has only "
+                "a loopback interface, and ports cannot be forwarded into a pod; remove Port=, "
+                "or leave the pod and add Network=veth, zone:NAME or bridge:NAME");
+  EXPECT_EQ(settings_error("Port=8080\nPod=duo\n"),
+            at(3) +
+                "Port=8080 cannot be combined with Pod=duo: the pod's network namespace has only "
+                "a loopback interface, and ports cannot be forwarded into a pod; remove Port=, "
+                "or leave the pod and add Network=veth, zone:NAME or bridge:NAME");
+}
+
+TEST(PortKeyTest, WorksWithATierThatHasAVethLink) {
+  Strings options = options_of("Security=strict\nNetwork=veth\nPort=8080:80\n");
+  EXPECT_EQ(options.at(0), "--network-veth");
+  EXPECT_EQ(options.at(1), "--port=tcp:8080:80");
+}
+
 // --- Bind= and BindReadOnly= -------------------------------------------------------
 
 TEST(BindKeyTest, SourceDestinationAndOptions) {
@@ -1401,6 +1569,7 @@ constexpr const char* kEveryKey =
     "Environment=LANG=C.UTF-8\n"
     "BindReadOnly=/etc/ssl\n"
     "Bind=/srv/data:/data\n"
+    "Port=udp:53:5353\n"
     "Network=zone:lab\n"
     "Hostname=web\n"
     "Exec=/usr/bin/python3 -m http.server\n"
@@ -1413,13 +1582,13 @@ TEST(PlanContainerTest, RowOrderIsOutputOrder) {
   EXPECT_EQ(overlay_arguments(plan),
             (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral", "--opaque=/var/cache",
                      "--private-users=pick"}));
-  EXPECT_EQ(
-      plan.nspawn_arguments,
-      (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3", "--hostname=web",
-               "--network-zone=lab", "--bind=/srv/data:/data", "--bind-ro=/etc/ssl",
-               "--setenv=LANG=C.UTF-8", "--private-users=pick", "--private-users-ownership=auto",
-               "--capability=CAP_NET_ADMIN", "--drop-capability=CAP_MKNOD",
-               "--no-new-privileges=yes", "--read-only", "--system-call-filter=@system-service"}));
+  EXPECT_EQ(plan.nspawn_arguments,
+            (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3", "--hostname=web",
+                     "--network-zone=lab", "--port=udp:53:5353", "--bind=/srv/data:/data",
+                     "--bind-ro=/etc/ssl", "--setenv=LANG=C.UTF-8", "--private-users=pick",
+                     "--private-users-ownership=auto", "--capability=CAP_NET_ADMIN",
+                     "--drop-capability=CAP_MKNOD", "--no-new-privileges=yes", "--read-only",
+                     "--system-call-filter=@system-service"}));
   EXPECT_EQ(plan.nspawn_raw_arguments, Strings{"--volatile=no"});
   EXPECT_EQ(plan.command, (Strings{"/usr/bin/python3", "-m", "http.server"}));
   EXPECT_EQ(plan.requires_mounts_for,

@@ -21,6 +21,14 @@ struct BindMount {
 
 enum class NetworkMode { kHost, kPrivate, kVeth, kZone, kBridge };
 
+// Port=: one forward from a port of the host to a port of the container,
+// normalized (nspawn's --port= defaults filled in).
+struct PortForward {
+  std::string protocol;  // "tcp" or "udp"
+  uint16_t host_port = 0;
+  uint16_t container_port = 0;
+};
+
 struct ContainerSettings {
   // Rootfs=: unset or "/" clones the host; an absolute path is used as the
   // lower layer; anything else names a rootfs under STATE/rootfs.
@@ -41,6 +49,8 @@ struct ContainerSettings {
   bool network_assigned = false;               // Network= was set (to tell host from the default)
   std::string network_name;                    // zone or bridge name
   std::string pod;                             // Pod=, empty: not in a pod
+  std::vector<PortForward> ports;              // Port=
+  std::unordered_set<std::string> ports_seen;  // "tcp:8080" per host port, for the duplicate check
   std::vector<std::string> capabilities;       // canonical CAP_ names or "all"
   std::vector<std::string> drop_capabilities;  // canonical CAP_ names
   std::optional<bool> no_new_privileges;
