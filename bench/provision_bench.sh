@@ -2,7 +2,8 @@
 # What Step 4 adds to a container start: sdme-overlay's ID-mapped lower
 # layer (--private-users=pick) against a plain overlay, and sdme-provision
 # (machine ID; sshd and root's keys; root's password as a file, a hash or
-# a credential), each on a fresh upper layer (the first start) and again
+# a credential; networkd and resolved for a link to the host), each on a
+# fresh upper layer (the first start) and again
 # on the provisioned one (every later start), beside the cost of
 # systemd-nspawn itself running /bin/true on the same kind of overlay.
 # Runs on this machine directly, no test host. Not run in CI; the figures
@@ -135,9 +136,10 @@ provision_arguments() {
       chosen=("${ssh_arguments[@]}")
       export CREDENTIALS_DIRECTORY=$credentials
       ;;
+    network) chosen=(--network-link=zone:lab) ;;
   esac
 }
-configurations=(machine-id keys password hash credential)
+configurations=(machine-id keys password hash credential network)
 
 # One round: every step once, so a burst of other work on this shared
 # machine falls on all of them alike.
@@ -253,5 +255,7 @@ table_row "hash first" "sdme-provision, SSH + keys + hash file: first start"
 table_row "hash later" "sdme-provision, SSH + keys + hash file: later starts"
 table_row "credential first" "sdme-provision, SSH + keys + credential: first start"
 table_row "credential later" "sdme-provision, SSH + keys + credential: later starts"
+table_row "network first" "sdme-provision --network-link=zone:lab: first start"
+table_row "network later" "sdme-provision --network-link=zone:lab: later starts"
 table_row "nspawn plain" "systemd-nspawn --as-pid2 /bin/true"
 table_row "nspawn pick" "systemd-nspawn --private-users=pick --as-pid2 /bin/true"
