@@ -1021,9 +1021,7 @@ bool parse_ssh_port(std::string_view value, ContainerSettings* settings, std::st
     return true;
   }
   uint64_t port = 0;
-  bool digits = value.size() <= 5 && std::all_of(value.begin(), value.end(), [](char c) {
-                  return std::isdigit(static_cast<unsigned char>(c));
-                });
+  bool digits = value.size() <= 5 && is_decimal(value);
   if (digits) port = std::stoull(std::string(value));
   if (!digits || port == 0 || port > 65535) {
     *err = "SSHPort=" + std::string(value) + " is not a port number, use 1 to 65535";
