@@ -8,31 +8,24 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/helper_main.h"
 #include "common/import_request.h"
-#include "sdme_file/rootfs_imports.h"
 #include "common/log.h"
 #include "common/paths.h"
-#include "sdme_file/rootfs_imports.h"
 #include "import/import_command_line.h"
 #include "import/importer.h"
 #include "import/interruption.h"
 #include "import/progress_reporter.h"
+#include "sdme_file/rootfs_imports.h"
 
 namespace {
 
-constexpr int kExitSuccess = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
 // What a shell reports for a program ended by SIGINT.
 constexpr int kExitInterrupted = 130;
-
-void print_usage(std::FILE* stream) {
-  std::string_view usage = sdme::import::import_usage();
-  std::fwrite(usage.data(), 1, usage.size(), stream);
-}
 
 // As sdme-import@NAME.service: the generator's drop-in names the .sdme
 // files that use NAME; Import= and its keys are read from them again,
@@ -40,10 +33,11 @@ void print_usage(std::FILE* stream) {
 bool read_unit_request(const std::string& rootfs, sdme::ImportRequest* request, std::string* err) {
   const char* files_value = std::getenv(sdme::kImportFilesVariable);
   if (!files_value) {
-    *err = std::string(sdme::kImportFilesVariable) +
-           " is not set: --unit=" + rootfs + " runs as sdme-import@" + rootfs +
+    *err = std::string(sdme::kImportFilesVariable) + " is not set: --unit=" + rootfs +
+           " runs as sdme-import@" + rootfs +
            ".service, whose drop-in the generator writes for the .sdme files with Import= and "
-           "Rootfs=" + rootfs + "; add them and run systemctl daemon-reload";
+           "Rootfs=" +
+           rootfs + "; add them and run systemctl daemon-reload";
     return false;
   }
   std::vector<std::string> files;
@@ -59,22 +53,13 @@ std::string current_directory() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Journal when systemd runs us for a unit, stderr for a person.
-  sdme::log_open("sdme-import");
-
-  // Usage errors exit 2, apart from failures of the import itself.
   sdme::import::ImportCommand command;
+  if (std::optional<int> status = sdme::start_helper(
+          "sdme-import", argc, argv, sdme::import::parse_import_command_line,
+          [](const sdme::import::ImportCommand& parsed) { return parsed.help; },
+          sdme::import::import_usage(), &command))
+    return *status;
   std::string err;
-  if (!sdme::import::parse_import_command_line(std::vector<std::string>(argv + 1, argv + argc), &command,
-                                       &err)) {
-    sdme::log_error(err);
-    print_usage(stderr);
-    return kExitUsage;
-  }
-  if (command.help) {
-    print_usage(stdout);
-    return kExitSuccess;
-  }
 
   // As a service, everything but the name comes from the .sdme files.
   sdme::import::ImportSettings settings;
@@ -83,7 +68,7 @@ int main(int argc, char** argv) {
   if (!command.unit_rootfs.empty()) {
     if (!read_unit_request(command.unit_rootfs, &settings.request, &err)) {
       sdme::log_error(err);
-      return kExitFailure;
+      return sdme::kExitFailure;
     }
   } else {
     settings.request = command.request;
@@ -101,12 +86,12 @@ int main(int argc, char** argv) {
   if (!sdme::import::import_rootfs(settings, &progress, &outcome, &err)) {
     progress.finish();
     sdme::log_error(err);
-    return sdme::import::interrupted() ? kExitInterrupted : kExitFailure;
+    return sdme::import::interrupted() ? kExitInterrupted : sdme::kExitFailure;
   }
   std::string status = outcome == sdme::import::ImportOutcome::kAlreadyPresent
                            ? settings.request.rootfs + " is already imported; nothing to do"
                            : "Imported " + settings.request.rootfs;
   progress.ready(status);
   sdme::log_info(status);
-  return kExitSuccess;
+  return sdme::kExitSuccess;
 }

@@ -2,27 +2,20 @@
 // unit. Mounts the container's overlayfs root and writes its /etc/hostname
 // before systemd-nspawn starts, and unmounts it after it stops.
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "common/log.h"
 #include "common/helper_command_lines.h"
+#include "common/helper_main.h"
+#include "common/log.h"
 #include "common/paths.h"
 #include "helpers/container/container_layout.h"
 #include "helpers/overlay/inotify_headroom.h"
 #include "helpers/overlay/overlay_mount.h"
 
 namespace {
-
-constexpr int kExitSuccess = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-
-void print_usage(std::FILE* stream) {
-  std::string_view usage = sdme::overlay_usage();
-  std::fwrite(usage.data(), 1, usage.size(), stream);
-}
 
 // A container that finds the kernel's inotify limit used up fails to boot
 // only after its start timeout, and says so only inside; warn from here,
@@ -34,7 +27,7 @@ void note_inotify_headroom(const std::string& container_name) {
   // A bad name is mount_overlay's to report.
   if (!sdme::container::make_container_layout(container_name, &layout, &err)) return;
   if (!sdme::overlay::read_inotify_headroom(sdme::proc_dir(), layout.containers_dir, container_name,
-                                   &headroom, &err)) {
+                                            &headroom, &err)) {
     sdme::log_info("cannot check the inotify limit: " + err);
     return;
   }
@@ -57,7 +50,7 @@ int run_mount(const sdme::OverlayMountRequest& request) {
   for (const std::string& warning : result.warnings) sdme::log_warning(warning);
   if (!mounted) {
     sdme::log_error(err);
-    return kExitFailure;
+    return sdme::kExitFailure;
   }
   std::string hostname = request.hostname.empty() ? "" : " (host name " + request.hostname + ")";
   if (result.already_mounted)
@@ -65,7 +58,7 @@ int run_mount(const sdme::OverlayMountRequest& request) {
   else
     sdme::log_info("mounted overlay at " + result.merged + " over " + request.lower +
                    (request.ephemeral ? ", changes on a tmpfs" : "") + hostname);
-  return kExitSuccess;
+  return sdme::kExitSuccess;
 }
 
 int run_unmount(const std::string& container_name) {
@@ -75,30 +68,23 @@ int run_unmount(const std::string& container_name) {
   for (const std::string& warning : warnings) sdme::log_warning(warning);
   if (!unmounted) {
     sdme::log_error(err);
-    return kExitFailure;
+    return sdme::kExitFailure;
   }
-  return kExitSuccess;
+  return sdme::kExitSuccess;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Journal when systemd runs us for a unit, stderr for a person.
-  sdme::log_open("sdme-overlay");
-
-  // Usage errors exit 2, apart from failures of the work itself.
   sdme::OverlayCommand command;
+  if (std::optional<int> status = sdme::start_helper(
+          "sdme-overlay", argc, argv, sdme::parse_overlay_command_line,
+          [](const sdme::OverlayCommand& parsed) {
+            return parsed.action == sdme::OverlayAction::kHelp;
+          },
+          sdme::overlay_usage(), &command))
+    return *status;
   std::string err;
-  if (!sdme::parse_overlay_command_line(std::vector<std::string>(argv + 1, argv + argc), &command,
-                                        &err)) {
-    sdme::log_error(err);
-    print_usage(stderr);
-    return kExitUsage;
-  }
-  if (command.action == sdme::OverlayAction::kHelp) {
-    print_usage(stdout);
-    return kExitSuccess;
-  }
 
   // Every message from here on names the container (SDME_CONTAINER= in the journal).
   sdme::log_set_container(command.request.container_name);

@@ -8,11 +8,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/helper_command_lines.h"
+#include "common/helper_main.h"
 #include "common/log.h"
 #include "helpers/provision/apparmor_profile.h"
 #include "helpers/provision/authorized_keys.h"
@@ -26,15 +28,7 @@
 
 namespace {
 
-constexpr int kExitSuccess = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
 constexpr long kSecondsPerDay = 24L * 60 * 60;
-
-void print_usage(std::FILE* stream) {
-  std::string_view usage = sdme::provision_usage();
-  std::fwrite(usage.data(), 1, usage.size(), stream);
-}
 
 // Logs a failed step and remembers it, so every failure is reported, each
 // on its own line, before the exit status says so.
@@ -54,22 +48,13 @@ std::string environment(const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Journal when systemd runs us for a unit, stderr for a person.
-  sdme::log_open("sdme-provision");
-
-  // Usage errors exit 2, apart from failures of the work itself.
   sdme::ProvisionCommand command;
+  if (std::optional<int> status = sdme::start_helper(
+          "sdme-provision", argc, argv, sdme::parse_provision_command_line,
+          [](const sdme::ProvisionCommand& parsed) { return parsed.help; }, sdme::provision_usage(),
+          &command))
+    return *status;
   std::string err;
-  if (!sdme::parse_provision_command_line(std::vector<std::string>(argv + 1, argv + argc), &command,
-                                          &err)) {
-    sdme::log_error(err);
-    print_usage(stderr);
-    return kExitUsage;
-  }
-  if (command.help) {
-    print_usage(stdout);
-    return kExitSuccess;
-  }
   const sdme::ProvisionRequest& request = command.request;
 
   // Every message from here on names the container (SDME_CONTAINER= in the journal).
@@ -92,13 +77,13 @@ int main(int argc, char** argv) {
            &failed);
     if (!notice.empty()) sdme::log_notice(notice);
   }
-  if (failed) return kExitFailure;
+  if (failed) return sdme::kExitFailure;
 
   // The container's mounted overlay; the name is validated before it becomes a path.
   sdme::provision::ContainerTree tree;
   if (!report(sdme::provision::open_container_tree(request.container_name, &tree, &err), err,
               &failed))
-    return kExitFailure;
+    return sdme::kExitFailure;
 
   // Its own machine ID, whatever else is asked for.
   report(sdme::provision::set_up_machine_id(tree, &err), err, &failed);
@@ -122,5 +107,5 @@ int main(int argc, char** argv) {
   for (const std::string& notice : notices)
     if (!notice.empty()) sdme::log_notice(notice);
 
-  return failed ? kExitFailure : kExitSuccess;
+  return failed ? sdme::kExitFailure : sdme::kExitSuccess;
 }
