@@ -5,8 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "common/strings.h"
 #include "sdme_file/words.h"
+#include "tests/support/test_support.h"
 
 namespace sdme::app {
 namespace {
@@ -454,6 +458,86 @@ TEST(AppUnitTest, QuoteEnvironmentAssignment) {
   EXPECT_EQ(quoted, "\"A=b c\"");
   ASSERT_TRUE(quote_environment_assignment("A=\\\"%", &quoted, &err)) << err;
   EXPECT_EQ(quoted, "\"A=\\\\\\\"%%\"");
+}
+
+// Runs `command` through the shell; its exit status and what it printed.
+int run(const std::string& command, std::string* output) {
+  output->clear();
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return -1;
+  char buffer[4096];
+  size_t size;
+  while ((size = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, size);
+  return pclose(pipe);
+}
+
+bool have_systemd_252() {
+  std::string version;
+  return run("systemctl --version 2>/dev/null", &version) == 0 &&
+         version.starts_with("systemd 252 ");
+}
+
+// systemd 252 itself reads the unit: `systemd-analyze verify` says nothing
+// about it, and its debug dump of the loaded unit shows every value as
+// written.
+TEST(AppUnitTest, SystemdReadsTheUnitBack) {
+  if (!have_systemd_252()) GTEST_SKIP() << "systemd 252 is not installed here";
+  AppSpec spec;
+  // RootDirectory=/ and a program that exists, so verify finds it.
+  spec.entrypoint = {"/bin/echo", "with space", "$HOME", "100%",      "%n",
+                     ";",         "a\"b",       "e\\f",  "new\nline", ""};
+  spec.environment = {"PATH=/usr/bin:/bin", "A=x y", "B=$HOME %n", "C=q\"uote\\"};
+  spec.working_directory = "/tmp";
+  spec.stop_signal = "sigrtmin+3";
+  AppUnitSettings unit_settings;
+  unit_settings.root_directory = "/";
+  unit_settings.description = "100% test";
+  std::string text = unit_text(spec, AppIdentity{4242, 4343, "/home/app"}, unit_settings);
+
+  test_support::ScratchDirectory scratch;
+  std::string path = scratch.path() + "/" + std::string(kAppUnitName);
+  std::ofstream(path) << text;
+
+  std::string output;
+  EXPECT_EQ(run("systemd-analyze verify --man=no " + path + " 2>&1", &output), 0) << output;
+  EXPECT_EQ(output, "");
+
+  ASSERT_EQ(
+      run("SYSTEMD_LOG_LEVEL=debug systemd-analyze verify --man=no " + path + " 2>&1", &output), 0)
+      << output;
+  Words dumped;
+  for (const std::string& line : split(output, '\n')) {
+    std::string_view field = strip(line);
+    for (std::string_view key :
+         {"Description:", "Failure Action:", "Success Action:", "Success Action Exit Status:",
+          "Type:", "KillSignal:", "WorkingDirectory:", "RootDirectory:", "MountAPIVFS:",
+          "Environment:", "User:", "Group:", "ExecSearchPath:", "Command Line:"}) {
+      if (field.starts_with(key)) dumped.push_back(std::string(field));
+    }
+  }
+  EXPECT_EQ(dumped, (Words{
+                        "Description: 100% test",
+                        "Failure Action: exit",
+                        "Success Action: exit",
+                        "Success Action Exit Status: 0",
+                        "Type: exec",
+                        "KillSignal: SIGRTMIN+3",
+                        "WorkingDirectory: /tmp",
+                        "RootDirectory: /",
+                        "MountAPIVFS: yes",
+                        "Environment: PATH=/usr/bin:/bin",
+                        "Environment: A=x y",
+                        "Environment: B=$HOME %n",
+                        "Environment: C=q\"uote\\",
+                        "Environment: HOME=/home/app",
+                        "User: 4242",
+                        "Group: 4343",
+                        "ExecSearchPath: /usr/bin /bin",
+                        // systemd's own quoting of the argv it stored: '$$'
+                        // becomes '$' only when it runs the command.
+                        "Command Line: /bin/echo \"with space\" \"\\$\\$HOME\" 100% %n \";\" "
+                        "\"a\\\"b\" \"e\\\\f\" \"new\\nline\" \"\"",
+                    }));
 }
 
 }  // namespace
