@@ -47,6 +47,13 @@ inline constexpr std::string_view kContainerdImageNameAnnotation = "io.container
 inline constexpr size_t kMaxManifestSize = 4 << 20;
 inline constexpr size_t kMaxConfigSize = 16 << 20;
 
+// Limits on an image's runtime config. Each list (Entrypoint, Cmd, Env,
+// ExposedPorts) holds at most so many entries and each string at most so
+// many bytes: more is a broken image, not an application, and every one of
+// them is later written into a unit file.
+inline constexpr size_t kMaxRuntimeConfigEntries = 4096;
+inline constexpr size_t kMaxRuntimeConfigStringSize = 128 << 10;
+
 // A layer to unpack, in order from the bottom. `digest` is "sha256:HEX".
 struct LayerDescriptor {
   std::string media_type, digest;
@@ -81,6 +88,27 @@ struct ImageConfig {
   std::string os, architecture, variant;
   // The sha256 of each uncompressed layer, bottom first (rootfs.diff_ids).
   std::vector<std::string> diff_ids;
+
+  // How the image runs: its "config" object (OCI image-spec config.md;
+  // Docker's config has the same one, and its "container_config" is only
+  // the build's). A field the image does not set is empty. No string holds
+  // a control character, so each can go into a unit file as it is.
+  //
+  // Entrypoint and Cmd: a JSON null reads as absent. Docker tells an absent
+  // Cmd from an empty one, so `has_entrypoint` and `has_cmd` say whether
+  // the field held an array (possibly empty).
+  std::vector<std::string> entrypoint, cmd;
+  bool has_entrypoint = false, has_cmd = false;
+  // "NAME=VALUE", in the image's order; NAME is a shell variable name.
+  std::vector<std::string> env;
+  // As written: "1000", "1000:1000", "nginx", "nginx:www-data" or "".
+  std::string user;
+  // Absolute when not empty.
+  std::string working_dir;
+  // As written ("SIGQUIT", "3"); the consumer checks the name.
+  std::string stop_signal;
+  // The keys of ExposedPorts ("80/tcp", "53/udp", "8080"), sorted.
+  std::vector<std::string> exposed_ports;
 };
 
 // This machine's platform in OCI terms: "amd64", "arm64", "arm/v7", "386",
@@ -113,6 +141,9 @@ bool parse_image_index(std::string_view text, const std::string& source, ImageIn
 // media types).
 bool parse_image_manifest(std::string_view text, const std::string& source, ImageManifest* manifest,
                           std::string* err);
+// Reads the platform, rootfs.diff_ids and the runtime config. Refuses an Env
+// entry that is not NAME=VALUE, a relative WorkingDir, a control character
+// in any runtime string, and lists or strings over the limits above.
 bool parse_image_config(std::string_view text, const std::string& source, ImageConfig* config,
                         std::string* err);
 
