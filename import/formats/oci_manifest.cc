@@ -574,7 +574,7 @@ bool check_config_platform(const ImageConfig& config, const std::string& archite
 bool resolve_image_layers(ManifestStore& store, std::string_view top_text,
                           std::string_view top_content_type, const std::string& top_source,
                           const std::string& architecture, const std::string& name,
-                          std::vector<LayerDescriptor>* layers, std::string* err) {
+                          ResolvedImage* image, std::string* err) {
   std::string text(top_text), content_type(top_content_type), source = top_source;
   std::string expected_type;  // what the index entry said the document is
   for (int depth = 0;; ++depth) {
@@ -602,15 +602,16 @@ bool resolve_image_layers(ManifestStore& store, std::string_view top_text,
   }
   ImageManifest manifest;
   if (!parse_image_manifest(text, source, &manifest, err)) return false;
-  std::string config_text;
+  ResolvedImage result;
   std::string config_source = store.describe(manifest.config);
-  ImageConfig config;
-  if (!store.read_config(manifest.config, &config_text, err) ||
-      !check_content(manifest.config, config_text, config_source, err) ||
-      !parse_image_config(config_text, config_source, &config, err) ||
-      !check_config_platform(config, architecture, config_source, err))
+  if (!store.read_config(manifest.config, &result.config_text, err) ||
+      !check_content(manifest.config, result.config_text, config_source, err) ||
+      !parse_image_config(result.config_text, config_source, &result.config, err) ||
+      !check_config_platform(result.config, architecture, config_source, err))
     return false;
-  *layers = std::move(manifest.layers);
+  result.layers = std::move(manifest.layers);
+  result.config_digest = manifest.config.digest;
+  *image = std::move(result);
   return true;
 }
 

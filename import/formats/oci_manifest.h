@@ -111,6 +111,16 @@ struct ImageConfig {
   std::vector<std::string> exposed_ports;
 };
 
+// What resolve_image_layers() finds: the layers to unpack and the image's
+// config, parsed and as the bytes its digest was checked against, which an
+// image run as an application keeps next to its tree.
+struct ResolvedImage {
+  std::vector<LayerDescriptor> layers;  // bottom first
+  ImageConfig config;
+  std::string config_text;    // the config document, byte for byte
+  std::string config_digest;  // "sha256:HEX" of config_text
+};
+
 // This machine's platform in OCI terms: "amd64", "arm64", "arm/v7", "386",
 // "ppc64le", "s390x", "riscv64"; other machines by their uname(2) name.
 // An architecture string elsewhere has this form too: ARCH or ARCH/VARIANT.
@@ -177,10 +187,10 @@ class ManifestStore {
 // Walks from a top document (an index or a manifest) to the image for
 // `architecture`: chooses in indexes (by `name` at the top only), reads the
 // manifest and its config, checks each document's digest and the config's
-// platform, and returns the layers bottom first.
+// platform, and returns the layers bottom first with the config.
 bool resolve_image_layers(ManifestStore& store, std::string_view top_text,
                           std::string_view top_content_type, const std::string& top_source,
                           const std::string& architecture, const std::string& name,
-                          std::vector<LayerDescriptor>* layers, std::string* err);
+                          ResolvedImage* image, std::string* err);
 
 }  // namespace sdme::import

@@ -565,12 +565,17 @@ TEST(ResolveImageLayersTest, WalksNestedIndexesToTheLayers) {
   std::string inner_digest = store.add(inner);
   std::string top = "{\"manifests\":[{\"mediaType\":\"" + std::string(kOciImageIndexMediaType) +
                     "\",\"digest\":\"" + inner_digest + "\"}]}";
-  std::vector<LayerDescriptor> result;
+  ResolvedImage result;
   std::string err;
   ASSERT_TRUE(resolve_image_layers(store, top, "", "top", "amd64", "", &result, &err)) << err;
-  ASSERT_EQ(result.size(), 1u);
-  EXPECT_EQ(result[0].digest, kDigestA);
-  EXPECT_EQ(result[0].size, 3u);
+  ASSERT_EQ(result.layers.size(), 1u);
+  EXPECT_EQ(result.layers[0].digest, kDigestA);
+  EXPECT_EQ(result.layers[0].size, 3u);
+  // The config comes along, parsed and as the bytes that were checked.
+  EXPECT_EQ(result.config_text, config);
+  EXPECT_EQ(result.config_digest, config_digest);
+  EXPECT_EQ(result.config.architecture, "amd64");
+  EXPECT_EQ(result.config.cmd, (std::vector<std::string>{"/bin/sh"}));
 
   EXPECT_FALSE(resolve_image_layers(store, top, "", "top", "arm64", "", &result, &err));
   EXPECT_EQ(err, "blob " + inner_digest.substr(7, 8) +
@@ -583,7 +588,7 @@ TEST(ResolveImageLayersTest, ChecksDigestsSizesAndTheConfigPlatform) {
   std::string config_digest = store.add(config);
   std::string manifest = test_support::manifest_json(config_digest, config.size(), {});
   std::string err;
-  std::vector<LayerDescriptor> result;
+  ResolvedImage result;
   // The manifest at the top is taken as it is; the config is checked.
   EXPECT_FALSE(resolve_image_layers(store, manifest, "", "top", "amd64", "", &result, &err));
   EXPECT_EQ(err, "blob " + config_digest.substr(7, 8) +
@@ -605,6 +610,19 @@ TEST(ResolveImageLayersTest, ChecksDigestsSizesAndTheConfigPlatform) {
                      std::to_string(manifest.size()) + "; the image is corrupt");
 }
 
+TEST(ResolveImageLayersTest, ABadRuntimeConfigIsNamedByItsBlob) {
+  MapStore store;
+  std::string config =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"NOVALUE\"]}}";
+  std::string config_digest = store.add(config);
+  std::string manifest = test_support::manifest_json(config_digest, config.size(), {});
+  ResolvedImage result;
+  std::string err;
+  EXPECT_FALSE(resolve_image_layers(store, manifest, "", "top", "amd64", "", &result, &err));
+  EXPECT_EQ(err,
+            "blob " + config_digest.substr(7, 8) + ": config.Env[0] \"NOVALUE\" is not NAME=VALUE");
+}
+
 TEST(ResolveImageLayersTest, TheDocumentMustBeWhatTheIndexSays) {
   MapStore store;
   std::string inner =
@@ -612,7 +630,7 @@ TEST(ResolveImageLayersTest, TheDocumentMustBeWhatTheIndexSays) {
   std::string inner_digest = store.add(inner);
   std::string top = "{\"manifests\":[{\"mediaType\":\"" + std::string(kOciImageManifestMediaType) +
                     "\",\"digest\":\"" + inner_digest + "\"}]}";
-  std::vector<LayerDescriptor> result;
+  ResolvedImage result;
   std::string err;
   EXPECT_FALSE(resolve_image_layers(store, top, "", "top", "amd64", "", &result, &err));
   EXPECT_EQ(err, "blob " + inner_digest.substr(7, 8) + ": the index lists it as " +
