@@ -154,10 +154,19 @@ bool check_content(const Descriptor& descriptor, std::string_view content,
   return true;
 }
 
-// The runtime config's strings go into unit files: a newline there would
-// start a line of its own, so no control character is let through.
+// Which characters a runtime config string may hold.
+enum class RuntimeText {
+  // An argument of Entrypoint or Cmd: anything but NUL, which no argv can
+  // carry; ExecStart= quoting writes the rest as C escapes.
+  kArgument,
+  // Everything else goes into a unit file as it is, where a newline would
+  // start a line of its own: no control character.
+  kLine,
+};
+
 bool check_runtime_string(const std::string& value, const std::string& field,
-                          const std::string& source, std::string* err) {
+                          const std::string& source, std::string* err,
+                          RuntimeText kind = RuntimeText::kLine) {
   if (value.size() > kMaxRuntimeConfigStringSize) {
     *err = source + ": " + field + " is longer than " +
            std::to_string(kMaxRuntimeConfigStringSize >> 10) + " KiB";
@@ -165,7 +174,8 @@ bool check_runtime_string(const std::string& value, const std::string& field,
   }
   for (char c : value) {
     auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
+    bool refused = kind == RuntimeText::kArgument ? byte == 0 : byte < 0x20 || byte == 0x7F;
+    if (refused) {
       *err = source + ": " + field + " holds a control character (" +
              printable(std::string_view(&c, 1)) + ")";
       return false;
@@ -202,7 +212,8 @@ bool runtime_string(const json& object, const char* key, const std::string& sour
 // A list of strings of the runtime config; `*present` says whether the field
 // held an array, since absent (or null) and empty differ for Docker's Cmd.
 bool runtime_string_list(const json& object, const char* key, const std::string& source,
-                         std::vector<std::string>* values, bool* present, std::string* err) {
+                         RuntimeText kind, std::vector<std::string>* values, bool* present,
+                         std::string* err) {
   std::string field = std::string("config.") + key;
   values->clear();
   *present = false;
@@ -225,7 +236,7 @@ bool runtime_string_list(const json& object, const char* key, const std::string&
       return false;
     }
     values->push_back(entry.get<std::string>());
-    if (!check_runtime_string(values->back(), entry_field, source, err)) return false;
+    if (!check_runtime_string(values->back(), entry_field, source, err, kind)) return false;
   }
   *present = true;
   return true;
@@ -305,12 +316,14 @@ bool parse_runtime_config(const json& document, const std::string& source, Image
     return false;
   }
   const json& runtime = *it;
-  if (!runtime_string_list(runtime, "Entrypoint", source, &config->entrypoint,
-                           &config->has_entrypoint, err) ||
-      !runtime_string_list(runtime, "Cmd", source, &config->cmd, &config->has_cmd, err))
+  if (!runtime_string_list(runtime, "Entrypoint", source, RuntimeText::kArgument,
+                           &config->entrypoint, &config->has_entrypoint, err) ||
+      !runtime_string_list(runtime, "Cmd", source, RuntimeText::kArgument, &config->cmd,
+                           &config->has_cmd, err))
     return false;
   bool has_env = false;
-  if (!runtime_string_list(runtime, "Env", source, &config->env, &has_env, err) ||
+  if (!runtime_string_list(runtime, "Env", source, RuntimeText::kLine, &config->env, &has_env,
+                           err) ||
       !check_environment(config->env, source, err))
     return false;
   if (!runtime_string(runtime, "User", source, &config->user, err) ||
@@ -483,7 +496,16 @@ bool parse_image_config(std::string_view text, const std::string& source, ImageC
       }
     }
   }
-  if (!parse_runtime_config(document, source, &result, err)) return false;
+  // Not fatal: the layers are all a rootfs import needs.
+  if (std::string runtime_err; !parse_runtime_config(document, source, &result, &runtime_err)) {
+    ImageConfig platform_only;
+    platform_only.os = std::move(result.os);
+    platform_only.architecture = std::move(result.architecture);
+    platform_only.variant = std::move(result.variant);
+    platform_only.diff_ids = std::move(result.diff_ids);
+    platform_only.runtime_error = std::move(runtime_err);
+    result = std::move(platform_only);
+  }
   *config = std::move(result);
   return true;
 }

@@ -91,8 +91,15 @@ struct ImageConfig {
 
   // How the image runs: its "config" object (OCI image-spec config.md;
   // Docker's config has the same one, and its "container_config" is only
-  // the build's). A field the image does not set is empty. No string holds
-  // a control character, so each can go into a unit file as it is.
+  // the build's). A field the image does not set is empty. Entrypoint and
+  // Cmd hold any character but NUL (ExecStart= quoting carries the rest);
+  // the other strings hold no control character, so each can go into a
+  // unit file as it is.
+  //
+  // A runtime config sdme cannot use (a field of the wrong type, a bad Env
+  // entry, a limit) does not fail the parse: the layers are what a rootfs
+  // import needs. `runtime_error` says why, and the runtime fields are
+  // empty; an image run as an application is refused with that message.
   //
   // Entrypoint and Cmd: a JSON null reads as absent. Docker tells an absent
   // Cmd from an empty one, so `has_entrypoint` and `has_cmd` say whether
@@ -109,6 +116,8 @@ struct ImageConfig {
   std::string stop_signal;
   // The keys of ExposedPorts ("80/tcp", "53/udp", "8080"), sorted.
   std::vector<std::string> exposed_ports;
+  // Empty, or why the runtime config above cannot be used.
+  std::string runtime_error;
 };
 
 // What resolve_image_layers() finds: the layers to unpack and the image's

@@ -111,9 +111,11 @@ TEST_F(DockerArchiveTest, ALegacyArchiveReturnsItsConfig) {
 
   write_test_file(dir() + "/" + config_name_,
                   "{\"architecture\":\"amd64\",\"config\":{\"WorkingDir\":\"data\"}}");
-  EXPECT_FALSE(read_docker_archive(dir(), "amd64", "", &image, &err));
-  EXPECT_EQ(err,
+  // The layers are still read; the runtime config is marked unusable.
+  ASSERT_TRUE(read_docker_archive(dir(), "amd64", "", &image, &err)) << err;
+  EXPECT_EQ(image.config.runtime_error,
             dir() + "/" + config_name_ + ": config.WorkingDir \"data\" is not an absolute path");
+  EXPECT_EQ(image.config.working_dir, "");
 }
 
 TEST_F(DockerArchiveTest, ALayerThatDoesNotMatchItsDiffIdFails) {
