@@ -71,22 +71,24 @@ bool unpack(Import& run, ByteSource& source, std::string phase, const std::strin
 }
 
 // Layers of an OCI layout or docker-save directory, applied in order, each
-// verified against its digest as it streams.
+// verified against its digest as it streams. The image's config is read and
+// checked but not kept yet: Step 6 (OCI applications) stores it next to the
+// tree.
 bool apply_image_directory(Import& run, const std::string& image_dir, const std::string& staging,
                            std::string* err) {
   std::vector<std::unique_ptr<ByteSource>> blobs;
   struct stat status;
   if (::stat((image_dir + "/oci-layout").c_str(), &status) == 0) {
-    std::vector<LayerDescriptor> layers;
-    if (!read_oci_layout(image_dir, run.architecture, &layers, err)) return false;
-    for (const LayerDescriptor& layer : layers) {
+    ResolvedImage image;
+    if (!read_oci_layout(image_dir, run.architecture, &image, err)) return false;
+    for (const LayerDescriptor& layer : image.layers) {
       blobs.push_back(open_oci_blob(image_dir, layer, err));
       if (!blobs.back()) return false;
     }
   } else {
-    std::vector<ArchiveLayer> layers;
-    if (!read_docker_archive(image_dir, run.architecture, "", &layers, err)) return false;
-    for (const ArchiveLayer& layer : layers) {
+    ArchiveImage image;
+    if (!read_docker_archive(image_dir, run.architecture, "", &image, err)) return false;
+    for (const ArchiveLayer& layer : image.layers) {
       blobs.push_back(open_archive_layer(layer, err));
       if (!blobs.back()) return false;
     }
@@ -218,6 +220,8 @@ bool import_registry(Import& run, const ImportSource& source, const std::string&
   CurlRegistryTransport transport(interruption_flag());
   RegistryImage image;
   run.progress.set_phase("Resolving " + source.location);
+  // image.config_text is not kept yet: Step 6 (OCI applications) stores it
+  // next to the tree.
   if (!resolve_registry_image(transport, reference, run.architecture, &image, err)) return false;
   for (size_t i = 0; i < image.layers.size(); ++i) {
     auto blob = open_registry_blob(transport, image, image.layers[i], err);

@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -153,6 +154,191 @@ bool check_content(const Descriptor& descriptor, std::string_view content,
   return true;
 }
 
+// Which characters a runtime config string may hold.
+enum class RuntimeText {
+  // An argument of Entrypoint or Cmd: anything but NUL, which no argv can
+  // carry; ExecStart= quoting writes the rest as C escapes.
+  kArgument,
+  // Everything else goes into a unit file as it is, where a newline would
+  // start a line of its own: no control character.
+  kLine,
+};
+
+bool check_runtime_string(const std::string& value, const std::string& field,
+                          const std::string& source, std::string* err,
+                          RuntimeText kind = RuntimeText::kLine) {
+  if (value.size() > kMaxRuntimeConfigStringSize) {
+    *err = source + ": " + field + " is longer than " +
+           std::to_string(kMaxRuntimeConfigStringSize >> 10) + " KiB";
+    return false;
+  }
+  for (char c : value) {
+    auto byte = static_cast<unsigned char>(c);
+    bool refused = kind == RuntimeText::kArgument ? byte == 0 : byte < 0x20 || byte == 0x7F;
+    if (refused) {
+      *err = source + ": " + field + " holds a control character (" +
+             printable(std::string_view(&c, 1)) + ")";
+      return false;
+    }
+  }
+  return true;
+}
+
+// A value quoted in a message: printable, and cut short (at a character
+// boundary) when long, since an entry may be 128 KiB.
+std::string quoted_excerpt(std::string_view value) {
+  constexpr size_t kMaxShown = 64;
+  if (value.size() <= kMaxShown) return "\"" + printable(value) + "\"";
+  size_t cut = kMaxShown;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  return "\"" + printable(value.substr(0, cut)) + "...\"";
+}
+
+// A string field of the runtime config; absent or null reads as empty.
+bool runtime_string(const json& object, const char* key, const std::string& source,
+                    std::string* value, std::string* err) {
+  std::string field = std::string("config.") + key;
+  value->clear();
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return true;
+  if (!it->is_string()) {
+    *err = source + ": field \"" + field + "\" is not a string";
+    return false;
+  }
+  *value = it->get<std::string>();
+  return check_runtime_string(*value, field, source, err);
+}
+
+// A list of strings of the runtime config; `*present` says whether the field
+// held an array, since absent (or null) and empty differ for Docker's Cmd.
+bool runtime_string_list(const json& object, const char* key, const std::string& source,
+                         RuntimeText kind, std::vector<std::string>* values, bool* present,
+                         std::string* err) {
+  std::string field = std::string("config.") + key;
+  values->clear();
+  *present = false;
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return true;
+  if (!it->is_array()) {
+    *err = source + ": field \"" + field + "\" is not an array";
+    return false;
+  }
+  if (it->size() > kMaxRuntimeConfigEntries) {
+    *err = source + ": field \"" + field + "\" has " + std::to_string(it->size()) +
+           " entries; at most " + std::to_string(kMaxRuntimeConfigEntries) + " are supported";
+    return false;
+  }
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& entry = (*it)[i];
+    std::string entry_field = field + "[" + std::to_string(i) + "]";
+    if (!entry.is_string()) {
+      *err = source + ": " + entry_field + " is not a string";
+      return false;
+    }
+    values->push_back(entry.get<std::string>());
+    if (!check_runtime_string(values->back(), entry_field, source, err, kind)) return false;
+  }
+  *present = true;
+  return true;
+}
+
+// What systemd accepts in Environment= (env_name_is_valid(), as bash does):
+// letters, digits and '_', not starting with a digit.
+bool is_environment_name(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name) {
+    bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!letter && !(c >= '0' && c <= '9') && c != '_') return false;
+  }
+  return true;
+}
+
+bool check_environment(const std::vector<std::string>& env, const std::string& source,
+                       std::string* err) {
+  for (size_t i = 0; i < env.size(); ++i) {
+    const std::string& entry = env[i];
+    std::string field = "config.Env[" + std::to_string(i) + "] " + quoted_excerpt(entry);
+    size_t equals = entry.find('=');
+    if (equals == std::string::npos) {
+      *err = source + ": " + field + " is not NAME=VALUE";
+      return false;
+    }
+    if (equals == 0) {
+      *err = source + ": " + field + " has an empty variable name";
+      return false;
+    }
+    if (!is_environment_name(std::string_view(entry).substr(0, equals))) {
+      *err = source + ": " + field +
+             " has an invalid variable name (expected letters, digits and underscores, not "
+             "starting with a digit)";
+      return false;
+    }
+  }
+  return true;
+}
+
+// ExposedPorts is an object whose keys are the ports and whose values are
+// empty objects (a Go map to struct{}); the keys, sorted, are what counts.
+bool runtime_exposed_ports(const json& object, const std::string& source,
+                           std::vector<std::string>* ports, std::string* err) {
+  ports->clear();
+  auto it = object.find("ExposedPorts");
+  if (it == object.end() || it->is_null()) return true;
+  if (!it->is_object()) {
+    *err = source + ": field \"config.ExposedPorts\" is not an object";
+    return false;
+  }
+  if (it->size() > kMaxRuntimeConfigEntries) {
+    *err = source + ": field \"config.ExposedPorts\" has " + std::to_string(it->size()) +
+           " entries; at most " + std::to_string(kMaxRuntimeConfigEntries) + " are supported";
+    return false;
+  }
+  for (const auto& [port, value] : it->items()) {
+    std::string field = "config.ExposedPorts[" + quoted_excerpt(port) + "]";
+    if (!check_runtime_string(port, field, source, err)) return false;
+    if (!value.is_object() && !value.is_null()) {
+      *err = source + ": " + field + " is not an object";
+      return false;
+    }
+    ports->push_back(port);
+  }
+  std::sort(ports->begin(), ports->end());
+  return true;
+}
+
+// The "config" object of an image config: how the image runs.
+bool parse_runtime_config(const json& document, const std::string& source, ImageConfig* config,
+                          std::string* err) {
+  auto it = document.find("config");
+  if (it == document.end() || it->is_null()) return true;
+  if (!it->is_object()) {
+    *err = source + ": field \"config\" is not an object";
+    return false;
+  }
+  const json& runtime = *it;
+  if (!runtime_string_list(runtime, "Entrypoint", source, RuntimeText::kArgument,
+                           &config->entrypoint, &config->has_entrypoint, err) ||
+      !runtime_string_list(runtime, "Cmd", source, RuntimeText::kArgument, &config->cmd,
+                           &config->has_cmd, err))
+    return false;
+  bool has_env = false;
+  if (!runtime_string_list(runtime, "Env", source, RuntimeText::kLine, &config->env, &has_env,
+                           err) ||
+      !check_environment(config->env, source, err))
+    return false;
+  if (!runtime_string(runtime, "User", source, &config->user, err) ||
+      !runtime_string(runtime, "WorkingDir", source, &config->working_dir, err) ||
+      !runtime_string(runtime, "StopSignal", source, &config->stop_signal, err) ||
+      !runtime_exposed_ports(runtime, source, &config->exposed_ports, err))
+    return false;
+  if (!config->working_dir.empty() && config->working_dir[0] != '/') {
+    *err = source + ": config.WorkingDir " + quoted_excerpt(config->working_dir) +
+           " is not an absolute path";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string host_oci_architecture() {
@@ -290,11 +476,11 @@ bool parse_image_config(std::string_view text, const std::string& source, ImageC
                         std::string* err) {
   json document;
   if (!parse_json_object(text, source, &document, err)) return false;
-  if (!optional_string(document, "os", source, &config->os, err) ||
-      !optional_string(document, "architecture", source, &config->architecture, err) ||
-      !optional_string(document, "variant", source, &config->variant, err))
+  ImageConfig result;
+  if (!optional_string(document, "os", source, &result.os, err) ||
+      !optional_string(document, "architecture", source, &result.architecture, err) ||
+      !optional_string(document, "variant", source, &result.variant, err))
     return false;
-  config->diff_ids.clear();
   if (auto rootfs = document.find("rootfs"); rootfs != document.end() && rootfs->is_object()) {
     if (auto ids = rootfs->find("diff_ids"); ids != rootfs->end()) {
       if (!ids->is_array()) {
@@ -306,10 +492,21 @@ bool parse_image_config(std::string_view text, const std::string& source, ImageC
           *err = source + ": field \"rootfs.diff_ids\" holds an invalid digest";
           return false;
         }
-        config->diff_ids.push_back(id.get<std::string>());
+        result.diff_ids.push_back(id.get<std::string>());
       }
     }
   }
+  // Not fatal: the layers are all a rootfs import needs.
+  if (std::string runtime_err; !parse_runtime_config(document, source, &result, &runtime_err)) {
+    ImageConfig platform_only;
+    platform_only.os = std::move(result.os);
+    platform_only.architecture = std::move(result.architecture);
+    platform_only.variant = std::move(result.variant);
+    platform_only.diff_ids = std::move(result.diff_ids);
+    platform_only.runtime_error = std::move(runtime_err);
+    result = std::move(platform_only);
+  }
+  *config = std::move(result);
   return true;
 }
 
@@ -399,7 +596,7 @@ bool check_config_platform(const ImageConfig& config, const std::string& archite
 bool resolve_image_layers(ManifestStore& store, std::string_view top_text,
                           std::string_view top_content_type, const std::string& top_source,
                           const std::string& architecture, const std::string& name,
-                          std::vector<LayerDescriptor>* layers, std::string* err) {
+                          ResolvedImage* image, std::string* err) {
   std::string text(top_text), content_type(top_content_type), source = top_source;
   std::string expected_type;  // what the index entry said the document is
   for (int depth = 0;; ++depth) {
@@ -427,15 +624,16 @@ bool resolve_image_layers(ManifestStore& store, std::string_view top_text,
   }
   ImageManifest manifest;
   if (!parse_image_manifest(text, source, &manifest, err)) return false;
-  std::string config_text;
+  ResolvedImage result;
   std::string config_source = store.describe(manifest.config);
-  ImageConfig config;
-  if (!store.read_config(manifest.config, &config_text, err) ||
-      !check_content(manifest.config, config_text, config_source, err) ||
-      !parse_image_config(config_text, config_source, &config, err) ||
-      !check_config_platform(config, architecture, config_source, err))
+  if (!store.read_config(manifest.config, &result.config_text, err) ||
+      !check_content(manifest.config, result.config_text, config_source, err) ||
+      !parse_image_config(result.config_text, config_source, &result.config, err) ||
+      !check_config_platform(result.config, architecture, config_source, err))
     return false;
-  *layers = std::move(manifest.layers);
+  result.layers = std::move(manifest.layers);
+  result.config_digest = manifest.config.digest;
+  *image = std::move(result);
   return true;
 }
 

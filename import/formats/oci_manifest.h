@@ -47,6 +47,13 @@ inline constexpr std::string_view kContainerdImageNameAnnotation = "io.container
 inline constexpr size_t kMaxManifestSize = 4 << 20;
 inline constexpr size_t kMaxConfigSize = 16 << 20;
 
+// Limits on an image's runtime config. Each list (Entrypoint, Cmd, Env,
+// ExposedPorts) holds at most so many entries and each string at most so
+// many bytes: more is a broken image, not an application, and every one of
+// them is later written into a unit file.
+inline constexpr size_t kMaxRuntimeConfigEntries = 4096;
+inline constexpr size_t kMaxRuntimeConfigStringSize = 128 << 10;
+
 // A layer to unpack, in order from the bottom. `digest` is "sha256:HEX".
 struct LayerDescriptor {
   std::string media_type, digest;
@@ -81,6 +88,46 @@ struct ImageConfig {
   std::string os, architecture, variant;
   // The sha256 of each uncompressed layer, bottom first (rootfs.diff_ids).
   std::vector<std::string> diff_ids;
+
+  // How the image runs: its "config" object (OCI image-spec config.md;
+  // Docker's config has the same one, and its "container_config" is only
+  // the build's). A field the image does not set is empty. Entrypoint and
+  // Cmd hold any character but NUL (ExecStart= quoting carries the rest);
+  // the other strings hold no control character, so each can go into a
+  // unit file as it is.
+  //
+  // A runtime config sdme cannot use (a field of the wrong type, a bad Env
+  // entry, a limit) does not fail the parse: the layers are what a rootfs
+  // import needs. `runtime_error` says why, and the runtime fields are
+  // empty; an image run as an application is refused with that message.
+  //
+  // Entrypoint and Cmd: a JSON null reads as absent. Docker tells an absent
+  // Cmd from an empty one, so `has_entrypoint` and `has_cmd` say whether
+  // the field held an array (possibly empty).
+  std::vector<std::string> entrypoint, cmd;
+  bool has_entrypoint = false, has_cmd = false;
+  // "NAME=VALUE", in the image's order; NAME is a shell variable name.
+  std::vector<std::string> env;
+  // As written: "1000", "1000:1000", "nginx", "nginx:www-data" or "".
+  std::string user;
+  // Absolute when not empty.
+  std::string working_dir;
+  // As written ("SIGQUIT", "3"); the consumer checks the name.
+  std::string stop_signal;
+  // The keys of ExposedPorts ("80/tcp", "53/udp", "8080"), sorted.
+  std::vector<std::string> exposed_ports;
+  // Empty, or why the runtime config above cannot be used.
+  std::string runtime_error;
+};
+
+// What resolve_image_layers() finds: the layers to unpack and the image's
+// config, parsed and as the bytes its digest was checked against, which an
+// image run as an application keeps next to its tree.
+struct ResolvedImage {
+  std::vector<LayerDescriptor> layers;  // bottom first
+  ImageConfig config;
+  std::string config_text;    // the config document, byte for byte
+  std::string config_digest;  // "sha256:HEX" of config_text
 };
 
 // This machine's platform in OCI terms: "amd64", "arm64", "arm/v7", "386",
@@ -113,6 +160,9 @@ bool parse_image_index(std::string_view text, const std::string& source, ImageIn
 // media types).
 bool parse_image_manifest(std::string_view text, const std::string& source, ImageManifest* manifest,
                           std::string* err);
+// Reads the platform, rootfs.diff_ids and the runtime config. Refuses an Env
+// entry that is not NAME=VALUE, a relative WorkingDir, a control character
+// in any runtime string, and lists or strings over the limits above.
 bool parse_image_config(std::string_view text, const std::string& source, ImageConfig* config,
                         std::string* err);
 
@@ -146,10 +196,10 @@ class ManifestStore {
 // Walks from a top document (an index or a manifest) to the image for
 // `architecture`: chooses in indexes (by `name` at the top only), reads the
 // manifest and its config, checks each document's digest and the config's
-// platform, and returns the layers bottom first.
+// platform, and returns the layers bottom first with the config.
 bool resolve_image_layers(ManifestStore& store, std::string_view top_text,
                           std::string_view top_content_type, const std::string& top_source,
                           const std::string& architecture, const std::string& name,
-                          std::vector<LayerDescriptor>* layers, std::string* err);
+                          ResolvedImage* image, std::string* err);
 
 }  // namespace sdme::import

@@ -202,16 +202,261 @@ TEST(ParseImageConfigTest, ReadsPlatformAndDiffIds) {
   EXPECT_EQ(err, "c: field \"architecture\" is not a string");
 }
 
+// An image config's runtime part wrapped in a document, as `docker inspect`
+// and registries show them: the platform, the "config" object, and the
+// build's "container_config" and history, which sdme ignores.
+std::string config_with(const std::string& runtime) {
+  return "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":" + runtime +
+         ",\"created\":\"2023-11-21T05:21:56Z\",\"history\":[{\"created_by\":\"CMD [\\\"sh\\\"]\","
+         "\"empty_layer\":true}],\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" +
+         kDigestA + "\"]}}";
+}
+
+ImageConfig parse_config_or_die(const std::string& text) {
+  ImageConfig config;
+  std::string err;
+  EXPECT_TRUE(parse_image_config(text, "c", &config, &err)) << err;
+  return config;
+}
+
+// Why a runtime config cannot be used: the parse still succeeds, with
+// the platform and layers, and empty runtime fields.
+std::string parse_config_error(const std::string& runtime) {
+  ImageConfig config;
+  std::string err;
+  EXPECT_TRUE(parse_image_config(config_with(runtime), "c", &config, &err)) << err;
+  EXPECT_EQ(config.architecture, "amd64") << runtime;
+  EXPECT_EQ(config.diff_ids.size(), 1u) << runtime;
+  EXPECT_TRUE(config.cmd.empty() && config.env.empty() && config.user.empty()) << runtime;
+  EXPECT_FALSE(config.runtime_error.empty()) << runtime;
+  return config.runtime_error;
+}
+
+TEST(ParseImageConfigTest, ReadsAnNginxLikeRuntimeConfig) {
+  // nginx:1.25 as Docker Hub serves it; container_config (the build's last
+  // step, with a Cmd of its own and an Env entry sdme would refuse) is ignored.
+  std::string text =
+      "{\"architecture\":\"amd64\",\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},"
+      "\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
+      "\"NGINX_VERSION=1.25.3\",\"NJS_VERSION=0.8.2\",\"PKG_RELEASE=1~bookworm\"],"
+      "\"Entrypoint\":[\"/docker-entrypoint.sh\"],\"Cmd\":[\"nginx\",\"-g\",\"daemon off;\"],"
+      "\"Labels\":{\"maintainer\":\"NGINX Docker Maintainers <docker-maint@nginx.com>\"},"
+      "\"StopSignal\":\"SIGQUIT\",\"ArgsEscaped\":true,\"OnBuild\":null,\"Volumes\":null},"
+      "\"container_config\":{\"Cmd\":[\"/bin/sh\",\"-c\",\"#(nop) \",\"CMD "
+      "[\\\"nginx\\\"]\"],\"Env\":[\"not an assignment\"]},"
+      "\"created\":\"2023-11-21T05:21:56Z\",\"os\":\"linux\","
+      "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" +
+      kDigestA + "\",\"" + kDigestB + "\"]}}";
+  ImageConfig config = parse_config_or_die(text);
+  EXPECT_EQ(config.os, "linux");
+  EXPECT_EQ(config.architecture, "amd64");
+  EXPECT_EQ(config.diff_ids, (std::vector<std::string>{kDigestA, kDigestB}));
+  EXPECT_TRUE(config.has_entrypoint);
+  EXPECT_EQ(config.entrypoint, (std::vector<std::string>{"/docker-entrypoint.sh"}));
+  EXPECT_TRUE(config.has_cmd);
+  EXPECT_EQ(config.cmd, (std::vector<std::string>{"nginx", "-g", "daemon off;"}));
+  EXPECT_EQ(config.env,
+            (std::vector<std::string>{
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "NGINX_VERSION=1.25.3", "NJS_VERSION=0.8.2", "PKG_RELEASE=1~bookworm"}));
+  EXPECT_EQ(config.user, "");
+  EXPECT_EQ(config.working_dir, "");
+  EXPECT_EQ(config.stop_signal, "SIGQUIT");
+  EXPECT_EQ(config.exposed_ports, (std::vector<std::string>{"80/tcp"}));
+}
+
+TEST(ParseImageConfigTest, ReadsABusyboxLikeConfigWithOnlyCmd) {
+  ImageConfig config = parse_config_or_die(config_with(
+      "{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],"
+      "\"Cmd\":[\"sh\"]}"));
+  EXPECT_FALSE(config.has_entrypoint);
+  EXPECT_TRUE(config.entrypoint.empty());
+  EXPECT_TRUE(config.has_cmd);
+  EXPECT_EQ(config.cmd, (std::vector<std::string>{"sh"}));
+  EXPECT_EQ(config.env.size(), 1u);
+  EXPECT_EQ(config.stop_signal, "");
+  EXPECT_TRUE(config.exposed_ports.empty());
+}
+
+TEST(ParseImageConfigTest, ReadsARedisLikeConfigWithWorkingDirAndSortsPorts) {
+  ImageConfig config = parse_config_or_die(
+      config_with("{\"ExposedPorts\":{\"8080/tcp\":{},\"6379/tcp\":{},\"53/udp\":null,\"443\":{}},"
+                  "\"Entrypoint\":[\"docker-entrypoint.sh\"],\"Cmd\":[\"redis-server\"],"
+                  "\"WorkingDir\":\"/data\",\"User\":\"redis\"}"));
+  EXPECT_EQ(config.entrypoint, (std::vector<std::string>{"docker-entrypoint.sh"}));
+  EXPECT_EQ(config.cmd, (std::vector<std::string>{"redis-server"}));
+  EXPECT_EQ(config.working_dir, "/data");
+  EXPECT_EQ(config.user, "redis");
+  EXPECT_EQ(config.exposed_ports,
+            (std::vector<std::string>{"443", "53/udp", "6379/tcp", "8080/tcp"}));
+}
+
+TEST(ParseImageConfigTest, NullAndAbsentListsAreEmptyAndNotPresent) {
+  // Entrypoint null as docker writes it after ENTRYPOINT []; an explicit
+  // empty Cmd is present.
+  ImageConfig config =
+      parse_config_or_die(config_with("{\"Entrypoint\":null,\"Cmd\":[],\"Env\":null}"));
+  EXPECT_FALSE(config.has_entrypoint);
+  EXPECT_TRUE(config.entrypoint.empty());
+  EXPECT_TRUE(config.has_cmd);
+  EXPECT_TRUE(config.cmd.empty());
+  EXPECT_TRUE(config.env.empty());
+  config = parse_config_or_die(config_with("{\"Entrypoint\":[]}"));
+  EXPECT_TRUE(config.has_entrypoint);
+  EXPECT_FALSE(config.has_cmd);
+  // No config object at all (a base image built without one), or a null one.
+  for (std::string text :
+       {std::string("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                    "\"diff_ids\":[]}}"),
+        config_with("null")}) {
+    config = parse_config_or_die(text);
+    EXPECT_FALSE(config.has_entrypoint) << text;
+    EXPECT_FALSE(config.has_cmd) << text;
+    EXPECT_TRUE(config.cmd.empty()) << text;
+    EXPECT_TRUE(config.env.empty()) << text;
+    EXPECT_EQ(config.architecture, "amd64") << text;
+  }
+}
+
+TEST(ParseImageConfigTest, KeepsUserAsWritten) {
+  for (std::string user : {"1000", "1000:1000", "nginx", "nginx:www-data", ""}) {
+    ImageConfig config = parse_config_or_die(config_with("{\"User\":\"" + user + "\"}"));
+    EXPECT_EQ(config.user, user);
+  }
+}
+
+TEST(ParseImageConfigTest, RefusesFieldsOfTheWrongType) {
+  EXPECT_EQ(parse_config_error("[]"), "c: field \"config\" is not an object");
+  EXPECT_EQ(parse_config_error("{\"Entrypoint\":\"/bin/sh\"}"),
+            "c: field \"config.Entrypoint\" is not an array");
+  EXPECT_EQ(parse_config_error("{\"Cmd\":\"sh\"}"), "c: field \"config.Cmd\" is not an array");
+  EXPECT_EQ(parse_config_error("{\"Cmd\":[\"sh\",1]}"), "c: config.Cmd[1] is not a string");
+  EXPECT_EQ(parse_config_error("{\"Entrypoint\":[null]}"),
+            "c: config.Entrypoint[0] is not a string");
+  EXPECT_EQ(parse_config_error("{\"Env\":{\"A\":\"1\"}}"),
+            "c: field \"config.Env\" is not an array");
+  EXPECT_EQ(parse_config_error("{\"Env\":[\"A=1\",\"B=2\",[\"C=3\"]]}"),
+            "c: config.Env[2] is not a string");
+  EXPECT_EQ(parse_config_error("{\"User\":1000}"), "c: field \"config.User\" is not a string");
+  EXPECT_EQ(parse_config_error("{\"WorkingDir\":[\"/\"]}"),
+            "c: field \"config.WorkingDir\" is not a string");
+  EXPECT_EQ(parse_config_error("{\"StopSignal\":3}"),
+            "c: field \"config.StopSignal\" is not a string");
+  EXPECT_EQ(parse_config_error("{\"ExposedPorts\":[\"80/tcp\"]}"),
+            "c: field \"config.ExposedPorts\" is not an object");
+  EXPECT_EQ(parse_config_error("{\"ExposedPorts\":{\"80/tcp\":true}}"),
+            "c: config.ExposedPorts[\"80/tcp\"] is not an object");
+}
+
+TEST(ParseImageConfigTest, RefusesEnvEntriesThatAreNotAssignments) {
+  EXPECT_EQ(parse_config_error("{\"Env\":[\"PATH=/bin\",\"DEBUG\"]}"),
+            "c: config.Env[1] \"DEBUG\" is not NAME=VALUE");
+  EXPECT_EQ(parse_config_error("{\"Env\":[\"=value\"]}"),
+            "c: config.Env[0] \"=value\" has an empty variable name");
+  for (std::string bad : {"1ST=x", "A-B=x", "A B=x", "A.B=x", "\u00e9T\u00e9=x"}) {
+    EXPECT_EQ(parse_config_error("{\"Env\":[\"" + bad + "\"]}"),
+              "c: config.Env[0] \"" + bad +
+                  "\" has an invalid variable name (expected letters, digits and underscores, "
+                  "not starting with a digit)");
+  }
+  // Values may hold anything printable, '=' included; names may start with _.
+  ImageConfig config =
+      parse_config_or_die(config_with("{\"Env\":[\"_A1=x=y\",\"EMPTY=\",\"Q=\\\"a b\\\"\"]}"));
+  EXPECT_EQ(config.env, (std::vector<std::string>{"_A1=x=y", "EMPTY=", "Q=\"a b\""}));
+  // A long entry is shown cut short.
+  std::string long_name(200, 'X');
+  EXPECT_EQ(parse_config_error("{\"Env\":[\"" + long_name + "\"]}"),
+            "c: config.Env[0] \"" + std::string(64, 'X') + "...\" is not NAME=VALUE");
+}
+
+TEST(ParseImageConfigTest, RefusesARelativeWorkingDir) {
+  EXPECT_EQ(parse_config_error("{\"WorkingDir\":\"app\"}"),
+            "c: config.WorkingDir \"app\" is not an absolute path");
+  EXPECT_EQ(parse_config_error("{\"WorkingDir\":\"./app\"}"),
+            "c: config.WorkingDir \"./app\" is not an absolute path");
+  EXPECT_EQ(parse_config_or_die(config_with("{\"WorkingDir\":\"\"}")).working_dir, "");
+  EXPECT_EQ(parse_config_or_die(config_with("{\"WorkingDir\":\"/\"}")).working_dir, "/");
+}
+
+TEST(ParseImageConfigTest, MarksControlCharactersWhereAUnitLineCannotHoldThem) {
+  // Each would land in a unit file as it is; a newline there starts a line
+  // of its own. An argument can hold anything but NUL.
+  EXPECT_EQ(parse_config_error("{\"Cmd\":[\"a\",\"b\\u0000c\"]}"),
+            "c: config.Cmd[1] holds a control character (\\x00)");
+  // Arguments carry every other character: ExecStart= quoting escapes them.
+  EXPECT_EQ(parse_config_or_die(config_with("{\"Cmd\":[\"a\\tb\",\"c\\nd\"]}")).cmd,
+            (std::vector<std::string>{"a\tb", "c\nd"}));
+  EXPECT_EQ(parse_config_error("{\"Env\":[\"A=1\\nExecStartPre=/bin/evil\"]}"),
+            "c: config.Env[0] holds a control character (\\x0a)");
+  EXPECT_EQ(parse_config_error("{\"User\":\"root\\r\"}"),
+            "c: config.User holds a control character (\\x0d)");
+  EXPECT_EQ(parse_config_error("{\"WorkingDir\":\"/srv\\u007f\"}"),
+            "c: config.WorkingDir holds a control character (\\x7f)");
+  EXPECT_EQ(parse_config_error("{\"StopSignal\":\"SIGQUIT\\n\"}"),
+            "c: config.StopSignal holds a control character (\\x0a)");
+  EXPECT_EQ(parse_config_error("{\"ExposedPorts\":{\"80/tcp\\n\":{}}}"),
+            "c: config.ExposedPorts[\"80/tcp\\x0a\"] holds a control character (\\x0a)");
+  // Other UTF-8 is fine.
+  EXPECT_EQ(parse_config_or_die(config_with("{\"Cmd\":[\"\u00e9t\u00e9\"]}")).cmd,
+            (std::vector<std::string>{"\u00e9t\u00e9"}));
+}
+
+TEST(ParseImageConfigTest, RefusesListsAndStringsOverTheLimits) {
+  auto list_of = [](size_t count, const std::string& entry) {
+    std::string list = "[";
+    for (size_t i = 0; i < count; ++i) list += (i ? ",\"" : "\"") + entry + "\"";
+    return list + "]";
+  };
+  ImageConfig config =
+      parse_config_or_die(config_with("{\"Cmd\":" + list_of(kMaxRuntimeConfigEntries, "x") + "}"));
+  EXPECT_EQ(config.cmd.size(), 4096u);
+  EXPECT_EQ(parse_config_error("{\"Cmd\":" + list_of(4097, "x") + "}"),
+            "c: field \"config.Cmd\" has 4097 entries; at most 4096 are supported");
+  EXPECT_EQ(parse_config_error("{\"Entrypoint\":" + list_of(5000, "x") + "}"),
+            "c: field \"config.Entrypoint\" has 5000 entries; at most 4096 are supported");
+  EXPECT_EQ(parse_config_error("{\"Env\":" + list_of(4097, "A=1") + "}"),
+            "c: field \"config.Env\" has 4097 entries; at most 4096 are supported");
+  std::string ports = "{";
+  for (int i = 0; i < 4097; ++i) ports += (i ? ",\"" : "\"") + std::to_string(i) + "/tcp\":{}";
+  EXPECT_EQ(parse_config_error("{\"ExposedPorts\":" + ports + "}}"),
+            "c: field \"config.ExposedPorts\" has 4097 entries; at most 4096 are supported");
+
+  std::string longest = "A=" + std::string(kMaxRuntimeConfigStringSize - 2, 'v');
+  config = parse_config_or_die(config_with("{\"Env\":[\"" + longest + "\"]}"));
+  EXPECT_EQ(config.env[0].size(), 128u << 10);
+  EXPECT_EQ(parse_config_error("{\"Env\":[\"" + longest + "v\"]}"),
+            "c: config.Env[0] is longer than 128 KiB");
+  EXPECT_EQ(parse_config_error("{\"Cmd\":[\"sh\",\"" + std::string(200000, 'x') + "\"]}"),
+            "c: config.Cmd[1] is longer than 128 KiB");
+  EXPECT_EQ(parse_config_error("{\"User\":\"" + std::string(131073, 'u') + "\"}"),
+            "c: config.User is longer than 128 KiB");
+}
+
+TEST(ParseImageConfigTest, AFailedParseLeavesTheConfigAlone) {
+  ImageConfig config;
+  config.user = "kept";
+  std::string err;
+  EXPECT_FALSE(parse_image_config("{\"os\":\"linux\",\"architecture\":7,\"config\":{}}", "c",
+                                  &config, &err));
+  EXPECT_EQ(config.user, "kept");
+  EXPECT_TRUE(config.architecture.empty());
+}
+
 TEST(CheckConfigPlatformTest, ComparesOsArchitectureAndVariant) {
   std::string err;
-  ImageConfig config{"linux", "arm", "v7", {}};
+  ImageConfig config;
+  config.os = "linux";
+  config.architecture = "arm";
+  config.variant = "v7";
   EXPECT_TRUE(check_config_platform(config, "arm/v7", "c", &err)) << err;
   EXPECT_TRUE(check_config_platform(config, "arm", "c", &err)) << err;
   EXPECT_FALSE(check_config_platform(config, "arm/v6", "c", &err));
   EXPECT_EQ(err, "c: the image is for linux/arm/v7, not linux/arm/v6");
   EXPECT_FALSE(check_config_platform(config, "amd64", "c", &err));
   EXPECT_EQ(err, "c: the image is for linux/arm/v7, not linux/amd64");
-  ImageConfig windows{"windows", "amd64", "", {}};
+  ImageConfig windows;
+  windows.os = "windows";
+  windows.architecture = "amd64";
   EXPECT_FALSE(check_config_platform(windows, "amd64", "c", &err));
   EXPECT_EQ(err, "c: the image is for windows/amd64, not linux/amd64");
   ImageConfig unnamed;
@@ -327,12 +572,17 @@ TEST(ResolveImageLayersTest, WalksNestedIndexesToTheLayers) {
   std::string inner_digest = store.add(inner);
   std::string top = "{\"manifests\":[{\"mediaType\":\"" + std::string(kOciImageIndexMediaType) +
                     "\",\"digest\":\"" + inner_digest + "\"}]}";
-  std::vector<LayerDescriptor> result;
+  ResolvedImage result;
   std::string err;
   ASSERT_TRUE(resolve_image_layers(store, top, "", "top", "amd64", "", &result, &err)) << err;
-  ASSERT_EQ(result.size(), 1u);
-  EXPECT_EQ(result[0].digest, kDigestA);
-  EXPECT_EQ(result[0].size, 3u);
+  ASSERT_EQ(result.layers.size(), 1u);
+  EXPECT_EQ(result.layers[0].digest, kDigestA);
+  EXPECT_EQ(result.layers[0].size, 3u);
+  // The config comes along, parsed and as the bytes that were checked.
+  EXPECT_EQ(result.config_text, config);
+  EXPECT_EQ(result.config_digest, config_digest);
+  EXPECT_EQ(result.config.architecture, "amd64");
+  EXPECT_EQ(result.config.cmd, (std::vector<std::string>{"/bin/sh"}));
 
   EXPECT_FALSE(resolve_image_layers(store, top, "", "top", "arm64", "", &result, &err));
   EXPECT_EQ(err, "blob " + inner_digest.substr(7, 8) +
@@ -345,7 +595,7 @@ TEST(ResolveImageLayersTest, ChecksDigestsSizesAndTheConfigPlatform) {
   std::string config_digest = store.add(config);
   std::string manifest = test_support::manifest_json(config_digest, config.size(), {});
   std::string err;
-  std::vector<LayerDescriptor> result;
+  ResolvedImage result;
   // The manifest at the top is taken as it is; the config is checked.
   EXPECT_FALSE(resolve_image_layers(store, manifest, "", "top", "amd64", "", &result, &err));
   EXPECT_EQ(err, "blob " + config_digest.substr(7, 8) +
@@ -367,6 +617,20 @@ TEST(ResolveImageLayersTest, ChecksDigestsSizesAndTheConfigPlatform) {
                      std::to_string(manifest.size()) + "; the image is corrupt");
 }
 
+TEST(ResolveImageLayersTest, ABadRuntimeConfigIsNamedByItsBlob) {
+  MapStore store;
+  std::string config =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"NOVALUE\"]}}";
+  std::string config_digest = store.add(config);
+  std::string manifest = test_support::manifest_json(config_digest, config.size(), {});
+  ResolvedImage result;
+  std::string err;
+  // The layers still resolve: a rootfs import does not need the runtime config.
+  ASSERT_TRUE(resolve_image_layers(store, manifest, "", "top", "amd64", "", &result, &err)) << err;
+  EXPECT_EQ(result.config.runtime_error,
+            "blob " + config_digest.substr(7, 8) + ": config.Env[0] \"NOVALUE\" is not NAME=VALUE");
+}
+
 TEST(ResolveImageLayersTest, TheDocumentMustBeWhatTheIndexSays) {
   MapStore store;
   std::string inner =
@@ -374,7 +638,7 @@ TEST(ResolveImageLayersTest, TheDocumentMustBeWhatTheIndexSays) {
   std::string inner_digest = store.add(inner);
   std::string top = "{\"manifests\":[{\"mediaType\":\"" + std::string(kOciImageManifestMediaType) +
                     "\",\"digest\":\"" + inner_digest + "\"}]}";
-  std::vector<LayerDescriptor> result;
+  ResolvedImage result;
   std::string err;
   EXPECT_FALSE(resolve_image_layers(store, top, "", "top", "amd64", "", &result, &err));
   EXPECT_EQ(err, "blob " + inner_digest.substr(7, 8) + ": the index lists it as " +

@@ -319,14 +319,17 @@ bool resolve_registry_image(RegistryTransport& transport, const RegistryReferenc
     return false;
   }
   RegistryStore store(session, reference);
-  std::vector<LayerDescriptor> layers;
+  ResolvedImage resolved;
   if (!resolve_image_layers(store, response.body, response.content_type, url, architecture, "",
-                            &layers, err))
+                            &resolved, err))
     return false;
   image->reference = reference;
   image->authorization = session.authorization();
   image->blob_base_url = reference.api_base_url + "/v2/" + reference.repository + "/blobs/";
-  image->layers = std::move(layers);
+  image->layers = std::move(resolved.layers);
+  image->config = std::move(resolved.config);
+  image->config_text = std::move(resolved.config_text);
+  image->config_digest = std::move(resolved.config_digest);
   return true;
 }
 

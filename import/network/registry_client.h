@@ -50,11 +50,17 @@ struct RegistryImage {
   // API_BASE/v2/REPOSITORY/blobs/: a layer's URL is this and its digest.
   std::string blob_base_url;
   std::vector<LayerDescriptor> layers;  // bottom first
+  // The image's config, parsed and as the bytes whose digest was checked
+  // (kept next to the tree of an application image); config_digest is
+  // "sha256:HEX".
+  ImageConfig config;
+  std::string config_text, config_digest;
 };
 
 // Resolves `reference` to the image for linux on `architecture`: fetches the
 // manifest (getting a token if asked), chooses in a manifest list, checks the
-// digests of every document and the config's platform.
+// digests of every document and the config's platform, and returns the
+// layers and the config.
 bool resolve_registry_image(RegistryTransport& transport, const RegistryReference& reference,
                             const std::string& architecture, RegistryImage* image,
                             std::string* err);

@@ -167,8 +167,14 @@ TEST_F(RegistryClientTest, FetchesATokenThenChoosesFromAManifestList) {
   EXPECT_EQ(image.layers[0].digest, layers_[0].digest);
   EXPECT_EQ(image.layers[1].size, layers_[1].content.size());
   EXPECT_EQ(image.layers[1].media_type, kOciLayerGzipMediaType);
+  // The config of the image chosen, as the bytes the registry sent.
+  std::string arm64_config_text = test_support::config_json("linux", "arm64", {});
+  EXPECT_EQ(image.config_text, arm64_config_text);
+  EXPECT_EQ(image.config_digest, digest_of(arm64_config_text));
+  EXPECT_EQ(image.config.architecture, "arm64");
+  EXPECT_EQ(image.config.cmd, (std::vector<std::string>{"/bin/sh"}));
 
-  std::string arm64_config = digest_of(test_support::config_json("linux", "arm64", {}));
+  std::string arm64_config = digest_of(arm64_config_text);
   std::string auth = "Authorization: Bearer secret-token";
   EXPECT_EQ(registry_.log,
             (std::vector<std::string>{
@@ -243,6 +249,40 @@ TEST_F(RegistryClientTest, DockerContentDigestIsChecked) {
   EXPECT_FALSE(resolve_registry_image(registry_, reference_, "amd64", &image, &err));
   EXPECT_EQ(err, url + ": digest mismatch: Docker-Content-Digest says " + wrong + ", got " +
                      digest_of(manifest) + "; the manifest is corrupt");
+}
+
+TEST_F(RegistryClientTest, ReturnsTheRuntimeConfigAndMarksABadOne) {
+  registry_.require_token = false;
+  auto add_image = [&](const std::string& config) {
+    std::string config_digest = registry_.add_blob(config);
+    std::string manifest = test_support::manifest_json(config_digest, config.size(), layers_,
+                                                       std::string(kDockerManifestMediaType));
+    registry_.manifests["1"] = {manifest, std::string(kDockerManifestMediaType)};
+    return config_digest;
+  };
+  std::string redis =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"User\":\"999:999\","
+      "\"ExposedPorts\":{\"6379/tcp\":{}},\"Env\":[\"REDIS_VERSION=7.2.3\"],"
+      "\"Entrypoint\":[\"docker-entrypoint.sh\"],\"Cmd\":[\"redis-server\"],"
+      "\"WorkingDir\":\"/data\"},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+  std::string redis_digest = add_image(redis);
+  RegistryImage image;
+  std::string err;
+  ASSERT_TRUE(resolve_registry_image(registry_, reference_, "amd64", &image, &err)) << err;
+  EXPECT_EQ(image.config_text, redis);
+  EXPECT_EQ(image.config_digest, redis_digest);
+  EXPECT_EQ(image.config.user, "999:999");
+  EXPECT_EQ(image.config.entrypoint, (std::vector<std::string>{"docker-entrypoint.sh"}));
+  EXPECT_EQ(image.config.cmd, (std::vector<std::string>{"redis-server"}));
+  EXPECT_EQ(image.config.env, (std::vector<std::string>{"REDIS_VERSION=7.2.3"}));
+  EXPECT_EQ(image.config.working_dir, "/data");
+  EXPECT_EQ(image.config.exposed_ports, (std::vector<std::string>{"6379/tcp"}));
+
+  std::string bad = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"User\":\"a\\nb\"}}";
+  std::string bad_digest = add_image(bad);
+  ASSERT_TRUE(resolve_registry_image(registry_, reference_, "amd64", &image, &err)) << err;
+  EXPECT_EQ(image.config.runtime_error, std::string(kBase) + "/blobs/" + bad_digest +
+                                            ": config.User holds a control character (\\x0a)");
 }
 
 TEST_F(RegistryClientTest, MissingImageAndPlatformMessages) {

@@ -8,12 +8,12 @@
 #include <string>
 
 #include "import/formats/oci_manifest.h"
+#include "import/formats/sha256.h"
 #include "import/network/registry_client.h"
 #include "import/network/registry_transport_curl.h"
-#include "import/formats/sha256.h"
-#include "tests/support/test_support.h"
 #include "tests/support/oci_test_image.h"
 #include "tests/support/registry_server.h"
+#include "tests/support/test_support.h"
 
 namespace sdme::import {
 namespace {
@@ -71,6 +71,9 @@ TEST_F(PushedImageTest, PullsThePushedImageWithVerifiedLayers) {
   ASSERT_TRUE(resolve_registry_image(transport, reference, architecture, &pulled, &err)) << err;
   ASSERT_EQ(pulled.layers.size(), 2u);
   EXPECT_EQ(pulled.authorization, "");  // this registry runs without auth
+  EXPECT_EQ(pulled.config_text, image.config);
+  EXPECT_EQ(pulled.config_digest, image.config_digest);
+  EXPECT_EQ(pulled.config.cmd, (std::vector<std::string>{"/bin/sh"}));
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(pulled.layers[i].digest, image.layers[i].digest);
     EXPECT_EQ(pulled.layers[i].size, image.layers[i].content.size());

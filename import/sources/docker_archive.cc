@@ -9,15 +9,16 @@
 
 #include "common/atomic_file.h"
 #include "common/strings.h"
-#include "import/sources/oci_layout.h"
 #include "import/formats/sha256.h"
+#include "import/sources/oci_layout.h"
 
 namespace sdme::import {
 namespace {
 
 using nlohmann::json;
 
-struct ArchiveImage {
+// An entry of manifest.json: one image, its files named by path.
+struct ManifestEntry {
   std::string config;
   std::vector<std::string> repo_tags;
   std::vector<std::string> layers;
@@ -69,14 +70,14 @@ bool string_array(const json& object, const char* key, const std::string& source
 }
 
 bool parse_archive_manifest(const std::string& text, const std::string& source,
-                            std::vector<ArchiveImage>* images, std::string* err) {
+                            std::vector<ManifestEntry>* images, std::string* err) {
   json document = json::parse(text, nullptr, false);
   if (document.is_discarded() || !document.is_array()) {
     *err = source + ": not a JSON array (is this a docker save archive?)";
     return false;
   }
   for (const json& entry : document) {
-    ArchiveImage image;
+    ManifestEntry image;
     auto config = entry.is_object() ? entry.find("Config") : entry.end();
     if (config == entry.end() || !config->is_string()) {
       *err = source + ": an entry has no \"Config\" string";
@@ -98,10 +99,10 @@ bool tag_matches(const std::vector<std::string>& repo_tags, const std::string& t
   return false;
 }
 
-bool choose_image(const std::vector<ArchiveImage>& images, const std::string& tag,
-                  const std::string& source, const ArchiveImage** chosen, std::string* err) {
+bool choose_image(const std::vector<ManifestEntry>& images, const std::string& tag,
+                  const std::string& source, const ManifestEntry** chosen, std::string* err) {
   std::vector<std::string> all_tags;
-  for (const ArchiveImage& image : images)
+  for (const ManifestEntry& image : images)
     all_tags.insert(all_tags.end(), image.repo_tags.begin(), image.repo_tags.end());
   if (tag.empty()) {
     if (images.size() == 1) {
@@ -113,7 +114,7 @@ bool choose_image(const std::vector<ArchiveImage>& images, const std::string& ta
                                 " images; choose one by tag: " + join(all_tags, ", ");
     return false;
   }
-  for (const ArchiveImage& image : images) {
+  for (const ManifestEntry& image : images) {
     if (tag_matches(image.repo_tags, tag)) {
       *chosen = &image;
       return true;
@@ -144,8 +145,7 @@ bool sniff_layer_media_type(const std::string& path, std::string* media_type, st
 }
 
 bool read_legacy_archive(const std::string& dir, const std::string& architecture,
-                         const std::string& tag, std::vector<ArchiveLayer>* layers,
-                         std::string* err) {
+                         const std::string& tag, ArchiveImage* result, std::string* err) {
   std::string source = dir + "/manifest.json";
   struct stat status;
   if (::stat(source.c_str(), &status) != 0 && errno == ENOENT) {
@@ -153,28 +153,28 @@ bool read_legacy_archive(const std::string& dir, const std::string& architecture
     return false;
   }
   std::string text;
-  std::vector<ArchiveImage> images;
-  const ArchiveImage* image = nullptr;
+  std::vector<ManifestEntry> images;
+  const ManifestEntry* entry = nullptr;
   if (!read_file(source, kMaxManifestSize, &text, err) ||
       !parse_archive_manifest(text, source, &images, err) ||
-      !choose_image(images, tag, source, &image, err))
+      !choose_image(images, tag, source, &entry, err))
     return false;
-  std::string config_path, config_text;
-  ImageConfig config;
-  if (!archive_file(dir, image->config, &config_path, err) ||
-      !read_file(config_path, kMaxConfigSize, &config_text, err) ||
-      !parse_image_config(config_text, dir + "/" + image->config, &config, err) ||
-      !check_config_platform(config, architecture, dir + "/" + image->config, err))
+  ArchiveImage chosen;
+  std::string config_path, config_source = dir + "/" + entry->config;
+  if (!archive_file(dir, entry->config, &config_path, err) ||
+      !read_file(config_path, kMaxConfigSize, &chosen.config_text, err) ||
+      !parse_image_config(chosen.config_text, config_source, &chosen.config, err) ||
+      !check_config_platform(chosen.config, architecture, config_source, err))
     return false;
-  if (image->layers.empty()) {
+  chosen.config_digest = "sha256:" + sha256_hex(chosen.config_text);
+  if (entry->layers.empty()) {
     *err = source + ": the image has no layers";
     return false;
   }
-  bool have_diff_ids = config.diff_ids.size() == image->layers.size();
-  std::vector<ArchiveLayer> result;
-  for (size_t i = 0; i < image->layers.size(); ++i) {
+  bool have_diff_ids = chosen.config.diff_ids.size() == entry->layers.size();
+  for (size_t i = 0; i < entry->layers.size(); ++i) {
     ArchiveLayer layer;
-    if (!archive_file(dir, image->layers[i], &layer.path, err) ||
+    if (!archive_file(dir, entry->layers[i], &layer.path, err) ||
         !sniff_layer_media_type(layer.path, &layer.descriptor.media_type, err))
       return false;
     if (::stat(layer.path.c_str(), &status) == 0)
@@ -182,31 +182,33 @@ bool read_legacy_archive(const std::string& dir, const std::string& architecture
     // The config records the digest of each uncompressed tar: an uncompressed
     // layer can be checked against it.
     if (have_diff_ids && layer.descriptor.media_type == kOciLayerTarMediaType)
-      layer.descriptor.digest = config.diff_ids[i];
-    result.push_back(std::move(layer));
+      layer.descriptor.digest = chosen.config.diff_ids[i];
+    chosen.layers.push_back(std::move(layer));
   }
-  *layers = std::move(result);
+  *result = std::move(chosen);
   return true;
 }
 
 }  // namespace
 
 bool read_docker_archive(const std::string& dir, const std::string& architecture,
-                         const std::string& tag, std::vector<ArchiveLayer>* layers,
-                         std::string* err) {
+                         const std::string& tag, ArchiveImage* image, std::string* err) {
   struct stat status;
   if (::stat((dir + "/oci-layout").c_str(), &status) != 0)
-    return read_legacy_archive(dir, architecture, tag, layers, err);
-  std::vector<LayerDescriptor> descriptors;
-  if (!read_oci_layout(dir, architecture, tag, &descriptors, err)) return false;
-  std::vector<ArchiveLayer> result;
-  for (LayerDescriptor& descriptor : descriptors) {
+    return read_legacy_archive(dir, architecture, tag, image, err);
+  ResolvedImage resolved;
+  if (!read_oci_layout(dir, architecture, tag, &resolved, err)) return false;
+  ArchiveImage result;
+  for (LayerDescriptor& descriptor : resolved.layers) {
     ArchiveLayer layer;
     if (!oci_blob_path(dir, descriptor.digest, &layer.path, err)) return false;
     layer.descriptor = std::move(descriptor);
-    result.push_back(std::move(layer));
+    result.layers.push_back(std::move(layer));
   }
-  *layers = std::move(result);
+  result.config = std::move(resolved.config);
+  result.config_text = std::move(resolved.config_text);
+  result.config_digest = std::move(resolved.config_digest);
+  *image = std::move(result);
   return true;
 }
 

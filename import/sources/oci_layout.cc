@@ -121,20 +121,19 @@ std::unique_ptr<ByteSource> open_oci_blob(const std::string& dir, const LayerDes
 }
 
 bool read_oci_layout(const std::string& dir, const std::string& architecture,
-                     const std::string& name, std::vector<LayerDescriptor>* layers,
-                     std::string* err) {
+                     const std::string& name, ResolvedImage* image, std::string* err) {
   if (!check_layout_version(dir, err)) return false;
   std::string index_path = dir + "/index.json";
   std::string index_text;
   if (!read_file(index_path, kMaxManifestSize, &index_text, err)) return false;
   LayoutStore store(dir);
   return resolve_image_layers(store, index_text, kOciImageIndexMediaType, index_path, architecture,
-                              name, layers, err);
+                              name, image, err);
 }
 
-bool read_oci_layout(const std::string& dir, const std::string& architecture,
-                     std::vector<LayerDescriptor>* layers, std::string* err) {
-  return read_oci_layout(dir, architecture, "", layers, err);
+bool read_oci_layout(const std::string& dir, const std::string& architecture, ResolvedImage* image,
+                     std::string* err) {
+  return read_oci_layout(dir, architecture, "", image, err);
 }
 
 }  // namespace sdme::import

@@ -12,17 +12,17 @@
 
 namespace sdme::import {
 
-// Reads the layout in `dir` and returns the layers of the image for linux on
-// `architecture` (see host_oci_architecture()), bottom first. Every document
-// on the way is checked against its digest. `name`, when not empty, chooses
-// among several images by their org.opencontainers.image.ref.name annotation
-// (the TAG of skopeo's oci:DIR:TAG); without it the layout must hold one
-// image, or one for this platform.
+// Reads the layout in `dir` and returns the image for linux on `architecture`
+// (see host_oci_architecture()): its layers, bottom first, and its config.
+// Every document on the way is checked against its digest. `name`, when not
+// empty, chooses among several images by their
+// org.opencontainers.image.ref.name annotation (the TAG of skopeo's
+// oci:DIR:TAG); without it the layout must hold one image, or one for this
+// platform.
 bool read_oci_layout(const std::string& dir, const std::string& architecture,
-                     const std::string& name, std::vector<LayerDescriptor>* layers,
+                     const std::string& name, ResolvedImage* image, std::string* err);
+bool read_oci_layout(const std::string& dir, const std::string& architecture, ResolvedImage* image,
                      std::string* err);
-bool read_oci_layout(const std::string& dir, const std::string& architecture,
-                     std::vector<LayerDescriptor>* layers, std::string* err);
 
 // DIR/blobs/sha256/HEX for a valid digest, as a path with no symlinks left
 // in it; fails for a bad digest, a missing blob, a blob that is not a

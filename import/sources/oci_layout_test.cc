@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <string>
 
-#include "tests/support/test_support.h"
 #include "tests/support/memory_byte_source.h"
 #include "tests/support/oci_test_image.h"
+#include "tests/support/test_support.h"
 
 namespace sdme::import {
 namespace {
@@ -29,9 +29,10 @@ class OciLayoutTest : public ::testing::Test {
 
 TEST_F(OciLayoutTest, ReadsTheLayersInOrderAndStreamsVerifiedBlobs) {
   test_support::TestImage image = write_test_oci_layout(layout(), "v1", "amd64");
-  std::vector<LayerDescriptor> layers;
+  ResolvedImage resolved;
   std::string err;
-  ASSERT_TRUE(read_oci_layout(layout(), "amd64", &layers, &err)) << err;
+  ASSERT_TRUE(read_oci_layout(layout(), "amd64", &resolved, &err)) << err;
+  const std::vector<LayerDescriptor>& layers = resolved.layers;
   ASSERT_EQ(layers.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(layers[i].digest, image.layers[i].digest);
@@ -44,35 +45,49 @@ TEST_F(OciLayoutTest, ReadsTheLayersInOrderAndStreamsVerifiedBlobs) {
     EXPECT_EQ(content, image.layers[i].content);
   }
   // By name too.
-  ASSERT_TRUE(read_oci_layout(layout(), "amd64", "v1", &layers, &err)) << err;
-  EXPECT_EQ(layers.size(), 2u);
-  EXPECT_FALSE(read_oci_layout(layout(), "amd64", "v2", &layers, &err));
+  ASSERT_TRUE(read_oci_layout(layout(), "amd64", "v1", &resolved, &err)) << err;
+  EXPECT_EQ(resolved.layers.size(), 2u);
+  EXPECT_FALSE(read_oci_layout(layout(), "amd64", "v2", &resolved, &err));
   EXPECT_EQ(err, layout() + "/index.json: no image named \"v2\"; available: v1");
+}
+
+TEST_F(OciLayoutTest, ReturnsTheImageConfig) {
+  test_support::TestImage image = write_test_oci_layout(layout(), "v1", "amd64");
+  ResolvedImage resolved;
+  std::string err;
+  ASSERT_TRUE(read_oci_layout(layout(), "amd64", &resolved, &err)) << err;
+  EXPECT_EQ(resolved.config_text, image.config);
+  EXPECT_EQ(resolved.config_digest, image.config_digest);
+  EXPECT_EQ(resolved.config.architecture, "amd64");
+  EXPECT_FALSE(resolved.config.has_entrypoint);
+  EXPECT_TRUE(resolved.config.has_cmd);
+  EXPECT_EQ(resolved.config.cmd, (std::vector<std::string>{"/bin/sh"}));
+  EXPECT_EQ(resolved.config.diff_ids.size(), 2u);
 }
 
 TEST_F(OciLayoutTest, ChecksTheConfigArchitecture) {
   test_support::TestImage image = write_test_oci_layout(layout(), "v1", "arm64");
-  std::vector<LayerDescriptor> layers;
+  ResolvedImage resolved;
   std::string err;
-  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &layers, &err));
+  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &resolved, &err));
   EXPECT_EQ(err, layout() + "/blobs/sha256/" + image.config_digest.substr(7) +
                      ": the image is for linux/arm64, not linux/amd64");
 }
 
 TEST_F(OciLayoutTest, ACorruptBlobFailsWhenRead) {
   test_support::TestImage image = write_test_oci_layout(layout(), "v1", "amd64");
-  std::vector<LayerDescriptor> layers;
+  ResolvedImage resolved;
   std::string err;
-  ASSERT_TRUE(read_oci_layout(layout(), "amd64", &layers, &err)) << err;
-  std::string path = layout() + "/blobs/sha256/" + layers[1].digest.substr(7);
+  ASSERT_TRUE(read_oci_layout(layout(), "amd64", &resolved, &err)) << err;
+  std::string path = layout() + "/blobs/sha256/" + resolved.layers[1].digest.substr(7);
   std::string corrupt = image.layers[1].content;
   corrupt[corrupt.size() / 2] ^= 1;
   write_test_file(path, corrupt);
-  std::unique_ptr<ByteSource> blob = open_oci_blob(layout(), layers[1], &err);
+  std::unique_ptr<ByteSource> blob = open_oci_blob(layout(), resolved.layers[1], &err);
   ASSERT_TRUE(blob) << err;
   std::string content;
   EXPECT_FALSE(read_all(blob.get(), &content, &err));
-  EXPECT_EQ(err, path + ": checksum mismatch: expected " + layers[1].digest + ", got " +
+  EXPECT_EQ(err, path + ": checksum mismatch: expected " + resolved.layers[1].digest + ", got " +
                      digest_of(corrupt) + "; the download is corrupt or the checksum is wrong");
 }
 
@@ -82,31 +97,31 @@ TEST_F(OciLayoutTest, ACorruptManifestIsRefused) {
   std::string changed = image.manifest;
   changed.replace(changed.find("\"size\":"), 7, "\"size\" :");
   write_test_file(path, changed);
-  std::vector<LayerDescriptor> layers;
+  ResolvedImage resolved;
   std::string err;
-  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &layers, &err));
+  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &resolved, &err));
   EXPECT_EQ(err, path + ": size mismatch: expected " + std::to_string(image.manifest.size()) +
                      " bytes, got " + std::to_string(changed.size()) + "; the image is corrupt");
 }
 
 TEST_F(OciLayoutTest, RequiresTheLayoutFileAndVersion) {
-  std::vector<LayerDescriptor> layers;
+  ResolvedImage resolved;
   std::string err;
   std::filesystem::create_directories(layout());
-  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &layers, &err));
+  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &resolved, &err));
   EXPECT_EQ(err, layout() + ": not an OCI image layout (no oci-layout file)");
   write_test_file(layout() + "/oci-layout", "{\"imageLayoutVersion\":\"2.0.0\"}");
-  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &layers, &err));
+  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &resolved, &err));
   EXPECT_EQ(err, layout() +
                      "/oci-layout: image layout version 2.0.0 is not supported (expected "
                      "1.0.0)");
   write_test_file(layout() + "/oci-layout", "[]");
-  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &layers, &err));
+  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &resolved, &err));
   EXPECT_EQ(err, layout() +
                      "/oci-layout: not a valid oci-layout file (expected "
                      "{\"imageLayoutVersion\": \"1.0.0\"})");
   write_test_file(layout() + "/oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
-  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &layers, &err));
+  EXPECT_FALSE(read_oci_layout(layout(), "amd64", &resolved, &err));
   EXPECT_EQ(err, "cannot open " + layout() + "/index.json: No such file or directory");
 }
 
@@ -159,12 +174,14 @@ TEST_F(OciLayoutTest, ChoosesByPlatformInANestedIndex) {
                   "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/"
                   "vnd.oci.image.index.v1+json\",\"digest\":\"" +
                       inner_digest + "\",\"size\":" + std::to_string(inner.size()) + "}]}");
-  std::vector<LayerDescriptor> layers;
+  ResolvedImage resolved;
   std::string err;
-  ASSERT_TRUE(read_oci_layout(layout(), "arm64", &layers, &err)) << err;
+  ASSERT_TRUE(read_oci_layout(layout(), "arm64", &resolved, &err)) << err;
   // Both images have the same layers; the config chosen shows the platform.
-  EXPECT_EQ(layers.size(), 2u);
-  EXPECT_FALSE(read_oci_layout(layout(), "s390x", &layers, &err));
+  EXPECT_EQ(resolved.layers.size(), 2u);
+  EXPECT_EQ(resolved.config.architecture, "arm64");
+  EXPECT_EQ(resolved.config_digest, arm64.config_digest);
+  EXPECT_FALSE(read_oci_layout(layout(), "s390x", &resolved, &err));
   EXPECT_EQ(err, layout() + "/blobs/sha256/" + inner_digest.substr(7) +
                      ": no image for linux/s390x; available platforms: linux/amd64, linux/arm64");
 }
