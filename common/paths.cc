@@ -102,4 +102,12 @@ std::vector<std::string> systemd_mask_dirs() {
   return {root + "/etc/systemd/system", root + "/run/systemd/system"};
 }
 
+std::string image_config_file_name(std::string_view name) {
+  return "." + std::string(name) + std::string(kImageConfigSuffix);
+}
+
+std::string image_config_path(const std::string& rootfs_dir, std::string_view name) {
+  return rootfs_dir + "/" + image_config_file_name(name);
+}
+
 }  // namespace sdme

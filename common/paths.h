@@ -51,4 +51,16 @@ std::string sys_dir();
 // highest precedence first.
 std::vector<std::string> systemd_mask_dirs();
 
+// What the tree ROOTFS_DIR/NAME was imported from, when that was an OCI or
+// Docker image: the image's config document, byte for byte as its digest was
+// verified, in ROOTFS_DIR/.NAME.image-config.json. The leading dot keeps it
+// out of the rootfs names, which start with a letter or digit. sdme-import
+// writes it before it commits the tree, and an import of a NAME that is not
+// there first removes an old one, so a tree never has another image's
+// config; a tree without one was not imported from an image (sdme-import(8)).
+inline constexpr std::string_view kImageConfigSuffix = ".image-config.json";
+// ".NAME.image-config.json", the file's name in ROOTFS_DIR.
+std::string image_config_file_name(std::string_view name);
+std::string image_config_path(const std::string& rootfs_dir, std::string_view name);
+
 }  // namespace sdme

@@ -204,5 +204,14 @@ TEST_F(PathsTest, DefaultUnitPathIsTheSearchPathWithoutRoot) {
   EXPECT_EQ(joined, kDefaultUnitPath);
 }
 
+TEST_F(PathsTest, ImageConfigIsAHiddenFileNextToTheTree) {
+  EXPECT_EQ(image_config_file_name("debian12"), ".debian12.image-config.json");
+  EXPECT_EQ(image_config_path("/var/lib/sdme/rootfs", "nginx"),
+            "/var/lib/sdme/rootfs/.nginx.image-config.json");
+  // Neither the environment nor the root prefix: the caller gives the directory.
+  set("SDME_ROOT", "/tmp/root");
+  EXPECT_EQ(image_config_path("/srv/rootfs", "a.b"), "/srv/rootfs/.a.b.image-config.json");
+}
+
 }  // namespace
 }  // namespace sdme

@@ -12,27 +12,43 @@
 #include <cctype>
 
 #include "common/atomic_file.h"
+#include "common/paths.h"
 #include "common/remove_tree.h"
 
 namespace sdme::import {
 namespace {
 
 constexpr const char* kLeftoverInfix = ".import-";
-constexpr size_t kMkdtempSuffixLength = 6;
+// Both mkdtemp(3) and write_file_atomically() end a temporary name with six
+// letters and digits.
+constexpr size_t kRandomSuffixLength = 6;
 
 std::string leftover_prefix(const std::string& name) { return "." + name + kLeftoverInfix; }
+
+// write_file_atomically() writes FILE as ".FILE.XXXXXX" first.
+std::string image_config_temporary_prefix(const std::string& name) {
+  return "." + image_config_file_name(name) + ".";
+}
+
+std::string appeared_meanwhile(const std::string& target) {
+  return target + " appeared while this import ran; remove it to import again";
+}
+
+bool is_prefix_and_random_suffix(const std::string& entry, const std::string& prefix) {
+  if (entry.size() != prefix.size() + kRandomSuffixLength || entry.rfind(prefix, 0) != 0)
+    return false;
+  // Exactly six characters, so ".a.import-" never matches the leftovers of
+  // a rootfs named "a.import-b" (".a.import-b.import-XXXXXX").
+  for (size_t i = prefix.size(); i < entry.size(); ++i)
+    if (!std::isalnum(static_cast<unsigned char>(entry[i]))) return false;
+  return true;
+}
 
 }  // namespace
 
 bool is_import_leftover(const std::string& entry, const std::string& name) {
-  std::string prefix = leftover_prefix(name);
-  if (entry.size() != prefix.size() + kMkdtempSuffixLength || entry.rfind(prefix, 0) != 0)
-    return false;
-  // Exactly mkdtemp's six characters, so ".a.import-" never matches the
-  // leftovers of a rootfs named "a.import-b" (".a.import-b.import-XXXXXX").
-  for (size_t i = prefix.size(); i < entry.size(); ++i)
-    if (!std::isalnum(static_cast<unsigned char>(entry[i]))) return false;
-  return true;
+  return is_prefix_and_random_suffix(entry, leftover_prefix(name)) ||
+         is_prefix_and_random_suffix(entry, image_config_temporary_prefix(name));
 }
 
 std::unique_ptr<ImportTransaction> ImportTransaction::begin(const std::string& rootfs_dir,
@@ -77,6 +93,10 @@ ImportTransaction::~ImportTransaction() {
   std::string ignored;
   for (const std::string& directory : directories_)
     if (directory != committed_) remove_tree(directory, &ignored);
+  // A config without its tree would be taken for the config of whatever
+  // tree of this name comes next.
+  if (image_config_staged_ && committed_.empty())
+    ::unlink(image_config_path(rootfs_dir_, name_).c_str());
 }
 
 bool ImportTransaction::target_exists() const {
@@ -97,6 +117,16 @@ bool ImportTransaction::remove_leftovers(std::string* err) {
   // We hold the lock, so no live import of this name owns these.
   for (const std::string& leftover : leftovers)
     if (!remove_tree(rootfs_dir_ + "/" + leftover, err)) return false;
+  // An image config without its tree is left from an earlier tree of this
+  // name (removed by hand) or an import killed before its commit. Whatever
+  // this import commits must not find it: a tree that comes without a config
+  // has none.
+  if (target_exists()) return true;
+  std::string config = image_config_path(rootfs_dir_, name_);
+  if (::unlink(config.c_str()) != 0 && errno != ENOENT) {
+    *err = "cannot remove " + config + ", left from an earlier " + name_ + ": " + strerror(errno);
+    return false;
+  }
   return true;
 }
 
@@ -116,10 +146,26 @@ bool ImportTransaction::make_directory(std::string* path, std::string* err) {
   return true;
 }
 
+bool ImportTransaction::stage_image_config(std::string_view text, std::string* err) {
+  // The config of a tree that is there already is that tree's: commit()
+  // will refuse to replace the tree, so its config stays too.
+  if (target_exists()) {
+    *err = appeared_meanwhile(target_path_);
+    return false;
+  }
+  // Whatever happens from here, the file at this path is no longer the
+  // config of any committed tree: the transaction owns it.
+  image_config_staged_ = true;
+  return write_file_atomically(image_config_path(rootfs_dir_, name_), text, 0644, err);
+}
+
 bool ImportTransaction::commit(const std::string& staging, std::string* err) {
   FileDescriptor tree(::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   // The rename makes the tree visible as complete; its data must be on disk
   // first, or a power cut after the rename leaves a rootfs of empty files.
+  // syncfs(2) covers the rootfs directory on the same file system as well:
+  // the image config stage_image_config() wrote, or begin() removed, is on
+  // disk before the tree appears.
   if (!tree.valid() || ::syncfs(tree.get()) != 0) {
     *err = "cannot sync " + staging + " to disk: " + strerror(errno);
     return false;
@@ -127,7 +173,7 @@ bool ImportTransaction::commit(const std::string& staging, std::string* err) {
   if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target_path_.c_str(), RENAME_NOREPLACE) !=
       0) {
     if (errno == EEXIST)
-      *err = target_path_ + " appeared while this import ran; remove it to import again";
+      *err = appeared_meanwhile(target_path_);
     else
       *err = "cannot rename " + staging + " to " + target_path_ + ": " + strerror(errno);
     return false;

@@ -8,11 +8,19 @@
 //
 // A lock file (`.NAME.lock`, flock(2)) serialises imports of one name, for
 // people who run sdme-import by hand next to the service.
+//
+// A tree imported from an OCI or Docker image keeps the image's config next
+// to it (`.NAME.image-config.json`, common/paths.h). The transaction owns
+// that file while NAME is not there, so it shares the tree's fate: one left
+// without its tree is removed at the start, a new one is written and synced
+// before the tree's rename and removed again if the tree is not committed.
+// A tree that comes without a config commits with none.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/file_descriptor.h"
@@ -23,15 +31,17 @@ class ImportTransaction {
  public:
   // Creates `rootfs_dir` if needed, takes the lock for `name` (calling
   // `on_wait` once if another import holds it, then waiting) and removes
-  // the leftovers of crashed imports of `name`. `name` must already be a
-  // valid rootfs name.
+  // the leftovers of crashed imports of `name`, and its image config when
+  // the tree `name` is not there. `name` must already be a valid rootfs
+  // name.
   static std::unique_ptr<ImportTransaction> begin(const std::string& rootfs_dir,
                                                   const std::string& name,
                                                   const std::function<void()>& on_wait,
                                                   std::string* err);
   ImportTransaction(const ImportTransaction&) = delete;
   ImportTransaction& operator=(const ImportTransaction&) = delete;
-  // Removes the staging and scratch directories unless committed.
+  // Removes the staging and scratch directories, and the image config
+  // stage_image_config() wrote, unless committed.
   ~ImportTransaction();
 
   // rootfs_dir/NAME, where the tree ends up.
@@ -45,8 +55,17 @@ class ImportTransaction {
   // disk image) on the same file system.
   bool make_directory(std::string* path, std::string* err);
 
-  // Syncs `staging` to disk and renames it to the target, never replacing
-  // an existing one.
+  // Writes `text`, the config document of the image being imported, to
+  // ROOTFS_DIR/.NAME.image-config.json (image_config_path()): atomically,
+  // mode 0644, synced. Called before commit(); until the commit succeeds
+  // the file is removed again with the transaction. Refused when NAME
+  // appeared meanwhile: its config is its own.
+  bool stage_image_config(std::string_view text, std::string* err);
+
+  // Syncs `staging` and the image config to disk and renames the tree to
+  // the target, never replacing an existing one. Once the rename is done the
+  // tree and its config are committed, even if syncing the directory after
+  // it fails.
   bool commit(const std::string& staging, std::string* err);
 
  private:
@@ -59,10 +78,13 @@ class ImportTransaction {
   FileDescriptor lock_;
   std::vector<std::string> directories_;
   std::string committed_;
+  bool image_config_staged_ = false;
 };
 
 // Whether `entry` in the rootfs directory is what an import of `name`
-// leaves while it runs: ".NAME.import-" and six characters of mkdtemp(3).
+// leaves while it runs: ".NAME.import-" and six characters of mkdtemp(3),
+// or the temporary file the image config is written to before its rename
+// (common/atomic_file.h: "..NAME.image-config.json." and six characters).
 bool is_import_leftover(const std::string& entry, const std::string& name);
 
 }  // namespace sdme::import

@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "common/paths.h"
 #include "tests/support/test_support.h"
 
 namespace sdme::import {
@@ -22,6 +23,16 @@ TEST(ImportLeftoverTest, MatchesOnlyThisNamesStagingDirectories) {
   EXPECT_FALSE(is_import_leftover("debian", "debian"));
   EXPECT_FALSE(is_import_leftover(".debian.import-b.import-a1B2c3", "debian"));
   EXPECT_FALSE(is_import_leftover(".debian.import-../../", "debian"));
+}
+
+TEST(ImportLeftoverTest, MatchesTheTemporaryFileOfThisNamesImageConfig) {
+  EXPECT_TRUE(is_import_leftover("..debian.image-config.json.a1B2c3", "debian"));
+  // The config itself is not a leftover: it belongs to the tree.
+  EXPECT_FALSE(is_import_leftover(".debian.image-config.json", "debian"));
+  EXPECT_FALSE(is_import_leftover("..debian.image-config.json.a1B2c", "debian"));
+  EXPECT_FALSE(is_import_leftover("..fedora.image-config.json.a1B2c3", "debian"));
+  EXPECT_FALSE(
+      is_import_leftover("..debian.image-config.json.x.image-config.json.a1B2c3", "debian"));
 }
 
 TEST(ImportTransactionTest, CommitRenamesTheStagingTreeToTheTarget) {
@@ -84,6 +95,101 @@ TEST(ImportTransactionTest, BeginRemovesWhatACrashedImportLeft) {
   ASSERT_NE(transaction, nullptr) << err;
   EXPECT_EQ(directory_entries(rootfs_dir),
             (std::vector<std::string>{".debian.lock", ".fedora.import-Xy12Zq", "ubuntu"}));
+}
+
+TEST(ImportTransactionTest, BeginRemovesAnImageConfigWithoutItsTree) {
+  ScratchDirectory scratch;
+  std::string rootfs_dir = scratch.path() + "/rootfs";
+  // debian's tree was removed by hand; an import killed before its commit
+  // left the temporary file of fedora's config, and ubuntu is whole.
+  write_test_file(image_config_path(rootfs_dir, "debian"), "{\"old\":1}");
+  write_test_file(rootfs_dir + "/..debian.image-config.json.Xy12Zq", "{");
+  write_test_file(image_config_path(rootfs_dir, "ubuntu"), "{}");
+  write_test_file(rootfs_dir + "/ubuntu/etc/os-release", "ID=ubuntu\n");
+  std::string err;
+  auto debian = ImportTransaction::begin(rootfs_dir, "debian", nullptr, &err);
+  ASSERT_NE(debian, nullptr) << err;
+  auto ubuntu = ImportTransaction::begin(rootfs_dir, "ubuntu", nullptr, &err);
+  ASSERT_NE(ubuntu, nullptr) << err;
+  EXPECT_TRUE(ubuntu->target_exists());
+  EXPECT_EQ(directory_entries(rootfs_dir),
+            (std::vector<std::string>{".debian.lock", ".ubuntu.image-config.json", ".ubuntu.lock",
+                                      "ubuntu"}));
+  EXPECT_EQ(test_support::read_test_file(image_config_path(rootfs_dir, "ubuntu")), "{}");
+}
+
+TEST(ImportTransactionTest, StagedImageConfigIsWrittenBeforeTheCommitAndKept) {
+  ScratchDirectory scratch;
+  std::string rootfs_dir = scratch.path() + "/rootfs";
+  std::string config_path = image_config_path(rootfs_dir, "nginx");
+  // Left from an earlier tree of this name, and replaced.
+  write_test_file(config_path, "{\"old\":1}");
+  std::string err;
+  auto transaction = ImportTransaction::begin(rootfs_dir, "nginx", nullptr, &err);
+  ASSERT_NE(transaction, nullptr) << err;
+  std::string staging;
+  ASSERT_TRUE(transaction->make_directory(&staging, &err)) << err;
+  // Byte for byte, white space and all; 0644 whatever the umask.
+  std::string config = "{\"architecture\":\"amd64\",\n  \"os\":\"linux\"}\n";
+  mode_t umask = ::umask(0077);
+  bool staged = transaction->stage_image_config(config, &err);
+  ::umask(umask);
+  ASSERT_TRUE(staged) << err;
+  EXPECT_EQ(test_support::read_test_file(config_path), config);
+  EXPECT_EQ(test_support::permission_bits(config_path), 0644u);
+  ASSERT_TRUE(transaction->commit(staging, &err)) << err;
+  transaction.reset();
+  EXPECT_EQ(directory_entries(rootfs_dir),
+            (std::vector<std::string>{".nginx.image-config.json", ".nginx.lock", "nginx"}));
+  EXPECT_EQ(test_support::read_test_file(config_path), config);
+}
+
+TEST(ImportTransactionTest, AbandonedTransactionRemovesItsImageConfig) {
+  ScratchDirectory scratch;
+  std::string rootfs_dir = scratch.path() + "/rootfs";
+  std::string err;
+  {
+    auto transaction = ImportTransaction::begin(rootfs_dir, "nginx", nullptr, &err);
+    ASSERT_NE(transaction, nullptr) << err;
+    std::string staging;
+    ASSERT_TRUE(transaction->make_directory(&staging, &err)) << err;
+    ASSERT_TRUE(transaction->stage_image_config("{}", &err)) << err;
+    EXPECT_EQ(entry_kind(image_config_path(rootfs_dir, "nginx")), "file");
+  }
+  EXPECT_EQ(directory_entries(rootfs_dir), (std::vector<std::string>{".nginx.lock"}));
+}
+
+TEST(ImportTransactionTest, FailedCommitRemovesTheImageConfig) {
+  ScratchDirectory scratch;
+  std::string rootfs_dir = scratch.path() + "/rootfs";
+  std::string err;
+  auto transaction = ImportTransaction::begin(rootfs_dir, "nginx", nullptr, &err);
+  ASSERT_NE(transaction, nullptr) << err;
+  std::string staging;
+  ASSERT_TRUE(transaction->make_directory(&staging, &err)) << err;
+  ASSERT_TRUE(transaction->stage_image_config("{}", &err)) << err;
+  write_test_file(rootfs_dir + "/nginx/keep", "old");
+  EXPECT_FALSE(transaction->commit(staging, &err));
+  EXPECT_EQ(err, rootfs_dir + "/nginx appeared while this import ran; remove it to import again");
+  transaction.reset();
+  EXPECT_EQ(directory_entries(rootfs_dir), (std::vector<std::string>{".nginx.lock", "nginx"}));
+  EXPECT_EQ(test_support::read_test_file(rootfs_dir + "/nginx/keep"), "old");
+}
+
+TEST(ImportTransactionTest, StagingNeverTouchesTheConfigOfATreeThatIsThere) {
+  ScratchDirectory scratch;
+  std::string rootfs_dir = scratch.path() + "/rootfs";
+  std::string config_path = image_config_path(rootfs_dir, "nginx");
+  std::string err;
+  auto transaction = ImportTransaction::begin(rootfs_dir, "nginx", nullptr, &err);
+  ASSERT_NE(transaction, nullptr) << err;
+  // Made by hand while this import ran, with its config.
+  write_test_file(rootfs_dir + "/nginx/keep", "old");
+  write_test_file(config_path, "{\"theirs\":1}");
+  EXPECT_FALSE(transaction->stage_image_config("{\"ours\":1}", &err));
+  EXPECT_EQ(err, rootfs_dir + "/nginx appeared while this import ran; remove it to import again");
+  transaction.reset();
+  EXPECT_EQ(test_support::read_test_file(config_path), "{\"theirs\":1}");
 }
 
 TEST(ImportTransactionTest, SecondImportOfTheSameNameWaitsForTheLock) {

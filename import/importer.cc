@@ -48,6 +48,10 @@ struct Import {
   std::string architecture;
   ExtractOptions extract_options;
   ExtractCounters counters;
+  // The config document of the image the tree comes from, as its digest was
+  // verified; empty when the source is not an image (a parsed config is
+  // never empty). Kept next to the tree, for running it as an application.
+  std::string image_config;
 };
 
 std::string what_failed(const Import& run) {
@@ -71,9 +75,8 @@ bool unpack(Import& run, ByteSource& source, std::string phase, const std::strin
 }
 
 // Layers of an OCI layout or docker-save directory, applied in order, each
-// verified against its digest as it streams. The image's config is read and
-// checked but not kept yet: Step 6 (OCI applications) stores it next to the
-// tree.
+// verified against its digest as it streams. The image's config is kept for
+// the commit.
 bool apply_image_directory(Import& run, const std::string& image_dir, const std::string& staging,
                            std::string* err) {
   std::vector<std::unique_ptr<ByteSource>> blobs;
@@ -81,6 +84,7 @@ bool apply_image_directory(Import& run, const std::string& image_dir, const std:
   if (::stat((image_dir + "/oci-layout").c_str(), &status) == 0) {
     ResolvedImage image;
     if (!read_oci_layout(image_dir, run.architecture, &image, err)) return false;
+    run.image_config = std::move(image.config_text);
     for (const LayerDescriptor& layer : image.layers) {
       blobs.push_back(open_oci_blob(image_dir, layer, err));
       if (!blobs.back()) return false;
@@ -88,6 +92,7 @@ bool apply_image_directory(Import& run, const std::string& image_dir, const std:
   } else {
     ArchiveImage image;
     if (!read_docker_archive(image_dir, run.architecture, "", &image, err)) return false;
+    run.image_config = std::move(image.config_text);
     for (const ArchiveLayer& layer : image.layers) {
       blobs.push_back(open_archive_layer(layer, err));
       if (!blobs.back()) return false;
@@ -220,9 +225,8 @@ bool import_registry(Import& run, const ImportSource& source, const std::string&
   CurlRegistryTransport transport(interruption_flag());
   RegistryImage image;
   run.progress.set_phase("Resolving " + source.location);
-  // image.config_text is not kept yet: Step 6 (OCI applications) stores it
-  // next to the tree.
   if (!resolve_registry_image(transport, reference, run.architecture, &image, err)) return false;
+  run.image_config = std::move(image.config_text);
   for (size_t i = 0; i < image.layers.size(); ++i) {
     auto blob = open_registry_blob(transport, image, image.layers[i], err);
     if (!blob) return false;
@@ -341,7 +345,7 @@ bool import_rootfs(const ImportSettings& settings, ProgressReporter* progress,
     return true;
   }
 
-  Import run{settings, *progress, *transaction, settings.architecture, {}, {}};
+  Import run{settings, *progress, *transaction, settings.architecture, {}, {}, {}};
   if (run.architecture.empty()) run.architecture = host_oci_architecture();
   if (request.max_size > 0) run.extract_options.limits.max_unpacked_bytes = request.max_size;
   run.extract_options.cancel = interruption_flag();
@@ -359,7 +363,11 @@ bool import_rootfs(const ImportSettings& settings, ProgressReporter* progress,
     return false;
   }
   run.progress.set_phase("Syncing to disk");
-  if (!transaction->commit(staging, &step_err)) {
+  // The image's config goes down first, so the tree never appears without
+  // it; a tree from anything else commits without one.
+  if ((!run.image_config.empty() &&
+       !transaction->stage_image_config(run.image_config, &step_err)) ||
+      !transaction->commit(staging, &step_err)) {
     *err = what_failed(run) + step_err;
     return false;
   }

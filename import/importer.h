@@ -1,8 +1,9 @@
 // One import, start to finish: classify the source, take the name's lock,
 // unpack into a staging tree, make sure a booting container finds systemd
-// in it, and commit it as /var/lib/sdme/rootfs/NAME. Every step reports
-// progress; every failure is one line that names the source and says what
-// to do, and leaves no rootfs/NAME behind.
+// in it, and commit it as /var/lib/sdme/rootfs/NAME, with the image's
+// config next to it when the source is an OCI or Docker image. Every step
+// reports progress; every failure is one line that names the source and
+// says what to do, and leaves no rootfs/NAME behind.
 #pragma once
 
 #include <string>

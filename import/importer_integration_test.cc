@@ -12,14 +12,14 @@
 
 #include "common/import_request.h"
 #include "common/paths.h"
+#include "import/formats/oci_manifest.h"
 #include "import/import_command_line.h"
 #include "import/import_transaction.h"
 #include "import/importer.h"
-#include "import/formats/oci_manifest.h"
-#include "tests/support/test_support.h"
 #include "tests/support/http_server.h"
 #include "tests/support/oci_test_image.h"
 #include "tests/support/registry_server.h"
+#include "tests/support/test_support.h"
 
 namespace sdme::import {
 namespace {
@@ -98,6 +98,7 @@ TEST_F(ImporterIntegrationTest, ImportsATarballFromAUrl) {
   std::string err;
   ASSERT_TRUE(import(url, "url", &err)) << err;
   EXPECT_EQ(read_test_file(rootfs("url") + "/etc/os-release"), "ID=url\n");
+  EXPECT_EQ(directory_entries(rootfs_dir()), (std::vector<std::string>{".url.lock", "url"}));
   EXPECT_EQ(server_.request_count("/rootfs.tar.gz"), 1);
 }
 
@@ -160,7 +161,8 @@ TEST_F(ImporterIntegrationTest, ImportsARegistryImageByTag) {
   test_support::RegistryServer registry(scratch_.path());
   std::string err;
   ASSERT_TRUE(registry.start(&err)) << err;
-  test_support::write_test_oci_layout(scratch_.path() + "/layout", "v1", host_oci_architecture());
+  test_support::TestImage image = test_support::write_test_oci_layout(
+      scratch_.path() + "/layout", "v1", host_oci_architecture());
   ASSERT_TRUE(registry.push_oci_layout(scratch_.path() + "/layout", "v1", "sdme/test", &err))
       << err;
 
@@ -170,6 +172,8 @@ TEST_F(ImporterIntegrationTest, ImportsARegistryImageByTag) {
             (std::vector<std::string>{"etc/", "etc/hostname", "etc/os-release", "link", "opaque/",
                                       "opaque/new"}));
   EXPECT_EQ(read_test_file(rootfs("pulled") + "/etc/hostname"), "layer2\n");
+  // The config the registry served, whose digest the manifest names.
+  EXPECT_EQ(read_test_file(image_config_path(rootfs_dir(), "pulled")), image.config);
 
   std::string reference = registry.host() + "/sdme/test:v2";
   EXPECT_EQ(import_error("docker://" + reference, "missing"),
@@ -187,8 +191,7 @@ class ImportProgramTest : public ::testing::Test {
         log_target_(std::string("SDME_LOG_TARGET"), "stderr") {}
 
   int run(std::vector<std::string> arguments, std::string* output) {
-    arguments.insert(arguments.begin(),
-                     std::string(SDME_TEST_HELPER_DIR) + "/sdme-import");
+    arguments.insert(arguments.begin(), std::string(SDME_TEST_HELPER_DIR) + "/sdme-import");
     return run_program(arguments, output);
   }
   std::string rootfs(const std::string& name) const {

@@ -17,13 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "common/paths.h"
 #include "import/formats/archive_test_support.h"
+#include "import/formats/oci_manifest.h"
 #include "import/import_transaction.h"
 #include "import/interruption.h"
-#include "import/formats/oci_manifest.h"
-#include "tests/support/test_support.h"
 #include "tests/support/oci_test_image.h"
 #include "tests/support/registry_server.h"
+#include "tests/support/test_support.h"
 
 namespace sdme::import {
 namespace {
@@ -104,10 +105,32 @@ class ImporterTest : public ::testing::Test {
               (std::vector<std::string>{"." + name + ".lock", name}));
   }
 
-  // The error of a failed import, after checking it left nothing behind.
+  // An image's import keeps its config, the bytes whose digest was
+  // verified, next to the tree.
+  void expect_imported_image(const std::string& source, const std::string& name,
+                             const std::string& config) {
+    std::string err;
+    ImportOutcome outcome = ImportOutcome::kAlreadyPresent;
+    ASSERT_TRUE(import(source, name, &err, &outcome)) << err;
+    EXPECT_EQ(outcome, ImportOutcome::kImported);
+    EXPECT_EQ(
+        directory_entries(rootfs_dir()),
+        (std::vector<std::string>{"." + name + ".image-config.json", "." + name + ".lock", name}));
+    std::string path = image_config_path(rootfs_dir(), name);
+    EXPECT_EQ(read_test_file(path), config);
+    struct stat status;
+    ASSERT_EQ(::stat(path.c_str(), &status), 0);
+    EXPECT_EQ(status.st_mode, S_IFREG | 0644u);
+    EXPECT_EQ(status.st_uid, 0u);
+    EXPECT_EQ(status.st_gid, 0u);
+  }
+
+  // The error of a failed import, after checking it left nothing behind:
+  // no tree, no staging directory, no image config.
   std::string import_error(const std::string& source, const std::string& name) {
     std::string err;
     EXPECT_FALSE(import(source, name, &err)) << source;
+    EXPECT_EQ(entry_kind(image_config_path(rootfs_dir(), name)), "missing");
     for (const std::string& entry : directory_entries(rootfs_dir())) {
       EXPECT_NE(entry, name) << "committed in " << rootfs_dir();
       EXPECT_FALSE(is_import_leftover(entry, name)) << entry << " left in " << rootfs_dir();
@@ -195,17 +218,19 @@ TEST_F(ImporterTest, ImportsAZstdTarballWhateverItsName) {
 }
 
 TEST_F(ImporterTest, ImportsAnOciLayoutDirectoryWithItsWhiteouts) {
-  test_support::write_test_oci_layout(source_path("layout"), "v1", host_oci_architecture());
-  expect_imported(source_path("layout"), "layout");
+  test_support::TestImage image =
+      test_support::write_test_oci_layout(source_path("layout"), "v1", host_oci_architecture());
+  expect_imported_image(source_path("layout"), "layout", image.config);
   EXPECT_EQ(tree_listing(rootfs("layout")), kTestImageTree);
   EXPECT_EQ(read_test_file(rootfs("layout") + "/opaque/new"), "from layer 2\n");
   EXPECT_EQ(link_target(rootfs("layout") + "/link"), "etc/os-release");
 }
 
 TEST_F(ImporterTest, ImportsAnOciLayoutTarballWithItsWhiteouts) {
-  test_support::write_test_oci_layout(source_path("layout"), "v1", host_oci_architecture());
+  test_support::TestImage image =
+      test_support::write_test_oci_layout(source_path("layout"), "v1", host_oci_architecture());
   std::string tarball = write_source("image.tar", tar_directory(source_path("layout")));
-  expect_imported(tarball, "archive");
+  expect_imported_image(tarball, "archive", image.config);
   // Only the image's files: nothing of the layout (blobs, index.json) stays.
   EXPECT_EQ(tree_listing(rootfs("archive")), kTestImageTree);
   EXPECT_EQ(read_test_file(rootfs("archive") + "/etc/hostname"), "layer2\n");
@@ -253,10 +278,66 @@ TEST_F(ImporterTest, ImportsADockerSaveTarball) {
                                                        "\"Layers\":[\"aaa/layer.tar\","
                                                        "\"bbb/layer.tar\"]}]")
                             .finish();
-  expect_imported(write_source("saved.tar", archive), "saved");
+  expect_imported_image(write_source("saved.tar", archive), "saved", config);
   EXPECT_EQ(tree_listing(rootfs("saved")),
             (std::vector<std::string>{"etc/", "etc/hostname", "etc/os-release"}));
   EXPECT_EQ(read_test_file(rootfs("saved") + "/etc/hostname"), "docker\n");
+}
+
+TEST_F(ImporterTest, KeepsTheImageConfigWhoseDigestWasVerified) {
+  test_support::TestImage image =
+      test_support::write_test_oci_layout(source_path("layout"), "v1", host_oci_architecture());
+  expect_imported_image(source_path("layout"), "app", image.config);
+  EXPECT_EQ(digest_of(read_test_file(image_config_path(rootfs_dir(), "app"))), image.config_digest);
+}
+
+TEST_F(ImporterTest, ATreeFromATarballHasNoImageConfig) {
+  std::string tarball = write_source(
+      "rootfs.tar", make_tar({{TarEntry::kFile, "etc/os-release", "ID=x\n", 0644}}, false));
+  expect_imported(tarball, "plain");
+  EXPECT_EQ(entry_kind(image_config_path(rootfs_dir(), "plain")), "missing");
+}
+
+TEST_F(ImporterTest, ATarballImportRemovesTheImageConfigOfAnEarlierTree) {
+  test_support::write_test_oci_layout(source_path("layout"), "v1", host_oci_architecture());
+  std::string err;
+  ASSERT_TRUE(import(source_path("layout"), "reused", &err)) << err;
+  ASSERT_EQ(entry_kind(image_config_path(rootfs_dir(), "reused")), "file");
+  // The tree is removed by hand, its config forgotten; the name is reused.
+  std::filesystem::remove_all(rootfs("reused"));
+  std::string tarball = write_source(
+      "rootfs.tar", make_tar({{TarEntry::kFile, "etc/os-release", "ID=x\n", 0644}}, false));
+  expect_imported(tarball, "reused");
+  EXPECT_EQ(entry_kind(image_config_path(rootfs_dir(), "reused")), "missing");
+}
+
+TEST_F(ImporterTest, AFailedImageImportLeavesNoImageConfig) {
+  // A config left from an earlier tree goes too, though this import never
+  // got as far as writing its own.
+  write_test_file(image_config_path(rootfs_dir(), "broken"), "{\"old\":1}");
+  std::string layout = source_path("layout");
+  test_support::TestImage image =
+      test_support::write_test_oci_layout(layout, "v1", host_oci_architecture());
+  const test_support::TestLayer& layer = image.layers.back();
+  write_test_file(layout + "/blobs/sha256/" + layer.digest.substr(7), layer.content + "x");
+  EXPECT_THAT(import_error(layout, "broken"), HasSubstr("size mismatch"));
+  EXPECT_EQ(directory_entries(rootfs_dir()), (std::vector<std::string>{".broken.lock"}));
+}
+
+TEST_F(ImporterTest, AnExistingTreeKeepsItsImageConfig) {
+  test_support::TestImage image =
+      test_support::write_test_oci_layout(source_path("layout"), "v1", host_oci_architecture());
+  expect_imported_image(source_path("layout"), "app", image.config);
+  // Nothing to import, whatever the source: the tree and its config stay.
+  std::string tarball = write_source(
+      "rootfs.tar", make_tar({{TarEntry::kFile, "etc/os-release", "ID=x\n", 0644}}, false));
+  std::string err;
+  ImportOutcome outcome = ImportOutcome::kImported;
+  ASSERT_TRUE(import(tarball, "app", &err, &outcome)) << err;
+  EXPECT_EQ(outcome, ImportOutcome::kAlreadyPresent);
+  EXPECT_EQ(read_test_file(image_config_path(rootfs_dir(), "app")), image.config);
+  EXPECT_EQ(directory_entries(rootfs_dir()),
+            (std::vector<std::string>{".app.image-config.json", ".app.lock", "app"}));
 }
 
 TEST_F(ImporterTest, ImportsARawExt4Image) {
