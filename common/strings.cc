@@ -139,17 +139,38 @@ std::string cescape(std::string_view text) {
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     switch (c) {
-      case '\a': escaped += "\\a"; continue;
-      case '\b': escaped += "\\b"; continue;
-      case '\f': escaped += "\\f"; continue;
-      case '\n': escaped += "\\n"; continue;
-      case '\r': escaped += "\\r"; continue;
-      case '\t': escaped += "\\t"; continue;
-      case '\v': escaped += "\\v"; continue;
-      case '\\': escaped += "\\\\"; continue;
-      case '"': escaped += "\\\""; continue;
-      case '\'': escaped += "\\'"; continue;
-      default: break;
+      case '\a':
+        escaped += "\\a";
+        continue;
+      case '\b':
+        escaped += "\\b";
+        continue;
+      case '\f':
+        escaped += "\\f";
+        continue;
+      case '\n':
+        escaped += "\\n";
+        continue;
+      case '\r':
+        escaped += "\\r";
+        continue;
+      case '\t':
+        escaped += "\\t";
+        continue;
+      case '\v':
+        escaped += "\\v";
+        continue;
+      case '\\':
+        escaped += "\\\\";
+        continue;
+      case '"':
+        escaped += "\\\"";
+        continue;
+      case '\'':
+        escaped += "\\'";
+        continue;
+      default:
+        break;
     }
     if (byte < 0x20 || byte >= 0x7F) {
       escaped.push_back('\\');
@@ -179,6 +200,15 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t limit) {
     std::swap(previous, current);
   }
   return previous[b.size()] > limit ? limit + 1 : previous[b.size()];
+}
+
+bool is_environment_name(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name) {
+    bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!letter && !(c >= '0' && c <= '9') && c != '_') return false;
+  }
+  return true;
 }
 
 }  // namespace sdme

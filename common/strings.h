@@ -16,6 +16,11 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // Removes systemd's WHITESPACE (" \t\n\r") from both ends.
 std::string_view strip(std::string_view text);
 
+// Whether systemd sets a variable of this name (env_name_is_valid(), the
+// rule of Environment= in systemd.exec(5), as the shell's): ASCII letters,
+// digits and '_', not starting with a digit.
+bool is_environment_name(std::string_view name);
+
 // Case-insensitive ASCII comparison.
 bool equals_ignore_case(std::string_view a, std::string_view b);
 

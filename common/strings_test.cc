@@ -28,6 +28,13 @@ TEST(SplitTest, OtherCharactersAreNotSeparators) {
   EXPECT_EQ(split("a b,c", ','), (Parts{"a b", "c"}));
 }
 
+TEST(EnvironmentNameTest, TakesWhatSystemdSets) {
+  for (std::string_view name : {"PATH", "_", "a1", "NGINX_VERSION", "x_Y_9"})
+    EXPECT_TRUE(is_environment_name(name)) << name;
+  for (std::string_view name : {"", "1ST", "A-B", "A.B", "A B", "\xc3\xa9t\xc3\xa9", "A=B"})
+    EXPECT_FALSE(is_environment_name(name)) << name;
+}
+
 TEST(CescapeTest, EscapesAsSystemdDoes) {
   EXPECT_EQ(cescape("/etc/sdme/web.sdme"), "/etc/sdme/web.sdme");
   EXPECT_EQ(cescape("a\nsdme-generator: FAKE"), "a\\nsdme-generator: FAKE");

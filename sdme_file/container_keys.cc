@@ -433,13 +433,6 @@ void emit_bind_read_only(const ContainerSettings& settings, const std::string&,
 
 // --- Environment= ------------------------------------------------------------
 
-bool is_environment_name(std::string_view name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
-}
-
 bool parse_environment(std::string_view value, ContainerSettings* settings, std::string* err) {
   if (value.empty()) {
     settings->environment.clear();

@@ -101,17 +101,6 @@ bool check_command(const std::vector<std::string>& command, std::string* err) {
   return true;
 }
 
-// systemd's env_name_is_valid(): ASCII letters, digits and '_', not
-// starting with a digit (systemd.exec(5), Environment=).
-bool is_environment_name(std::string_view name) {
-  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
-  for (char c : name) {
-    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!letter && !(c >= '0' && c <= '9') && c != '_') return false;
-  }
-  return true;
-}
-
 // The image's PATH as ExecSearchPath=, so a bare command name is found
 // where Docker finds it: runc looks it up in the process's PATH. Without
 // it systemd would use its compiled-in search path (systemd.service(5),

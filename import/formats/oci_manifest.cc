@@ -242,17 +242,6 @@ bool runtime_string_list(const json& object, const char* key, const std::string&
   return true;
 }
 
-// What systemd accepts in Environment= (env_name_is_valid(), as bash does):
-// letters, digits and '_', not starting with a digit.
-bool is_environment_name(std::string_view name) {
-  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
-  for (char c : name) {
-    bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-    if (!letter && !(c >= '0' && c <= '9') && c != '_') return false;
-  }
-  return true;
-}
-
 bool check_environment(const std::vector<std::string>& env, const std::string& source,
                        std::string* err) {
   for (size_t i = 0; i < env.size(); ++i) {
