@@ -3,37 +3,51 @@
 
 #include <systemd/sd-bus.h>
 
+#include <cstdlib>
 #include <memory>
+#include <string>
 
 namespace sdme::provision {
 namespace {
 
-constexpr std::string_view kNetworkdBusName = "org.freedesktop.network1";
+// systemd's own bus, as systemctl uses it as root: no dbus-daemon in
+// between, and a unit's ActiveState is right the moment it is started (a
+// name on the system bus is claimed only later, asynchronously).
+constexpr const char* kSystemdPrivateBus = "unix:path=/run/systemd/private";
+constexpr const char* kNetworkdUnitPath =
+    "/org/freedesktop/systemd1/unit/systemd_2dnetworkd_2eservice";
+// An advisory question must not hold up a container's start.
+constexpr uint64_t kBusTimeoutMicroseconds = 2'000'000;
 // Interface names are at most 15 bytes; nspawn shortens longer ones its own way.
 constexpr size_t kMaxInterfaceName = 15;
 
 struct BusReleaser {
   void operator()(sd_bus* bus) const { sd_bus_flush_close_unref(bus); }
 };
-struct MessageReleaser {
-  void operator()(sd_bus_message* message) const { sd_bus_message_unref(message); }
-};
 
 }  // namespace
 
 HostNetworkd host_networkd_state() {
   sd_bus* raw_bus = nullptr;
-  if (sd_bus_open_system(&raw_bus) < 0) return HostNetworkd::kUnknown;
+  if (sd_bus_new(&raw_bus) < 0) return HostNetworkd::kUnknown;
   std::unique_ptr<sd_bus, BusReleaser> bus(raw_bus);
-  sd_bus_message* raw_reply = nullptr;
-  if (sd_bus_call_method(bus.get(), "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                         "org.freedesktop.DBus", "NameHasOwner", nullptr, &raw_reply, "s",
-                         std::string(kNetworkdBusName).c_str()) < 0)
+  if (sd_bus_set_address(bus.get(), kSystemdPrivateBus) < 0 ||
+      sd_bus_set_method_call_timeout(bus.get(), kBusTimeoutMicroseconds) < 0 ||
+      sd_bus_start(bus.get()) < 0)
     return HostNetworkd::kUnknown;
-  std::unique_ptr<sd_bus_message, MessageReleaser> reply(raw_reply);
-  int has_owner = 0;
-  if (sd_bus_message_read(reply.get(), "b", &has_owner) < 0) return HostNetworkd::kUnknown;
-  return has_owner ? HostNetworkd::kRunning : HostNetworkd::kNotRunning;
+  sd_bus_error error = SD_BUS_ERROR_NULL;
+  char* raw_state = nullptr;
+  int r = sd_bus_get_property_string(bus.get(), "org.freedesktop.systemd1", kNetworkdUnitPath,
+                                     "org.freedesktop.systemd1.Unit", "ActiveState", &error,
+                                     &raw_state);
+  sd_bus_error_free(&error);
+  if (r < 0) return HostNetworkd::kUnknown;
+  std::string state = raw_state;
+  std::free(raw_state);
+  // Starting or reloading counts: it configures the link once it is up.
+  return state == "active" || state == "activating" || state == "reloading"
+             ? HostNetworkd::kRunning
+             : HostNetworkd::kNotRunning;
 }
 
 bool host_configures_link(std::string_view network_link) {

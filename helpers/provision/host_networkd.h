@@ -13,9 +13,9 @@ namespace sdme::provision {
 
 enum class HostNetworkd { kRunning, kNotRunning, kUnknown };
 
-// Asks the system bus whether org.freedesktop.network1 has an owner (a
-// question that does not start networkd by bus activation). kUnknown when
-// there is no bus to ask.
+// Asks systemd, on its private bus (/run/systemd/private, as systemctl
+// does as root), for systemd-networkd.service's ActiveState, within 2 s.
+// kUnknown when there is no systemd to ask.
 HostNetworkd host_networkd_state();
 
 // Whether the host configures its end of the link: veth and zone links

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "helpers/provision/host_networkd.h"
+#include "helpers/provision/markers.h"
 #include "helpers/provision/test_tree.h"
 #include "helpers/provision/unit_enablement.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 using ::sdme::test_support::entry_kind;
 using ::sdme::test_support::link_target;
+using ::sdme::test_support::read_test_file;
 
 // Debian 12's units, [Install] as shipped (comments and repeated Also=
 // included).
@@ -118,18 +120,100 @@ TEST_F(NetworkServicesTest, NoticesAMask) {
   EXPECT_EQ(entry_kind(merged(std::string(kWants) + "systemd-networkd.service")), "missing");
 }
 
-TEST_F(NetworkServicesTest, TakesBackOnlyItsOwnLinks) {
+// What an overlay would show: the files this run wrote through merged/
+// are in the upper layer too.
+void copy_to_upper(const std::string& merged_path, const std::string& upper_path) {
+  std::filesystem::create_directories(std::filesystem::path(upper_path).parent_path());
+  std::filesystem::copy(merged_path, upper_path, std::filesystem::copy_options::copy_symlinks);
+}
+
+TEST_F(NetworkServicesTest, RecordsWhatItMade) {
+  install_networkd();
+  install_resolved();
+  // The image enabled resolved itself: not made, not recorded.
+  std::filesystem::create_directories(merged(kWants));
+  std::filesystem::create_symlink(kResolved,
+                                  merged(std::string(kWants) + "systemd-resolved.service"));
+  set_up("veth");
+  EXPECT_EQ(read_test_file(merged(std::string(kNetworkUnitsRecord))),
+            std::string(kNetworkUnitsMarker) + "\n" +
+                "/etc/systemd/system/multi-user.target.wants/systemd-networkd.service "
+                "/lib/systemd/system/systemd-networkd.service\n"
+                "/etc/systemd/system/dbus-org.freedesktop.network1.service "
+                "/lib/systemd/system/systemd-networkd.service\n"
+                "/etc/systemd/system/sockets.target.wants/systemd-networkd.socket "
+                "/lib/systemd/system/systemd-networkd.socket\n"
+                "/etc/systemd/system/network-online.target.wants/"
+                "systemd-networkd-wait-online.service "
+                "/lib/systemd/system/systemd-networkd-wait-online.service\n"
+                "/etc/systemd/system/dbus-org.freedesktop.resolve1.service "
+                "/lib/systemd/system/systemd-resolved.service\n");
+}
+
+TEST_F(NetworkServicesTest, ADisableInsideTheContainerSticks) {
+  install_networkd();
+  install_resolved();
+  set_up("zone:lab");
+  std::string record = std::string(kNetworkUnitsRecord);
+  copy_to_upper(merged(record), upper(record));
+  // systemctl disable systemd-networkd-wait-online inside the container.
+  std::string wait_online =
+      "/etc/systemd/system/network-online.target.wants/systemd-networkd-wait-online.service";
+  std::filesystem::remove(merged(wait_online));
+  EXPECT_TRUE(set_up("zone:lab").empty());
+  EXPECT_EQ(entry_kind(merged(wait_online)), "missing");
+}
+
+TEST_F(NetworkServicesTest, TakesBackOnlyWhatItRecorded) {
   install_networkd();
   install_resolved();
   set_up("veth");
-  // What the earlier run made is in the upper layer; the image's own link
-  // for resolved is in the lower layer only.
-  std::filesystem::create_directories(upper(kWants));
-  std::filesystem::create_symlink(kNetworkd,
-                                  upper(std::string(kWants) + "systemd-networkd.service"));
+  std::string record = std::string(kNetworkUnitsRecord);
+  std::string networkd_link = std::string(kWants) + "systemd-networkd.service";
+  std::string resolved_link = std::string(kWants) + "systemd-resolved.service";
+  copy_to_upper(merged(record), upper(record));
+  copy_to_upper(merged(networkd_link), upper(networkd_link));
+  // resolved's link, though recorded, is in merged/ only, as if the lower
+  // layer brought it (an image made from this container): it stays.
   EXPECT_TRUE(set_up("").empty());
-  EXPECT_EQ(entry_kind(merged(std::string(kWants) + "systemd-networkd.service")), "missing");
-  EXPECT_EQ(link_target(merged(std::string(kWants) + "systemd-resolved.service")), kResolved);
+  EXPECT_EQ(entry_kind(merged(networkd_link)), "missing");
+  EXPECT_EQ(entry_kind(merged(record)), "missing");
+  EXPECT_EQ(link_target(merged(resolved_link)), kResolved);
+}
+
+TEST_F(NetworkServicesTest, TakesBackRecordedLinksDespiteAMask) {
+  install_networkd();
+  install_resolved();
+  set_up("veth");
+  std::string record = std::string(kNetworkUnitsRecord);
+  std::string resolved_link = std::string(kWants) + "systemd-resolved.service";
+  copy_to_upper(merged(record), upper(record));
+  copy_to_upper(merged(resolved_link), upper(resolved_link));
+  // sdme-dns masks resolved for the host network before sdme-provision runs.
+  std::filesystem::create_symlink("/dev/null",
+                                  merged("/etc/systemd/system/" + std::string(kResolvedUnit)));
+  EXPECT_TRUE(set_up("").empty());
+  EXPECT_EQ(entry_kind(merged(resolved_link)), "missing");
+}
+
+TEST_F(NetworkServicesTest, WithoutALinkOrARecordNothingIsRead) {
+  // A unit file the parser would refuse: never read without a record.
+  lower_file(kNetworkd, "[Install]\nWantedBy=\"unterminated\n");
+  std::vector<std::string> notices;
+  std::string err;
+  EXPECT_TRUE(set_up_network_services(tree_, "", &notices, &err)) << err;
+  EXPECT_TRUE(notices.empty());
+}
+
+TEST_F(NetworkServicesTest, AForeignRecordLineIsANotice) {
+  std::string record = std::string(kNetworkUnitsRecord);
+  own_file(record, std::string(kNetworkUnitsMarker) + "\n/etc/passwd /dev/null\n");
+  std::vector<std::string> notices = set_up("");
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0],
+            "/etc/systemd/system/.sdme-network-units:2: not a link sdme-provision recorded; "
+            "left alone");
+  EXPECT_EQ(read_test_file(merged("/etc/passwd")), "");
 }
 
 TEST_F(NetworkServicesTest, AlsoLoopsEnd) {

@@ -129,7 +129,7 @@ bool unit_enablement_links(const DirectoryHandle& root, std::string_view name,
 }
 
 bool make_unit_links(const DirectoryHandle& root, const std::vector<UnitLink>& links,
-                     std::string* err) {
+                     std::vector<UnitLink>* made, std::string* err) {
   for (const UnitLink& link : links) {
     std::string_view directory_path;
     std::string_view name;
@@ -142,14 +142,8 @@ bool make_unit_links(const DirectoryHandle& root, const std::vector<UnitLink>& l
     if (!inspect_entry(directory, name, &entry, err)) return false;
     if (entry.kind != EntryKind::kMissing) continue;
     if (!write_tree_symlink(directory, name, link.target, err)) return false;
+    made->push_back(link);
   }
-  return true;
-}
-
-bool remove_unit_links_if_ours(const ContainerTree& tree, const std::vector<UnitLink>& links,
-                               std::string* err) {
-  for (const UnitLink& link : links)
-    if (!remove_tree_symlink_if_ours(tree, link.path, link.target, err)) return false;
   return true;
 }
 

@@ -5,9 +5,8 @@
 // (systemd-networkd, systemd-resolved), and which a host clone's opaque
 // /etc/systemd/system hides the host's links of.
 //
-// Taking back removes only links the upper layer holds pointing where
-// enabling would point them: the image's own links, and those an
-// administrator made elsewhere, stay.
+// What to take back is the caller's record of the links made here
+// (network_services.h).
 #pragma once
 
 #include <string>
@@ -51,12 +50,9 @@ bool unit_enablement_links(const DirectoryHandle& root, std::string_view name,
                            std::vector<UnitLink>* links, std::string* err);
 
 // Makes each link, unless something stands at its path already (the
-// image's own link, or the administrator's choice).
+// image's own link, or the administrator's choice); the links it made are
+// appended to `made`.
 bool make_unit_links(const DirectoryHandle& root, const std::vector<UnitLink>& links,
-                     std::string* err);
-
-// Removes each link the upper layer holds pointing at its target.
-bool remove_unit_links_if_ours(const ContainerTree& tree, const std::vector<UnitLink>& links,
-                               std::string* err);
+                     std::vector<UnitLink>* made, std::string* err);
 
 }  // namespace sdme::provision

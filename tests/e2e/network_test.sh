@@ -6,6 +6,8 @@
 #     starts, runs its own networkd (enabled by sdme-provision in its upper
 #     layer), and its start says in the journal that the host's end of the
 #     link gets no address, and that the tree has no systemd-resolved;
+#     then a Network=bridge: container on a bridge made by hand gets no notice
+#     about the host's networkd: a bridge is the administrator's;
 #   - with the host's networkd running, two host clones in Network=zone:lab
 #     get addresses by DHCP on host0 from the host's bridge vz-lab, ping
 #     each other, and machinectl list shows their addresses;
@@ -14,7 +16,10 @@
 #     from the DHCP server networkd runs on it;
 #   - Port=tcp:2200:22 on a Network=veth container with SSH=yes: ssh to the
 #     test host's address on port 2200 logs into the container; after the
-#     container stops, nothing answers there.
+#     container stops, nothing answers there;
+#   - the veth container moved back to the host's network: the links
+#     sdme-provision made (and its record of them) are gone, and networkd
+#     does not run in it.
 # Every start and stop is timed and what systemd recorded is checked.
 #
 # Usage: network_test.sh BUILD_DIR
@@ -48,6 +53,11 @@ EOF
 Network=zone:lab
 EOF
   done
+  testhost_write /etc/sdme/manual.sdme <<'EOF' || return
+# A host clone on a bridge made by hand, while the host runs no networkd.
+[Container]
+Network=bridge:sdmebr0
+EOF
   testhost_write /etc/sdme/bridged.sdme <<'EOF' || return
 # A host clone on the administrator's bridge br0.
 [Container]
@@ -124,6 +134,35 @@ check_link_without_host_networkd() {
   expect_equal "systemd-networkd in solo" active "$output" || return
   in_host readlink /var/lib/sdme/containers/solo/upper/etc/systemd/system/multi-user.target.wants/systemd-networkd.service || return
   expect_equal "the upper layer's link enabling networkd" /usr/lib/systemd/system/systemd-networkd.service "$output" || return
+  in_host grep -c -F systemd-networkd.service /var/lib/sdme/containers/solo/upper/etc/systemd/system/.sdme-network-units || return
+  stop_within_limit solo.service || return
+  # A bridge is the administrator's: its start says nothing about the
+  # host's networkd, which is not running now either.
+  in_host ip link add sdmebr0 type bridge || return
+  in_host ip link set sdmebr0 up || return
+  start_within_limit manual.service || return
+  expect_in_journal "Network=bridge:sdmebr0: the container has no systemd-resolved.service" --unit manual.service || return
+  if journal_contains "systemd-networkd is not running" --unit manual.service; then
+    echo "manual's start (Network=bridge:) has a notice about the host's networkd"
+    return 1
+  fi
+  stop_within_limit manual.service || return
+  in_host ip link delete sdmebr0
+}
+
+check_link_taken_back() {
+  diagnose_units=(solo.service)
+  # solo back on the host's network: what sdme enabled for its link goes.
+  drop_file /etc/sdme/solo.sdme <<'EOF' || return
+[Container]
+EOF
+  in_host systemctl daemon-reload || return
+  start_within_limit solo.service || return
+  local upper=/var/lib/sdme/containers/solo/upper/etc/systemd/system
+  in_host_fails test -e "$upper/multi-user.target.wants/systemd-networkd.service" || return
+  in_host_fails test -e "$upper/.sdme-network-units" || return
+  in_container solo sh -c 'systemctl is-active systemd-networkd.service || true' || return
+  expect_equal "systemd-networkd in solo on the host's network" inactive "$output" || return
   stop_within_limit solo.service
 }
 
@@ -191,11 +230,6 @@ check_bridge_member_gets_an_address() {
     return 1
   }
   in_container bridged ping -c 1 -W 2 10.0.3.1 || return
-  # A bridge is the administrator's: no notice about the host's networkd.
-  if journal_contains "systemd-networkd is not running" --unit bridged.service; then
-    echo "bridged's start has a notice about the host's networkd"
-    return 1
-  fi
   stop_within_limit bridged.service
 }
 
@@ -228,13 +262,14 @@ prepare_test_host drop_files
 # A network of its own, where the bridges, addresses and NAT rules live.
 TESTHOST_NSPAWN_OPTIONS=(--private-network)
 
-echo "1..6"
+echo "1..7"
 boot_test_host
-run_check "Network=veth without networkd on the host: the container's networkd runs, the start says what is missing" check_link_without_host_networkd
+run_check "without networkd on the host: a veth container's networkd runs and its start says what is missing; a bridge's says nothing of the host" check_link_without_host_networkd
 run_check "two Network=zone:lab containers get DHCP addresses on host0 from the host's networkd" check_zone_members_get_addresses
 run_check "the zone's members ping each other" check_zone_members_ping
 run_check "machinectl list shows the members' addresses; both stop cleanly" check_machinectl_shows_addresses
 run_check "Network=bridge:br0 joins the administrator's networkd bridge and gets an address from its DHCP server" check_bridge_member_gets_an_address
 run_check "Port=tcp:$forwarded_port:22 forwards the host's port to the container's sshd, and stops with it" check_port_forwarding
+run_check "a container moved back to the host's network: the links sdme made for its link are gone, networkd is off" check_link_taken_back
 
 finish_test
