@@ -71,7 +71,8 @@ prepare() {
       name=b$i
       local log
       log=$(testhost_run "$helper_dir/sdme-overlay" mount "$name" --lower=/ --host-clone \
-        --opaque=/etc/systemd/system --opaque=/var/log --hostname="$name" 2>&1) ||
+        --opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log \
+        --hostname="$name" 2>&1) ||
         die "sdme-overlay mount $name failed: $log"
       testhost_write "/etc/systemd/system/$name.service" <<EOF
 [Service]

@@ -52,8 +52,9 @@ std::string sys_dir();
 std::vector<std::string> systemd_mask_dirs();
 
 // What the tree ROOTFS_DIR/NAME was imported from, when that was an OCI or
-// Docker image: the image's config document, byte for byte as its digest was
-// verified, in ROOTFS_DIR/.NAME.image-config.json. The leading dot keeps it
+// Docker image: the image's config document, byte for byte as read, with its
+// digest verified (but for a legacy docker-save archive, which names its
+// config by path only), in ROOTFS_DIR/.NAME.image-config.json. The leading dot keeps it
 // out of the rootfs names, which start with a letter or digit. sdme-import
 // writes it before it commits the tree, and an import of a NAME that is not
 // there first removes an old one, so a tree never has another image's

@@ -48,8 +48,9 @@ struct Import {
   std::string architecture;
   ExtractOptions extract_options;
   ExtractCounters counters;
-  // The config document of the image the tree comes from, as its digest was
-  // verified; empty when the source is not an image (a parsed config is
+  // The config document of the image the tree comes from, as read, its
+  // digest verified (a legacy docker-save archive's has none to verify);
+  // empty when the source is not an image (a parsed config is
   // never empty). Kept next to the tree, for running it as an application.
   std::string image_config;
 };

@@ -76,6 +76,32 @@ bool check_command(const std::vector<std::string>& command, std::string* err) {
     *err = "the command's program is empty";
     return false;
   }
+  // config_parse_exec() takes the program only when string_is_safe(): no
+  // quote, backslash or control character, even quoted; ";" alone
+  // separates commands; and each path component fits a file name.
+  for (char c : program) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F || c == '"' || c == '\'' || c == '\\') {
+      *err = "the command's program '" + printable(program) +
+             "' has a quote, backslash or control character, which systemd refuses in a "
+             "program's name";
+      return false;
+    }
+  }
+  if (program == ";") {
+    *err = "the command's program is ';', which systemd reads as a separator of commands";
+    return false;
+  }
+  for (size_t start = 0; start < program.size();) {
+    size_t end = program.find('/', start);
+    if (end == std::string::npos) end = program.size();
+    if (end - start > kNameMax) {
+      *err = "the command's program '" + printable(program) +
+             "' has a path component longer than a file name can be";
+      return false;
+    }
+    start = end + 1;
+  }
   if (program[0] == '/') {
     if (is_normalized_absolute_path(program) && program.back() != '/') return true;
     *err = "the command's program '" + printable(program) +

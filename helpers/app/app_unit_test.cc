@@ -383,9 +383,22 @@ TEST(AppUnitTest, CommandsSystemdWouldReadOtherwiseAreErrors) {
   EXPECT_EQ(unit_error(spec), "the command's program is empty");
   spec.entrypoint = {".."};
   EXPECT_EQ(unit_error(spec), "the command's program '..' is not a file name");
+  const std::string too_long = "' has a path component longer than a file name can be";
   spec.entrypoint = {std::string(256, 'a')};
+  EXPECT_EQ(unit_error(spec), "the command's program '" + std::string(256, 'a') + too_long);
+  spec.entrypoint = {"/usr/" + std::string(256, 'b') + "/app"};
   EXPECT_EQ(unit_error(spec),
-            "the command's program '" + std::string(256, 'a') + "' is not a file name");
+            "the command's program '/usr/" + std::string(256, 'b') + "/app" + too_long);
+  // string_is_safe() in config_parse_exec(): even quoted, systemd refuses these.
+  for (std::string program : {"/bin/a\"b", "/bin/a'b", "/bin/a\\b", "a\tb", "/bin/a\nb"}) {
+    spec.entrypoint = {program};
+    EXPECT_EQ(unit_error(spec), "the command's program '" + printable(program) +
+                                    "' has a quote, backslash or control character, which "
+                                    "systemd refuses in a program's name");
+  }
+  spec.entrypoint = {";"};
+  EXPECT_EQ(unit_error(spec),
+            "the command's program is ';', which systemd reads as a separator of commands");
   for (std::string program : {"-app", "@app", ":app", "+app", "!app"}) {
     spec.entrypoint = {program};
     EXPECT_EQ(unit_error(spec),

@@ -1,7 +1,6 @@
 // sdme-overlay: ExecStartPre= and ExecStopPost= of a generated container
 // unit. Mounts the container's overlayfs root and writes its /etc/hostname
 // before systemd-nspawn starts, and unmounts it after it stops.
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,19 +1,14 @@
 // sdme-pod: ExecStart= and ExecStop= of sdme-pod@NAME.service. Creates the
 // network namespace that the containers with Pod=NAME join, and removes it
 // when the last of them has stopped.
-#include <cstdio>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "common/helper_main.h"
 #include "common/log.h"
 #include "common/paths.h"
 #include "helpers/pod/pod_command_line.h"
 #include "helpers/pod/pod_namespace.h"
-
-namespace {}  // namespace
 
 int main(int argc, char** argv) {
   sdme::pod::PodCommand command;
