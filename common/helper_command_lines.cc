@@ -1,9 +1,11 @@
-// The command lines of sdme-overlay, sdme-dns and sdme-provision: formatting for the
+// The command lines of sdme-overlay, sdme-dns, sdme-provision and sdme-app: formatting for the
 // generator, parsing for the helpers.
 #include "common/helper_command_lines.h"
 
 #include <algorithm>
 #include <charconv>
+
+#include "common/name.h"
 
 namespace sdme {
 namespace {
@@ -29,6 +31,7 @@ constexpr std::string_view kNetworkLinkOption = "--network-link";
 constexpr std::string_view kVethLink = "veth";
 constexpr std::string_view kNamedLinkPrefixes[] = {"zone:", "bridge:"};
 constexpr uint16_t kDefaultSshPort = 22;
+constexpr std::string_view kImageOption = "--image";
 
 constexpr std::string_view kOverlayUsage =
     "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
@@ -96,6 +99,19 @@ constexpr std::string_view kProvisionUsage =
     "                             names it: enable systemd-networkd and\n"
     "                             systemd-resolved in it to configure the link\n"
     "  --help                     show this help\n";
+
+constexpr std::string_view kAppUsage =
+    "Usage: sdme-app NAME [--image=ROOTFS]\n"
+    "\n"
+    "Prepares container NAME through its overlay, mounted by sdme-overlay at\n"
+    "$SDME_STATE_DIR/containers/NAME/merged, to run an application image as the\n"
+    "service sdme-app.service, enabled in multi-user.target. Changes land in the\n"
+    "upper layer only; a second run changes nothing.\n"
+    "\n"
+    "  --image=ROOTFS  the rootfs the app runs from, imported from an OCI or\n"
+    "                  Docker image into $SDME_STATE_DIR/rootfs/ROOTFS; without\n"
+    "                  it, the unit an earlier run wrote is taken back\n"
+    "  --help          show this help\n";
 
 // "veth", "zone:NAME" or "bridge:NAME" with a name; the generator
 // validated the name itself, and it only ever reaches messages here.
@@ -221,6 +237,13 @@ std::vector<std::string> format_provision_arguments(const ProvisionRequest& requ
     arguments.push_back(with_value(kAppArmorProfileOption, request.apparmor_profile));
   if (!request.network_link.empty())
     arguments.push_back(with_value(kNetworkLinkOption, request.network_link));
+  return arguments;
+}
+
+std::vector<std::string> format_app_arguments(const AppRequest& request) {
+  std::vector<std::string> arguments = {request.container_name};
+  if (!request.image_rootfs.empty())
+    arguments.push_back(with_value(kImageOption, request.image_rootfs));
   return arguments;
 }
 
@@ -377,8 +400,52 @@ bool parse_provision_command_line(const std::vector<std::string>& arguments,
   return true;
 }
 
+bool parse_app_command_line(const std::vector<std::string>& arguments, AppCommand* command,
+                            std::string* err) {
+  *command = AppCommand{};
+  if (wants_help(arguments)) {
+    command->help = true;
+    return true;
+  }
+  AppRequest& request = command->request;
+  bool have_name = false;
+  bool have_image = false;
+  for (const std::string& argument : arguments) {
+    std::string value;
+    if (option_value(argument, kImageOption, &value)) {
+      if (have_image) {
+        *err = "--image is given more than once";
+        return false;
+      }
+      std::string name_err;
+      if (!validate_rootfs_name(value, &name_err)) {
+        *err = "--image: " + name_err;
+        return false;
+      }
+      request.image_rootfs = value;
+      have_image = true;
+    } else if (is_option(argument)) {
+      *err = "unknown option '" + argument + "'";
+      return false;
+    } else if (!have_name) {
+      if (!validate_container_name(argument, err)) return false;
+      request.container_name = argument;
+      have_name = true;
+    } else {
+      *err = "unexpected argument '" + argument + "'";
+      return false;
+    }
+  }
+  if (!have_name) {
+    *err = "missing container name";
+    return false;
+  }
+  return true;
+}
+
 std::string_view overlay_usage() { return kOverlayUsage; }
 std::string_view dns_usage() { return kDnsUsage; }
 std::string_view provision_usage() { return kProvisionUsage; }
+std::string_view app_usage() { return kAppUsage; }
 
 }  // namespace sdme

@@ -1,4 +1,4 @@
-// The command lines of sdme-overlay, sdme-dns and sdme-provision: a contract between the
+// The command lines of sdme-overlay, sdme-dns, sdme-provision and sdme-app: a contract between the
 // generator, which writes them into every unit, and the helpers, which parse
 // them. Both sides use this one format/parse pair, so an option's spelling
 // exists once.
@@ -85,11 +85,28 @@ struct ProvisionCommand {
   ProvisionRequest request;
 };
 
+// sdme-app NAME [--image=ROOTFS]
+// The overrides of the image's config (entrypoint, command, environment,
+// user, working directory) join this request as options of their own when
+// the keys that set them come.
+struct AppRequest {
+  std::string container_name;
+  // The rootfs the app runs from, imported from an OCI or Docker image.
+  // Empty: no app, and what an earlier run wrote is taken back.
+  std::string image_rootfs;
+};
+
+struct AppCommand {
+  bool help = false;
+  AppRequest request;
+};
+
 // The arguments after the program name, in the order the parsers expect.
 std::vector<std::string> format_overlay_mount_arguments(const OverlayMountRequest& request);
 std::vector<std::string> format_overlay_unmount_arguments(std::string_view container_name);
 std::vector<std::string> format_dns_arguments(std::string_view container_name, DnsNetwork network);
 std::vector<std::string> format_provision_arguments(const ProvisionRequest& request);
+std::vector<std::string> format_app_arguments(const AppRequest& request);
 
 // `arguments` excludes the program name.
 bool parse_overlay_command_line(const std::vector<std::string>& arguments, OverlayCommand* command,
@@ -98,9 +115,14 @@ bool parse_dns_command_line(const std::vector<std::string>& arguments, DnsComman
                             std::string* err);
 bool parse_provision_command_line(const std::vector<std::string>& arguments,
                                   ProvisionCommand* command, std::string* err);
+// The container and rootfs names are validated (common/name.h): both
+// become paths.
+bool parse_app_command_line(const std::vector<std::string>& arguments, AppCommand* command,
+                            std::string* err);
 
 std::string_view overlay_usage();
 std::string_view dns_usage();
 std::string_view provision_usage();
+std::string_view app_usage();
 
 }  // namespace sdme

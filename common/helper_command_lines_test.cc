@@ -274,5 +274,63 @@ TEST(ProvisionCommandLineTest, UsageNamesEveryOption) {
     EXPECT_NE(provision_usage().find(option), std::string_view::npos) << option;
 }
 
+TEST(AppCommandLineTest, RoundTrips) {
+  AppRequest request;
+  request.container_name = "web";
+  request.image_rootfs = "nginx";
+  std::vector<std::string> arguments = format_app_arguments(request);
+  EXPECT_EQ(arguments, (std::vector<std::string>{"web", "--image=nginx"}));
+  AppCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_app_command_line(arguments, &command, &err)) << err;
+  EXPECT_FALSE(command.help);
+  EXPECT_EQ(command.request.container_name, "web");
+  EXPECT_EQ(command.request.image_rootfs, "nginx");
+}
+
+TEST(AppCommandLineTest, WithoutAnImageIsTheNameAlone) {
+  AppRequest request;
+  request.container_name = "web";
+  std::vector<std::string> arguments = format_app_arguments(request);
+  EXPECT_EQ(arguments, std::vector<std::string>{"web"});
+  AppCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_app_command_line(arguments, &command, &err)) << err;
+  EXPECT_EQ(command.request.container_name, "web");
+  EXPECT_TRUE(command.request.image_rootfs.empty());
+}
+
+TEST(AppCommandLineTest, HelpWinsOverEverythingElse) {
+  AppCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_app_command_line({"--bogus", "--help"}, &command, &err)) << err;
+  EXPECT_TRUE(command.help);
+}
+
+TEST(AppCommandLineTest, ReportsUsageErrors) {
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{}, "missing container name"},
+      {{"--image=nginx"}, "missing container name"},
+      {{"web", "db"}, "unexpected argument 'db'"},
+      {{"web", "--bogus"}, "unknown option '--bogus'"},
+      {{"web", "--image"}, "unknown option '--image'"},
+      {{"web", "--image=nginx", "--image=redis"}, "--image is given more than once"},
+      {{"web", "--image="}, "--image: rootfs name is empty"},
+      {{"web", "--image=a..b"}, "--image: rootfs name 'a..b' must not contain '..'"},
+      {{"web..x"}, "container name 'web..x' must not contain '..'"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    AppCommand command;
+    std::string err;
+    EXPECT_FALSE(parse_app_command_line(arguments, &command, &err)) << message;
+    EXPECT_EQ(err, message);
+  }
+}
+
+TEST(AppCommandLineTest, UsageNamesEveryOption) {
+  for (std::string_view option : {"--image=", "--help"})
+    EXPECT_NE(app_usage().find(option), std::string_view::npos) << option;
+}
+
 }  // namespace
 }  // namespace sdme
