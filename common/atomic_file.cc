@@ -219,23 +219,30 @@ bool read_file(const std::string& path, size_t max_size, std::string* content, s
            ", not a regular file; replace it with a file or remove it";
     return false;
   }
-  content->clear();
-  char buffer[16384];
-  for (;;) {
-    ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      *err = "cannot read " + path + ": " + errno_text(errno);
-      return false;
-    }
-    if (got == 0) break;
-    content->append(buffer, static_cast<size_t>(got));
-    if (content->size() > max_size) {
-      *err = path + " is larger than " + std::to_string(max_size) + " bytes";
-      return false;
-    }
+  if (!read_to_end(fd.get(), max_size, content)) {
+    *err = errno == EFBIG ? path + " is larger than " + std::to_string(max_size) + " bytes"
+                          : "cannot read " + path + ": " + errno_text(errno);
+    return false;
   }
   return true;
+}
+
+bool read_to_end(int fd, size_t max_size, std::string* content) {
+  content->clear();
+  char buffer[65536];
+  for (;;) {
+    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (got == 0) return true;
+    if (content->size() + static_cast<size_t>(got) > max_size) {
+      errno = EFBIG;
+      return false;
+    }
+    content->append(buffer, static_cast<size_t>(got));
+  }
 }
 
 }  // namespace sdme

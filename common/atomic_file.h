@@ -75,6 +75,12 @@ bool make_directories(const std::string& path, mode_t mode, std::string* err);
 // (.sdme files, drop-ins, presets, manifests) goes through here.
 bool read_file(const std::string& path, size_t max_size, std::string* content, std::string* err);
 
+// Reads an open file to its end into *content, but never more than
+// `max_size` bytes: past that it fails with errno EFBIG (other failures
+// leave read(2)'s errno). The bounded read of read_file() and of the
+// helpers that open their files beneath a tree.
+bool read_to_end(int fd, size_t max_size, std::string* content);
+
 // "a FIFO", "a directory", "a regular file", ... for messages.
 std::string_view file_kind(mode_t mode);
 

@@ -24,28 +24,6 @@ constexpr std::string_view kGroup = "group";
 
 std::string errno_text(int error) { return std::strerror(error); }
 
-// Reads an open regular file of `size` bytes (from fstat) to its end, but
-// never more than `max_size` bytes: a file that grows past it meanwhile
-// fails with EFBIG.
-bool read_open_file(int fd, off_t size, size_t max_size, std::string* content) {
-  content->clear();
-  content->reserve(static_cast<size_t>(size));
-  char buffer[65536];
-  for (;;) {
-    ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (got == 0) return true;
-    if (content->size() + static_cast<size_t>(got) > max_size) {
-      errno = EFBIG;
-      return false;
-    }
-    content->append(buffer, static_cast<size_t>(got));
-  }
-}
-
 std::string too_large(const std::string& path, size_t max_size) {
   return path + " is larger than " + std::to_string(max_size) + " bytes";
 }
@@ -79,7 +57,7 @@ bool read_user_database(const DirectoryHandle& etc, std::string_view name, std::
     *err = too_large(path, kMaxUserDatabaseSize) + "; an app's user database is never that big";
     return false;
   }
-  if (!read_open_file(file.get(), status.st_size, kMaxUserDatabaseSize, content)) {
+  if (!read_to_end(file.get(), kMaxUserDatabaseSize, content)) {
     *err = errno == EFBIG ? too_large(path, kMaxUserDatabaseSize) +
                                 "; an app's user database is never that big"
                           : "cannot read " + path + ": " + errno_text(errno);
@@ -131,7 +109,7 @@ bool read_app_image(const std::string& rootfs_dir, std::string_view rootfs_name,
     return false;
   }
   std::string text;
-  if (!read_open_file(file.get(), status.st_size, import::kMaxConfigSize, &text)) {
+  if (!read_to_end(file.get(), import::kMaxConfigSize, &text)) {
     *err = errno == EFBIG ? too_large(path, import::kMaxConfigSize) + reimport
                           : "cannot read " + path + ": " + errno_text(errno);
     return false;

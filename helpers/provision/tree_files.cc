@@ -31,24 +31,6 @@ bool remove_through_root(const ContainerTree& tree, std::string_view path, std::
   return remove_entry(directory, name, err);
 }
 
-bool read_all(int fd, size_t limit, std::string* content) {
-  content->clear();
-  char buffer[8192];
-  for (;;) {
-    ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (got == 0) return true;
-    content->append(buffer, static_cast<size_t>(got));
-    if (content->size() > limit) {
-      errno = EFBIG;
-      return false;
-    }
-  }
-}
-
 // An ID as stored on disk, from the container's own (FileAttributes).
 uid_t stored_owner(const DirectoryHandle& directory, uid_t owner) {
   return directory.owner + owner;
@@ -95,7 +77,7 @@ bool read_tree_file(const DirectoryHandle& directory, std::string_view name, boo
            ", not a regular file; remove it inside the container";
     return false;
   }
-  if (!read_all(file.get(), kMaxTreeFileSize, content)) {
+  if (!read_to_end(file.get(), kMaxTreeFileSize, content)) {
     *err = "cannot read " + path + ": " + errno_text(errno);
     return false;
   }
