@@ -679,12 +679,12 @@ TEST(ImportKeyTest, MessagesNeverRepeatAPassword) {
 TEST(ImportKeyTest, EmptyTakesTheImportBack) {
   ContainerSettings settings = settings_ok("Rootfs=d\nImport=/srv/d.tar\nImport=\n");
   EXPECT_EQ(settings.import_source, "");
-  EXPECT_EQ(plan_container(settings, kStateDir).import_unit, "");
+  EXPECT_TRUE(plan_container(settings, kStateDir).import_units.empty());
 }
 
 TEST(ImportKeyTest, PlanNamesTheImportUnit) {
-  EXPECT_EQ(plan_ok("Rootfs=debian-12.1\nImport=/srv/d.tar\n").import_unit,
-            "sdme-import@debian-12.1.service");
+  EXPECT_EQ(plan_ok("Rootfs=debian-12.1\nImport=/srv/d.tar\n").import_units,
+            std::vector<std::string>{"sdme-import@debian-12.1.service"});
 }
 
 TEST(ImportKeyTest, RuleErrorsAreReportedAtTheLaterKey) {

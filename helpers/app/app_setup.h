@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/helper_command_lines.h"
 #include "helpers/app/app_user.h"
 #include "helpers/provision/container_tree.h"
 
@@ -29,10 +30,10 @@ struct AppSetup {
   std::string unit_text;
 };
 
-// Reads the config sdme-import kept for ROOTFS_DIR/ROOTFS, merges it with
-// no overrides, resolves its user against the app tree ROOTFS_DIR/ROOTFS,
-// and makes the unit's text.
-bool read_app_setup(const std::string& rootfs_dir, std::string_view rootfs, AppSetup* setup,
+// Reads the config sdme-import kept for ROOTFS_DIR/IMAGE (the request's
+// image_rootfs), merges it with the request's overrides, resolves its user
+// against the app tree ROOTFS_DIR/IMAGE, and makes the unit's text.
+bool read_app_setup(const std::string& rootfs_dir, const AppRequest& request, AppSetup* setup,
                     std::string* err);
 
 // Adds the app's user and group to the container's /etc/passwd and

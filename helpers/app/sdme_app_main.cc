@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
   // Inputs first: an image that cannot run leaves the tree as it was.
   const bool wants_app = !request.image_rootfs.empty();
   sdme::app::AppSetup setup;
-  if (wants_app && !sdme::app::read_app_setup(sdme::state_dir() + "/rootfs", request.image_rootfs,
-                                              &setup, &err)) {
+  if (wants_app &&
+      !sdme::app::read_app_setup(sdme::state_dir() + "/rootfs", request, &setup, &err)) {
     sdme::log_error(err);
     return sdme::kExitFailure;
   }
