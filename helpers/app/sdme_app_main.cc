@@ -11,6 +11,7 @@
 #include "common/helper_main.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "helpers/app/app_mount.h"
 #include "helpers/app/app_setup.h"
 #include "helpers/provision/container_tree.h"
 
@@ -45,6 +46,12 @@ int main(int argc, char** argv) {
   // The app's unit and what it needs, or taking back an earlier run's unit.
   if (wants_app ? !sdme::app::write_app_setup(tree, setup, &err)
                 : !sdme::app::take_back_app(tree, &err)) {
+    sdme::log_error(err);
+    return sdme::kExitFailure;
+  }
+
+  // The app's tree at its mount point, or an earlier app's taken down.
+  if (!sdme::app::update_app_tree(request.container_name, request.image_rootfs, &err)) {
     sdme::log_error(err);
     return sdme::kExitFailure;
   }

@@ -3,17 +3,27 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace sdme::container {
 
 struct MountPoint {
   bool mounted = false;
   std::string filesystem_type;  // e.g. "overlay"; empty when not mounted
+  // The file system's own options as the kernel shows them, e.g.
+  // "lowerdir=...,upperdir=...,workdir=..." for an overlay.
+  std::string filesystem_options;
 };
 
 // Whether `path` is a mount point in this mount namespace, from
 // /proc/self/mountinfo. A path that does not exist is not a mount point.
 bool find_mount_point(const std::string& path, MountPoint* mount_point, std::string* err);
+
+// Every mount point strictly below `path` (canonical paths, each once),
+// deepest first and, at one depth, the newest first: the order that
+// unmounts a mount's submounts before the mount itself.
+bool find_mount_points_below(const std::string& path, std::vector<std::string>* mount_points,
+                             std::string* err);
 
 // Mounts a file system without running /sbin/mount.TYPE helpers.
 bool mount_filesystem(const std::string& filesystem_type, const std::string& source,

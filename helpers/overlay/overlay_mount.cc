@@ -169,6 +169,18 @@ bool unmount_all(const std::string& path, std::vector<std::string>* warnings, st
   return false;
 }
 
+// What other helpers mounted inside the container's root (sdme-app's tree
+// of the app, helpers/app/app_mount.h) would keep merged/ busy: its
+// unmount would fall back to a lazy detach.
+bool unmount_mounts_below(const std::string& path, std::vector<std::string>* warnings,
+                          std::string* err) {
+  std::vector<std::string> mount_points;
+  if (!container::find_mount_points_below(path, &mount_points, err)) return false;
+  for (const std::string& mount_point : mount_points)
+    if (!unmount_all(mount_point, warnings, err)) return false;
+  return true;
+}
+
 // The ephemeral upper layer is thrown away at every stop and before every
 // start, so that an ephemeral container never starts with old changes.
 bool discard_ephemeral_layer(const container::ContainerLayout& layout,
@@ -368,7 +380,8 @@ bool unmount_overlay(std::string_view container_name, std::vector<std::string>* 
                      std::string* err) {
   container::ContainerLayout layout;
   if (!container::make_container_layout(container_name, &layout, err)) return false;
-  if (!unmount_all(layout.merged, warnings, err) ||
+  if (!unmount_mounts_below(layout.merged, warnings, err) ||
+      !unmount_all(layout.merged, warnings, err) ||
       !discard_ephemeral_layer(layout, warnings, err) ||
       !unmount_all(layout.idmapped_lower, warnings, err))
     return false;
