@@ -24,10 +24,6 @@
 namespace sdme::app {
 namespace {
 
-// Far more stacked mounts than any run leaves; only a mount that keeps
-// coming back reaches it.
-constexpr int kMaxStackedMounts = 16;
-
 struct AppLayout {
   container::ContainerLayout container;
   std::string lower;           // STATE/rootfs/ROOTFS
@@ -86,23 +82,6 @@ bool has_option(std::string_view options, std::string_view option) {
   return false;
 }
 
-// Unmounts `path` until nothing is mounted there any more. A busy mount is
-// detached: before the container starts, nothing of it can be in use but
-// a process that happens to sit in it, and the next mount must not stack
-// on it.
-bool unmount_all(const std::string& path, std::string* err) {
-  for (int attempt = 0; attempt < kMaxStackedMounts; ++attempt) {
-    container::MountPoint mount_point;
-    if (!container::find_mount_point(path, &mount_point, err)) return false;
-    if (!mount_point.mounted) return true;
-    container::UnmountOutcome outcome;
-    if (!container::unmount_filesystem(path, &outcome, err)) return false;
-  }
-  *err = path + " is still mounted after " + std::to_string(kMaxStackedMounts) +
-         " unmounts; find what mounts it again (findmnt " + path + ")";
-  return false;
-}
-
 // mkdir that records what it creates; `scratch` for overlayfs' work
 // directory, which it fills even on a mount it then refuses.
 bool ensure_directory(const std::string& path, const overlay::DirectoryAttributes& attributes,
@@ -125,14 +104,22 @@ bool ensure_directory(const std::string& path, const overlay::DirectoryAttribute
   return true;
 }
 
+// An ephemeral container (its upper layer on the tmpfs sdme-overlay
+// mounted) keeps nothing after it stops, and neither does its app: the
+// app's layers go on the same tmpfs. `upper` is the container's upper
+// layer in use.
+void place_app_layers(const std::string& upper, AppLayout* layout) {
+  if (upper != layout->container.ephemeral_upper) return;
+  layout->upper = layout->container.ephemeral + "/app-upper";
+  layout->work = layout->container.ephemeral + "/app-work";
+}
+
 // The UID range the container's overlay is shown in: `base` 0 when it has
 // none. Its upper layer's root owner is the record (uid_shift.h); the
 // range's size is not recorded, and is the size nspawn picks.
-bool find_container_shift(const container::ContainerLayout& layout, uint32_t* base,
-                          std::string* err) {
+bool find_container_shift(const container::ContainerLayout& layout, const std::string& upper,
+                          uint32_t* base, std::string* err) {
   *base = 0;
-  std::string upper;
-  if (!container::find_upper_layer_in_use(layout, &upper, err)) return false;
   struct stat status;
   if (::lstat(upper.c_str(), &status) != 0) {
     *err = "cannot access the container's upper layer " + upper + ": " + std::strerror(errno) +
@@ -206,11 +193,15 @@ bool mount_app_tree(std::string_view container_name, std::string_view rootfs, st
            " in the container and start it again";
     return false;
   }
+  std::string container_upper;
+  if (!container::find_upper_layer_in_use(layout.container, &container_upper, err)) return false;
+  place_app_layers(container_upper, &layout);
   bool already_mounted = false;
   if (!find_app_overlay(layout, &already_mounted, err)) return false;
   if (already_mounted) return true;
   uint32_t base = 0;
-  if (!find_container_shift(layout.container, &base, err) || !check_app_upper(layout, base, err))
+  if (!find_container_shift(layout.container, container_upper, &base, err) ||
+      !check_app_upper(layout, base, err))
     return false;
 
   Rollback rollback;
@@ -226,7 +217,7 @@ bool mount_app_tree(std::string_view container_name, std::string_view rootfs, st
   std::string layer = layout.lower;
   if (base != 0) {
     if (!ensure_directory(layout.idmapped_lower, {0700, 0, 0}, false, &rollback, err) ||
-        !unmount_all(layout.idmapped_lower, err))  // left by a run that died
+        !container::unmount_all(layout.idmapped_lower, nullptr, err))  // left by a run that died
       return false;
     if (!container::mount_idmapped(layout.lower, layout.idmapped_lower, base,
                                    overlay::kUidRangeSize, err)) {
@@ -256,7 +247,7 @@ bool mount_app_tree(std::string_view container_name, std::string_view rootfs, st
   // overlayfs holds its own reference to the view; its mount point would
   // only be one more mount to find at the stop.
   if (base != 0) {
-    if (!unmount_all(layout.idmapped_lower, err)) return false;
+    if (!container::unmount_all(layout.idmapped_lower, nullptr, err)) return false;
     ::rmdir(layout.idmapped_lower.c_str());
   }
   rollback.commit();
@@ -271,8 +262,8 @@ bool unmount_app_tree(std::string_view container_name, std::string* err) {
   // unmounting there could take down one of the host's mounts.
   if (!check_mount_point(layout, &safe, err)) return false;
   if (!safe) return true;
-  if (!unmount_all(layout.mount_point, err)) return false;
-  if (!unmount_all(layout.idmapped_lower, err)) return false;
+  if (!container::unmount_all(layout.mount_point, nullptr, err)) return false;
+  if (!container::unmount_all(layout.idmapped_lower, nullptr, err)) return false;
   ::rmdir(layout.idmapped_lower.c_str());  // gone already after a clean mount
   return true;
 }

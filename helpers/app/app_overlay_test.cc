@@ -91,12 +91,13 @@ class AppOverlayTest : public ::testing::Test {
   // The container's PrivateUsers=: none here.
   virtual std::string private_users() const { return ""; }
 
-  void mount_container(const std::string& private_users) {
+  void mount_container(const std::string& private_users, bool ephemeral = false) {
     overlay::OverlayMountResult result;
     OverlayMountRequest request;
     request.container_name = "web";
     request.lower = lower_;
     request.private_users = private_users;
+    request.ephemeral = ephemeral;
     std::string err;
     ASSERT_TRUE(overlay::mount_overlay(request, &result, &err)) << err;
   }
@@ -181,6 +182,19 @@ TEST_F(AppOverlayTest, WithoutAnImageTakesTheUnitBack) {
   EXPECT_EQ(entry_kind(merged(kAppUnitLinkPath)), "missing");
   // The user stays: files the app made belong to it.
   EXPECT_NE(read_test_file(merged("/etc/passwd")).find("sdme-app-101:"), std::string::npos);
+}
+
+TEST_F(AppOverlayTest, AnEphemeralContainersAppKeepsItsWritesOnTheTmpfs) {
+  unmount_container();
+  mount_container("", /*ephemeral=*/true);
+  ASSERT_EQ(run({"--image=nginx"}), 0);
+  write_test_file(app_root("/var/cache/nginx/state"), "written\n");
+  EXPECT_EQ(read_test_file(state_ + "/containers/web/ephemeral/app-upper/var/cache/nginx/state"),
+            "written\n");
+  EXPECT_EQ(entry_kind(app_upper("/var")), "missing");
+  // The stop takes the tmpfs, and the app's writes with it.
+  unmount_container();
+  EXPECT_EQ(entry_kind(state_ + "/containers/web/ephemeral"), "missing");
 }
 
 TEST_F(AppOverlayTest, ABadImageLeavesTheUpperLayerAsItWas) {

@@ -16,9 +16,9 @@
 
 namespace sdme::app {
 
-// Where systemd-nspawn mounts the app's tree in the container
-// (--overlay=LOWER:UPPER:/sdme/app/root); nspawn 252 needs the directory
-// to exist.
+// Where the app's tree appears in the container: sdme-app mounts it there
+// (app_mount.h) before nspawn starts, and nspawn carries the mount in with
+// the container's root.
 inline constexpr std::string_view kAppRootDirectory = "/sdme/app/root";
 // The link that enables the unit, as `systemctl enable` makes it.
 inline constexpr std::string_view kAppUnitLinkPath =

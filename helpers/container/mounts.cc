@@ -174,4 +174,25 @@ bool unmount_filesystem(const std::string& target, UnmountOutcome* outcome, std:
   return true;
 }
 
+// Far more stacked mounts than any run leaves; only a mount that keeps
+// coming back reaches it.
+constexpr int kMaxStackedMounts = 16;
+
+bool unmount_all(const std::string& path, std::vector<std::string>* warnings, std::string* err) {
+  for (int attempt = 0; attempt < kMaxStackedMounts; ++attempt) {
+    MountPoint mount_point;
+    if (!find_mount_point(path, &mount_point, err)) return false;
+    if (!mount_point.mounted) return true;
+    UnmountOutcome outcome;
+    if (!unmount_filesystem(path, &outcome, err)) return false;
+    if (outcome == UnmountOutcome::kDetached && warnings)
+      warnings->push_back(path +
+                          " was busy and has been detached; the kernel frees it once the last "
+                          "process using it exits");
+  }
+  *err = path + " is still mounted after " + std::to_string(kMaxStackedMounts) +
+         " unmounts; find what mounts it again (findmnt " + path + ")";
+  return false;
+}
+
 }  // namespace sdme::container

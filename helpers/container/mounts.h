@@ -39,4 +39,8 @@ enum class UnmountOutcome {
 // Unmounts the top mount at `target`; when it is busy, detaches it instead.
 bool unmount_filesystem(const std::string& target, UnmountOutcome* outcome, std::string* err);
 
+// Unmounts `path` until nothing is mounted there any more (mounts may be
+// stacked). A busy mount is detached, and `warnings` (may be null) says so.
+bool unmount_all(const std::string& path, std::vector<std::string>* warnings, std::string* err);
+
 }  // namespace sdme::container

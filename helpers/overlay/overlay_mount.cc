@@ -151,24 +151,6 @@ bool ensure_work_directory(const std::string& path, Rollback* rollback, std::str
   return true;
 }
 
-// Unmounts `path` until nothing is mounted there any more.
-bool unmount_all(const std::string& path, std::vector<std::string>* warnings, std::string* err) {
-  for (int attempt = 0; attempt < kMaxStackedMounts; ++attempt) {
-    container::MountPoint mount_point;
-    if (!container::find_mount_point(path, &mount_point, err)) return false;
-    if (!mount_point.mounted) return true;
-    container::UnmountOutcome outcome;
-    if (!container::unmount_filesystem(path, &outcome, err)) return false;
-    if (outcome == container::UnmountOutcome::kDetached)
-      warnings->push_back(path +
-                          " was busy and has been detached; the kernel frees it once the last "
-                          "process using it exits");
-  }
-  *err = path + " is still mounted after " + std::to_string(kMaxStackedMounts) +
-         " unmounts; find what mounts it again (findmnt " + path + ")";
-  return false;
-}
-
 // What other helpers mounted inside the container's root (sdme-app's tree
 // of the app, helpers/app/app_mount.h) would keep merged/ busy: its
 // unmount would fall back to a lazy detach.
@@ -177,7 +159,7 @@ bool unmount_mounts_below(const std::string& path, std::vector<std::string>* war
   std::vector<std::string> mount_points;
   if (!container::find_mount_points_below(path, &mount_points, err)) return false;
   for (const std::string& mount_point : mount_points)
-    if (!unmount_all(mount_point, warnings, err)) return false;
+    if (!container::unmount_all(mount_point, warnings, err)) return false;
   return true;
 }
 
@@ -185,7 +167,8 @@ bool unmount_mounts_below(const std::string& path, std::vector<std::string>* war
 // start, so that an ephemeral container never starts with old changes.
 bool discard_ephemeral_layer(const container::ContainerLayout& layout,
                              std::vector<std::string>* warnings, std::string* err) {
-  return unmount_all(layout.ephemeral, warnings, err) && remove_tree(layout.ephemeral, err);
+  return container::unmount_all(layout.ephemeral, warnings, err) &&
+         remove_tree(layout.ephemeral, err);
 }
 
 // upper/ becomes the container's "/": it takes the lower root's mode and
@@ -254,7 +237,7 @@ bool prepare_shifted_lower(const UidShift& shift, const container::ContainerLayo
     return false;
   // A start that died between the two mounts left the view mounted.
   std::vector<std::string> ignored;
-  if (!unmount_all(layout.idmapped_lower, &ignored, err)) return false;
+  if (!container::unmount_all(layout.idmapped_lower, &ignored, err)) return false;
   if (!container::mount_idmapped(lower, layout.idmapped_lower, base, shift.range, err)) {
     *err = "PrivateUsers=: " + *err;
     return false;
@@ -368,7 +351,7 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
   // point is not needed any more; nothing is left for the unmount to find.
   if (shift.enabled) {
     std::vector<std::string> ignored;
-    if (!unmount_all(layout.idmapped_lower, &ignored, err)) return false;
+    if (!container::unmount_all(layout.idmapped_lower, &ignored, err)) return false;
     ::rmdir(layout.idmapped_lower.c_str());
   }
   if (!write_hostname(layout, request.hostname, &rollback, err)) return false;
@@ -381,9 +364,9 @@ bool unmount_overlay(std::string_view container_name, std::vector<std::string>* 
   container::ContainerLayout layout;
   if (!container::make_container_layout(container_name, &layout, err)) return false;
   if (!unmount_mounts_below(layout.merged, warnings, err) ||
-      !unmount_all(layout.merged, warnings, err) ||
+      !container::unmount_all(layout.merged, warnings, err) ||
       !discard_ephemeral_layer(layout, warnings, err) ||
-      !unmount_all(layout.idmapped_lower, warnings, err))
+      !container::unmount_all(layout.idmapped_lower, warnings, err))
     return false;
   ::rmdir(layout.idmapped_lower.c_str());  // gone already after a clean start
   return true;
