@@ -9,7 +9,8 @@
 #   - the app runs as the image's user 1000 with the image's environment,
 #     AppEnvironment= and AppExec= override them, and its output is in the
 #     host unit's journal;
-#   - an app that exits 3 leaves the host unit failed with status 3;
+#   - an app that exits 3 leaves the host unit failed with status 3, and
+#     Restart=on-failure restarts a failed app;
 #   - a Security=hardened container runs the app pulled from the registry;
 #   - AppPod= puts only the app in a pod's network namespace;
 #   - every start and stop is timed, and stops are clean and leave nothing
@@ -56,6 +57,17 @@ EOF
 [Container]
 AppImage=$layout_dir
 AppEntrypoint=/bin/sh -c "echo the app exits now; exit 3"
+EOF
+  # Fails its first run, serves from its second: the marker file is in the
+  # app's own writable layer, which outlives the restart.
+  testhost_write /etc/sdme/flaky.sdme <<EOF || return
+[Container]
+AppImage=$layout_dir
+AppEntrypoint=/bin/sh -c "if [ -e /tmp/ran-once ]; then exec httpd -f -v -p 8084 -h /srv/www; fi; touch /tmp/ran-once; echo first run fails; exit 4"
+
+[Service]
+Restart=on-failure
+RestartSec=100ms
 EOF
   testhost_write /etc/sdme/locked.sdme <<EOF || return
 # The image from the registry, in the hardened tier: a user namespace and
@@ -181,6 +193,19 @@ check_exit_status_reaches_the_host() {
   expect_nothing_mounted_under /var/lib/sdme/containers/three
 }
 
+check_restart_on_failure() {
+  diagnose_units=(flaky.service)
+  local started
+  started=$(now_ms)
+  # The first run may fail the start itself; Restart= follows either way.
+  in_host_status systemctl start flaky.service
+  wait_for_answer 8084 / || return
+  note "flaky.service answered $(($(now_ms) - started)) ms after its start began, one restart included"
+  expect_unit_properties flaky.service ActiveState=active NRestarts=1 || return
+  expect_in_journal "first run fails" --unit flaky.service || return
+  stop_within_limit flaky.service
+}
+
 check_hardened_from_registry() {
   diagnose_units=(locked.service "sdme-import@*.service")
   start_test_registry || return
@@ -225,7 +250,7 @@ check_app_pod() {
 prepare_test_host drop_files
 TESTHOST_NSPAWN_OPTIONS=(--private-network --bind-ro="$TESTHOST_BASE:/srv/base")
 
-echo "1..8"
+echo "1..9"
 boot_test_host
 run_check "AppImage= alone: one systemctl start imports the image and the app serves its page" check_three_lines_serve_a_page
 run_check "the app runs as the image's user 1000 with the image's environment" check_user_and_environment
@@ -233,6 +258,7 @@ run_check "the app's output is in the host unit's journal" check_logs_reach_the_
 run_check "systemctl stop stops the app and the container cleanly, in seconds" check_stop
 run_check "AppExec= and AppEnvironment= override the image's Cmd and Env; the image is imported once" check_overrides
 run_check "an app that exits 3 fails the host unit with exit status 3" check_exit_status_reaches_the_host
+run_check "Restart=on-failure restarts a failed app, whose own layer keeps its files" check_restart_on_failure
 run_check "a Security=hardened container runs the app pulled from a registry" check_hardened_from_registry
 run_check "AppPod= puts the app alone in the pod's network namespace" check_app_pod
 
