@@ -19,17 +19,6 @@ namespace {
 // all, less "app-", '-' and 16 hex digits.
 constexpr size_t kMaxReadablePart = 64 - 4 - 1 - 16;
 
-// 64-bit FNV-1a: a stable, well-spread hash for a name, not for secrecy
-// (the source is no secret once its credentials are left out).
-uint64_t fnv1a(std::string_view text) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 std::string hex16(uint64_t value) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string text(16, '0');
@@ -145,7 +134,7 @@ bool has_user_namespace(const ContainerSettings& settings) {
 std::string app_rootfs_name(std::string_view source) {
   // The hash leaves a URL's credentials out: changing a password is not
   // a new image.
-  return "app-" + readable_part(source) + "-" + hex16(fnv1a(redact_url(source)));
+  return "app-" + readable_part(source) + "-" + hex16(fnv1a_hash(redact_url(source)));
 }
 
 bool parse_app_image(std::string_view value, ContainerSettings* settings, std::string* err) {
@@ -168,29 +157,16 @@ bool parse_app_exec(std::string_view value, ContainerSettings* settings, std::st
 }
 
 bool parse_app_environment(std::string_view value, ContainerSettings* settings, std::string* err) {
-  if (value.empty()) {
-    settings->app.environment.clear();
-    return true;
-  }
-  std::vector<std::string> assignments;
-  if (!parse_words(value, &assignments, err)) {
-    *err = "AppEnvironment=: " + *err;
+  std::vector<std::string>& list = settings->app.environment;
+  const size_t first_new = value.empty() ? 0 : list.size();
+  if (!parse_assignments("AppEnvironment", value, &list, err)) return false;
+  // systemd.exec(5): "non-printable characters are currently rejected".
+  for (size_t i = first_new; i < list.size(); ++i) {
+    if (!has_control_character(list[i])) continue;
+    *err = "AppEnvironment=: the value of " + list[i].substr(0, list[i].find('=')) +
+           " has a control character, which systemd refuses in an environment";
+    list.resize(first_new);
     return false;
-  }
-  for (std::string& assignment : assignments) {
-    size_t equals = assignment.find('=');
-    if (equals == std::string::npos || !is_environment_name(assignment.substr(0, equals))) {
-      *err = "AppEnvironment=: '" + printable(assignment) +
-             "' is not a NAME=VALUE assignment with a valid variable name";
-      return false;
-    }
-    // systemd.exec(5): "non-printable characters are currently rejected".
-    if (has_control_character(assignment)) {
-      *err = "AppEnvironment=: the value of " + assignment.substr(0, equals) +
-             " has a control character, which systemd refuses in an environment";
-      return false;
-    }
-    settings->app.environment.push_back(std::move(assignment));
   }
   return true;
 }

@@ -365,25 +365,7 @@ void emit_bind_read_only(const ContainerSettings& settings, const std::string&,
 // --- Environment= ------------------------------------------------------------
 
 bool parse_environment(std::string_view value, ContainerSettings* settings, std::string* err) {
-  if (value.empty()) {
-    settings->environment.clear();
-    return true;
-  }
-  std::vector<std::string> assignments;
-  if (!parse_words(value, &assignments, err)) {
-    *err = "Environment=: " + *err;
-    return false;
-  }
-  for (std::string& assignment : assignments) {
-    size_t equals = assignment.find('=');
-    if (equals == std::string::npos || !is_environment_name(assignment.substr(0, equals))) {
-      *err = "Environment=: '" + assignment +
-             "' is not a NAME=VALUE assignment with a valid variable name";
-      return false;
-    }
-    settings->environment.push_back(std::move(assignment));
-  }
-  return true;
+  return parse_assignments("Environment", value, &settings->environment, err);
 }
 
 void emit_environment(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {

@@ -26,7 +26,7 @@ struct ContainerPlan {
   std::vector<std::string> command;               // after "--" when not booting
   std::vector<std::string> requires_mounts_for;
   DnsNetwork dns_network = DnsNetwork::kHost;
-  std::string hostname;     // Hostname=, empty: the machine name
+  std::string hostname;  // Hostname=, empty: the machine name
   // "sdme-import@NAME.service" for Import= and AppImage=, in row order.
   std::vector<std::string> import_units;
   // "sdme-pod@NAME.service" for Pod= and AppPod=, each once.

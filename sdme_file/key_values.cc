@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "common/import_source_syntax.h"
+#include "common/strings.h"
 #include "common/url_redaction.h"
 #include "sdme_file/words.h"
 
@@ -39,6 +40,29 @@ bool parse_words(std::string_view value, std::vector<std::string>* words, std::s
   if (!split_words(value, words, err)) return false;
   for (const std::string& word : *words)
     if (!check_decoded_specifiers(word, err)) return false;
+  return true;
+}
+
+bool parse_assignments(std::string_view key, std::string_view value, std::vector<std::string>* list,
+                       std::string* err) {
+  if (value.empty()) {
+    list->clear();
+    return true;
+  }
+  std::vector<std::string> assignments;
+  if (!parse_words(value, &assignments, err)) {
+    *err = std::string(key) + "=: " + *err;
+    return false;
+  }
+  for (std::string& assignment : assignments) {
+    size_t equals = assignment.find('=');
+    if (equals == std::string::npos || !is_environment_name(assignment.substr(0, equals))) {
+      *err = std::string(key) + "=: '" + assignment +
+             "' is not a NAME=VALUE assignment with a valid variable name";
+      return false;
+    }
+    list->push_back(std::move(assignment));
+  }
   return true;
 }
 

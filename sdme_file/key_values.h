@@ -16,6 +16,12 @@ inline constexpr std::string_view kUnitSpecifiers = "aAbBCdEfgGhHiIjJlLmMnNopPqs
 // systemd does not know.
 bool parse_words(std::string_view value, std::vector<std::string>* words, std::string* err);
 
+// Appends the NAME=VALUE words of `value` (Environment=, AppEnvironment=)
+// to `list`; an empty value clears it. Every name must be one systemd can
+// set; messages start "KEY=:".
+bool parse_assignments(std::string_view key, std::string_view value, std::vector<std::string>* list,
+                       std::string* err);
+
 // An image or rootfs source (Import=, AppImage=; not empty): the grammar
 // sdme-import reads it with (common/import_source_syntax.h), no
 // specifiers ("%%" is a plain '%'), no blank or control character. A path

@@ -18,7 +18,7 @@
 #include "helpers/container/container_layout.h"
 #include "helpers/container/idmapped_mount.h"
 #include "helpers/container/mounts.h"
-#include "helpers/overlay/layer_directories.h"
+#include "helpers/overlay/state_directories.h"
 #include "helpers/overlay/uid_shift.h"
 
 namespace sdme::app {
@@ -80,28 +80,6 @@ bool has_option(std::string_view options, std::string_view option) {
     options.remove_prefix(comma + 1);
   }
   return false;
-}
-
-// mkdir that records what it creates; `scratch` for overlayfs' work
-// directory, which it fills even on a mount it then refuses.
-bool ensure_directory(const std::string& path, const overlay::DirectoryAttributes& attributes,
-                      bool scratch, Rollback* rollback, std::string* err) {
-  struct stat status;
-  if (::stat(path.c_str(), &status) == 0) {
-    if (S_ISDIR(status.st_mode)) return true;
-    *err = path + " exists and is not a directory; move it out of the way";
-    return false;
-  }
-  if (errno != ENOENT) {
-    *err = "cannot access " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  if (!overlay::create_directory(path, attributes, err)) return false;
-  if (scratch)
-    rollback->created_scratch_directory(path);
-  else
-    rollback->created_directory(path);
-  return true;
 }
 
 // An ephemeral container (its upper layer on the tmpfs sdme-overlay
@@ -208,15 +186,16 @@ bool mount_app_tree(std::string_view container_name, std::string_view rootfs, st
   // The app's upper root becomes the app tree's "/": the image root's
   // mode, owned by the container's root user.
   const overlay::DirectoryAttributes upper_attributes{lower_root.st_mode & 07777, base, base};
-  if (!ensure_directory(layout.app_dir, {0755, 0, 0}, false, &rollback, err) ||
-      !ensure_directory(layout.upper, upper_attributes, false, &rollback, err) ||
-      !ensure_directory(layout.work, {0700, 0, 0}, true, &rollback, err))
+  if (!overlay::ensure_directory(layout.app_dir, overlay::kOpenDirectory, &rollback, err) ||
+      !overlay::ensure_directory(layout.upper, upper_attributes, &rollback, err) ||
+      !overlay::ensure_work_directory(layout.work, &rollback, err))
     return false;
 
   // What the overlay is made of: the image itself, or its shifted view.
   std::string layer = layout.lower;
   if (base != 0) {
-    if (!ensure_directory(layout.idmapped_lower, {0700, 0, 0}, false, &rollback, err) ||
+    if (!overlay::ensure_directory(layout.idmapped_lower, overlay::kPrivateDirectory, &rollback,
+                                   err) ||
         !container::unmount_all(layout.idmapped_lower, nullptr, err))  // left by a run that died
       return false;
     if (!container::mount_idmapped(layout.lower, layout.idmapped_lower, base,

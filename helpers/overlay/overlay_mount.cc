@@ -26,21 +26,11 @@
 #include "helpers/overlay/host_clone.h"
 #include "helpers/overlay/layer_directories.h"
 #include "helpers/overlay/opaque_directory.h"
+#include "helpers/overlay/state_directories.h"
 #include "helpers/overlay/uid_shift.h"
 
 namespace sdme::overlay {
 namespace {
-
-// Directory modes. containers/ is closed like /var/lib/machines: through a
-// container's root, host users could otherwise run set-user-ID programs
-// the container's root user left there. Below it, directories that become
-// the container's "/" must be readable by the container's own users.
-constexpr DirectoryAttributes kPrivateDirectory{0700, 0, 0};
-constexpr DirectoryAttributes kOpenDirectory{0755, 0, 0};
-
-// Far more stacked mounts than any run of ours leaves; only a mount that
-// keeps coming back reaches it.
-constexpr int kMaxStackedMounts = 16;
 
 mode_t current_umask() {
   mode_t mask = ::umask(0);
@@ -118,36 +108,6 @@ bool normalize_opaque_directories(const std::vector<std::string>& requested,
     if (std::find(directories->begin(), directories->end(), normalized) == directories->end())
       directories->push_back(std::move(normalized));
   }
-  return true;
-}
-
-// mkdir -p that records what it creates. Follows symlinks: these paths are
-// the administrator's (a state directory on another disk), not a container's.
-bool ensure_directory(const std::string& path, const DirectoryAttributes& attributes,
-                      Rollback* rollback, std::string* err) {
-  struct stat status;
-  if (::stat(path.c_str(), &status) == 0) {
-    if (S_ISDIR(status.st_mode)) return true;
-    *err = path + " exists and is not a directory; move it out of the way";
-    return false;
-  }
-  if (errno != ENOENT) {
-    *err = "cannot access " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  std::string parent = parent_directory(path);
-  if (parent != path && !ensure_directory(parent, kOpenDirectory, rollback, err)) return false;
-  if (!create_directory(path, attributes, err)) return false;
-  rollback->created_directory(path);
-  return true;
-}
-
-// overlayfs fills its work directory (work/work, index/) even on a mount it
-// then refuses, so one this run created is emptied, not just rmdir'ed.
-bool ensure_work_directory(const std::string& path, Rollback* rollback, std::string* err) {
-  bool existed = ::access(path.c_str(), F_OK) == 0;
-  if (!ensure_directory(path, kPrivateDirectory, rollback, err)) return false;
-  if (!existed) rollback->created_scratch_directory(path);
   return true;
 }
 
