@@ -252,4 +252,18 @@ bool update_app_tree(std::string_view container_name, std::string_view rootfs, s
                         : mount_app_tree(container_name, rootfs, err);
 }
 
+bool ensure_app_working_directory(std::string_view container_name, std::string_view path,
+                                  std::string* err) {
+  AppLayout layout;
+  if (!make_app_layout(container_name, "", &layout, err)) return false;
+  DirectoryHandle app_root;
+  DirectoryHandle directory;
+  if (!open_tree_root(layout.mount_point, &app_root, err) ||
+      !open_or_create_directory_beneath(app_root, path, 0755, nullptr, &directory, err)) {
+    *err = "the app's working directory " + std::string(path) + ": " + *err;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace sdme::app

@@ -14,6 +14,8 @@
 // STATE/containers/NAME/app/:
 //   upper/, work/    the app's copy-on-write layer and overlayfs' scratch
 //   idmapped-lower/  the image's shifted view, only while the overlay is made
+// (on the container's ephemeral tmpfs instead, as app-upper/ and app-work/,
+// when the container keeps nothing after a stop)
 #pragma once
 
 #include <string>
@@ -35,5 +37,12 @@ bool unmount_app_tree(std::string_view container_name, std::string* err);
 // mount_app_tree() when ROOTFS is given, unmount_app_tree() when it is
 // empty: what sdme-app's command line asks.
 bool update_app_tree(std::string_view container_name, std::string_view rootfs, std::string* err);
+
+// Makes PATH in the mounted app tree when the image lacks it, as runc
+// does for a config's WorkingDir (systemd would fail the app with
+// 200/CHDIR): mode 0755, owned by the container's root, never following a
+// symlink of the image's.
+bool ensure_app_working_directory(std::string_view container_name, std::string_view path,
+                                  std::string* err);
 
 }  // namespace sdme::app

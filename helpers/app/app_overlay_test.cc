@@ -197,6 +197,19 @@ TEST_F(AppOverlayTest, AnEphemeralContainersAppKeepsItsWritesOnTheTmpfs) {
   EXPECT_EQ(entry_kind(state_ + "/containers/web/ephemeral"), "missing");
 }
 
+TEST_F(AppOverlayTest, MakesAWorkingDirectoryTheImageLacks) {
+  write_test_file(image_config_path(state_ + "/rootfs", "nginx"),
+                  R"({"os": "linux", "architecture": "amd64",
+                      "config": {"Cmd": ["/usr/sbin/nginx"], "User": "nginx",
+                                 "WorkingDir": "/srv/data"}})");
+  ASSERT_EQ(run({"--image=nginx"}), 0);
+  EXPECT_EQ(entry_kind(app_upper("/srv/data")), "directory");
+  EXPECT_EQ(entry_kind(rootfs_ + "/srv"), "missing");
+  // As the working directory of the app's unit.
+  EXPECT_NE(read_test_file(upper(kAppUnitPath)).find("WorkingDirectory=/srv/data\n"),
+            std::string::npos);
+}
+
 TEST_F(AppOverlayTest, ABadImageLeavesTheUpperLayerAsItWas) {
   const std::string before = snapshot(upper(""));
   EXPECT_EQ(run({"--image=redis"}), 1);

@@ -92,6 +92,7 @@ bool read_app_setup(const std::string& rootfs_dir, const AppRequest& request, Ap
   settings.root_directory = std::string(kAppRootDirectory);
   settings.description = "Application image " + request.image_rootfs;
   settings.network_namespace = request.network_namespace;
+  setup->working_directory = spec.working_directory.empty() ? "/" : spec.working_directory;
   return app_unit_text(spec, setup->identity, settings, &setup->unit_text, err);
 }
 

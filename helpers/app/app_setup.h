@@ -28,6 +28,8 @@ inline constexpr std::string_view kAppUnitLinkPath =
 struct AppSetup {
   AppIdentity identity;
   std::string unit_text;
+  // The app's working directory in its tree, made when the image lacks it.
+  std::string working_directory;
 };
 
 // Reads the config sdme-import kept for ROOTFS_DIR/IMAGE (the request's

@@ -51,7 +51,9 @@ int main(int argc, char** argv) {
   }
 
   // The app's tree at its mount point, or an earlier app's taken down.
-  if (!sdme::app::update_app_tree(request.container_name, request.image_rootfs, &err)) {
+  if (!sdme::app::update_app_tree(request.container_name, request.image_rootfs, &err) ||
+      (wants_app && !sdme::app::ensure_app_working_directory(request.container_name,
+                                                             setup.working_directory, &err))) {
     sdme::log_error(err);
     return sdme::kExitFailure;
   }
