@@ -101,6 +101,14 @@ TEST(ContainerKeyTableTest, RowsAreInOutputOrder) {
                             "SSH",
                             "SSHPort",
                             "SSHPasswordLogin",
+                            "AppImage",
+                            "AppEntrypoint",
+                            "AppExec",
+                            "AppEnvironment",
+                            "AppUser",
+                            "AppWorkingDirectory",
+                            "AppBind",
+                            "AppPod",
                             "NspawnArgs"}));
 }
 
