@@ -177,7 +177,7 @@ const file::UnitEntry* longest_entry(const file::UnitSection* container) {
 // a URL's credentials are left out, and so is a password hash: it is in
 // SetCredential= already, and need not be in two places.
 std::string x_container_value(const file::UnitEntry& entry) {
-  if (entry.key == "Import") return redact_url(entry.value);
+  if (entry.key == "Import" || entry.key == "AppImage") return redact_url(entry.value);
   if (entry.key == "RootPasswordHash" && !entry.value.empty())
     return "(in SetCredential= of [Service])";
   return entry.value;

@@ -40,6 +40,21 @@ std::string last_component(std::string_view location) {
   return std::string(name);
 }
 
+// The source with a URL's userinfo left out rather than masked: a URL
+// with credentials names the same image as the one without, and a URL
+// with no path ("https://user:pass@host") must not lend its userinfo to
+// the readable part. The query stays masked (redact_url): it may carry a
+// token.
+std::string without_credentials(std::string_view source) {
+  std::string redacted = redact_url(source);
+  const size_t scheme_end = redacted.find("://");
+  constexpr std::string_view kMaskedUserinfo = "***@";
+  if (scheme_end != std::string::npos &&
+      std::string_view(redacted).substr(scheme_end + 3).starts_with(kMaskedUserinfo))
+    redacted.erase(scheme_end + 3, kMaskedUserinfo.size());
+  return redacted;
+}
+
 // What a reader recognizes the image by: "nginx-1.25" for a reference
 // (the last part of its repository and its tag), the file or directory
 // name otherwise.
@@ -53,7 +68,7 @@ std::string readable_part(std::string_view source) {
     raw = repository.substr(repository.rfind('/') + 1);
     if (syntax.reference.digest.empty()) raw += "-" + syntax.reference.tag;
   } else {
-    raw = last_component(source);
+    raw = last_component(without_credentials(source));
   }
   // Letters, digits, '-' and single dots; starting and ending with a
   // letter or digit, as rootfs names must (common/name.h).
@@ -108,11 +123,13 @@ bool parse_app_bind_spec(std::string_view spec, BindMount* bind, std::string* er
   }
   std::vector<std::string> fields = split(spec, ':');
   if (fields.size() < 2 || fields.size() > 3) {
-    *err = written + " is not HOSTPATH:PATH[:ro], the host's path and where it appears in the app";
+    *err =
+        written + " is not HOSTPATH:PATH[:ro|rw], the host's path and where it appears in the app";
     return false;
   }
-  if (!validate_absolute_path(fields[0], "AppBind= host path", err) ||
-      !validate_absolute_path(fields[1], "AppBind= path in the app", err))
+  // validate_absolute_path() says "WHAT path 'P' is not absolute".
+  if (!validate_absolute_path(fields[0], "AppBind= host", err) ||
+      !validate_absolute_path(fields[1], "AppBind= app", err))
     return false;
   if (fields.size() == 3 && fields[2] != "ro" && fields[2] != "rw") {
     *err = written + ": unknown option '" + fields[2] + "', use ro or rw";
@@ -134,7 +151,7 @@ bool has_user_namespace(const ContainerSettings& settings) {
 std::string app_rootfs_name(std::string_view source) {
   // The hash leaves a URL's credentials out: changing a password is not
   // a new image.
-  return "app-" + readable_part(source) + "-" + hex16(fnv1a_hash(redact_url(source)));
+  return "app-" + readable_part(source) + "-" + hex16(fnv1a_hash(without_credentials(source)));
 }
 
 bool parse_app_image(std::string_view value, ContainerSettings* settings, std::string* err) {
@@ -299,10 +316,12 @@ bool check_app_keys(const ContainerSettings& settings, const LaterAssignment& la
   if (!settings.exec.empty() || (settings.boot.has_value() && !*settings.boot)) {
     const UnitEntry* other = settings.exec.empty() ? later("Boot", "Boot") : later("Exec", "Exec");
     const UnitEntry* where = later("AppImage", other->key);
-    *err = where->location() + ": AppImage= cannot be combined with " + other->key +
-           "=: the app runs as a service of the container's systemd, so the container boots; "
+    // Boot=yes is fine: name the value that is not.
+    const std::string setting = settings.exec.empty() ? "Boot=no" : "Exec=";
+    *err = where->location() + ": AppImage= cannot be combined with " + setting +
+           ": the app runs as a service of the container's systemd, so the container boots; "
            "remove " +
-           other->key + "= (AppExec= sets the app's command)";
+           setting + " (AppExec= sets the app's command)";
     return false;
   }
   if (!app.pod.empty() && has_user_namespace(settings)) {

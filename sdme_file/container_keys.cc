@@ -1221,7 +1221,10 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
            "remove one of them";
     return false;
   }
-  if (settings->exec.empty() && settings->boot.has_value() && !*settings->boot) {
+  // With AppImage=, check_app_keys() says why Boot=no cannot be: adding
+  // Exec=, as this message would suggest, is refused as well.
+  if (settings->exec.empty() && settings->boot.has_value() && !*settings->boot &&
+      settings->app.image.empty()) {
     *err =
         last_assignment["Boot"]->location() + ": Boot=no needs Exec= to say which command to run";
     return false;
