@@ -32,6 +32,12 @@ constexpr std::string_view kVethLink = "veth";
 constexpr std::string_view kNamedLinkPrefixes[] = {"zone:", "bridge:"};
 constexpr uint16_t kDefaultSshPort = 22;
 constexpr std::string_view kImageOption = "--image";
+constexpr std::string_view kEntrypointOption = "--entrypoint";
+constexpr std::string_view kExecOption = "--exec";
+constexpr std::string_view kEnvironmentOption = "--environment";
+constexpr std::string_view kUserOption = "--user";
+constexpr std::string_view kWorkingDirectoryOption = "--working-directory";
+constexpr std::string_view kNetworkNamespaceOption = "--network-namespace";
 
 constexpr std::string_view kOverlayUsage =
     "Usage: sdme-overlay mount NAME --lower=PATH [--host-clone] [--opaque=DIR]...\n"
@@ -101,17 +107,26 @@ constexpr std::string_view kProvisionUsage =
     "  --help                     show this help\n";
 
 constexpr std::string_view kAppUsage =
-    "Usage: sdme-app NAME [--image=ROOTFS]\n"
+    "Usage: sdme-app NAME [--image=ROOTFS [OVERRIDE]...]\n"
     "\n"
     "Prepares container NAME through its overlay, mounted by sdme-overlay at\n"
     "$SDME_STATE_DIR/containers/NAME/merged, to run an application image as the\n"
     "service sdme-app.service, enabled in multi-user.target. Changes land in the\n"
     "upper layer only; a second run changes nothing.\n"
     "\n"
-    "  --image=ROOTFS  the rootfs the app runs from, imported from an OCI or\n"
-    "                  Docker image into $SDME_STATE_DIR/rootfs/ROOTFS; without\n"
-    "                  it, the unit an earlier run wrote is taken back\n"
-    "  --help          show this help\n";
+    "  --image=ROOTFS               the rootfs the app runs from, imported from an\n"
+    "                               OCI or Docker image into\n"
+    "                               $SDME_STATE_DIR/rootfs/ROOTFS; without it, the\n"
+    "                               unit an earlier run wrote is taken back\n"
+    "  --entrypoint=WORD            replaces the image's Entrypoint (and its Cmd);\n"
+    "                               once per word\n"
+    "  --exec=WORD                  replaces the image's Cmd; once per word\n"
+    "  --environment=NAME=VALUE     added to the image's Env, over its own value\n"
+    "  --user=USER[:GROUP]          the user the app runs as, in the app's tree\n"
+    "  --working-directory=PATH     the app's working directory\n"
+    "  --network-namespace=PATH     a network namespace file in the container the\n"
+    "                               app joins (its pod's)\n"
+    "  --help                       show this help\n";
 
 // "veth", "zone:NAME" or "bridge:NAME" with a name; the generator
 // validated the name itself, and it only ever reaches messages here.
@@ -242,8 +257,21 @@ std::vector<std::string> format_provision_arguments(const ProvisionRequest& requ
 
 std::vector<std::string> format_app_arguments(const AppRequest& request) {
   std::vector<std::string> arguments = {request.container_name};
-  if (!request.image_rootfs.empty())
-    arguments.push_back(with_value(kImageOption, request.image_rootfs));
+  if (request.image_rootfs.empty()) return arguments;
+  arguments.push_back(with_value(kImageOption, request.image_rootfs));
+  if (request.entrypoint)
+    for (const std::string& word : *request.entrypoint)
+      arguments.push_back(with_value(kEntrypointOption, word));
+  if (request.exec)
+    for (const std::string& word : *request.exec)
+      arguments.push_back(with_value(kExecOption, word));
+  for (const std::string& assignment : request.environment)
+    arguments.push_back(with_value(kEnvironmentOption, assignment));
+  if (request.user) arguments.push_back(with_value(kUserOption, *request.user));
+  if (request.working_directory)
+    arguments.push_back(with_value(kWorkingDirectoryOption, *request.working_directory));
+  if (!request.network_namespace.empty())
+    arguments.push_back(with_value(kNetworkNamespaceOption, request.network_namespace));
   return arguments;
 }
 
@@ -410,6 +438,7 @@ bool parse_app_command_line(const std::vector<std::string>& arguments, AppComman
   AppRequest& request = command->request;
   bool have_name = false;
   bool have_image = false;
+  bool have_override = false;
   for (const std::string& argument : arguments) {
     std::string value;
     if (option_value(argument, kImageOption, &value)) {
@@ -424,6 +453,42 @@ bool parse_app_command_line(const std::vector<std::string>& arguments, AppComman
       }
       request.image_rootfs = value;
       have_image = true;
+    } else if (option_value(argument, kEntrypointOption, &value)) {
+      if (!request.entrypoint) request.entrypoint.emplace();
+      request.entrypoint->push_back(value);
+      have_override = true;
+    } else if (option_value(argument, kExecOption, &value)) {
+      if (!request.exec) request.exec.emplace();
+      request.exec->push_back(value);
+      have_override = true;
+    } else if (option_value(argument, kEnvironmentOption, &value)) {
+      if (value.find('=') == std::string::npos) {
+        *err = "--environment needs NAME=VALUE, not '" + value + "'";
+        return false;
+      }
+      request.environment.push_back(value);
+      have_override = true;
+    } else if (option_value(argument, kUserOption, &value)) {
+      if (value.empty()) {
+        *err = "--user needs a user name or ID";
+        return false;
+      }
+      request.user = value;
+      have_override = true;
+    } else if (option_value(argument, kWorkingDirectoryOption, &value)) {
+      if (value.empty() || value[0] != '/') {
+        *err = "--working-directory needs an absolute path, not '" + value + "'";
+        return false;
+      }
+      request.working_directory = value;
+      have_override = true;
+    } else if (option_value(argument, kNetworkNamespaceOption, &value)) {
+      if (value.empty() || value[0] != '/') {
+        *err = "--network-namespace needs an absolute path, not '" + value + "'";
+        return false;
+      }
+      request.network_namespace = value;
+      have_override = true;
     } else if (is_option(argument)) {
       *err = "unknown option '" + argument + "'";
       return false;
@@ -438,6 +503,10 @@ bool parse_app_command_line(const std::vector<std::string>& arguments, AppComman
   }
   if (!have_name) {
     *err = "missing container name";
+    return false;
+  }
+  if (have_override && !have_image) {
+    *err = "the app's overrides need --image to say which app they change";
     return false;
   }
   return true;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,15 +86,25 @@ struct ProvisionCommand {
   ProvisionRequest request;
 };
 
-// sdme-app NAME [--image=ROOTFS]
-// The overrides of the image's config (entrypoint, command, environment,
-// user, working directory) join this request as options of their own when
-// the keys that set them come.
+// sdme-app NAME [--image=ROOTFS [--entrypoint=WORD]... [--exec=WORD]...
+//                [--environment=NAME=VALUE]... [--user=USER]
+//                [--working-directory=PATH] [--network-namespace=PATH]]
+// The overrides are the .sdme file's App* keys, after systemd expanded
+// their specifiers; a word list is one option per word, in order.
 struct AppRequest {
   std::string container_name;
   // The rootfs the app runs from, imported from an OCI or Docker image.
   // Empty: no app, and what an earlier run wrote is taken back.
   std::string image_rootfs;
+  // Unset: the image's own. Set: never empty (an empty key unsets).
+  std::optional<std::vector<std::string>> entrypoint;
+  std::optional<std::vector<std::string>> exec;
+  std::vector<std::string> environment;  // NAME=VALUE, over the image's Env
+  std::optional<std::string> user;
+  std::optional<std::string> working_directory;
+  // A network namespace file inside the container that the app joins
+  // (AppPod=); empty: the container's own network.
+  std::string network_namespace;
 };
 
 struct AppCommand {

@@ -288,6 +288,39 @@ TEST(AppCommandLineTest, RoundTrips) {
   EXPECT_EQ(command.request.image_rootfs, "nginx");
 }
 
+TEST(AppCommandLineTest, EveryOverrideRoundTripsInOrder) {
+  AppRequest request;
+  request.container_name = "web";
+  request.image_rootfs = "app-nginx-1.25-0123456789abcdef";
+  request.entrypoint = std::vector<std::string>{"/docker-entrypoint.sh", "--flag"};
+  request.exec = std::vector<std::string>{"/bin/sh", "-c", "echo \"$HOME\" 100%", ""};
+  request.environment = {"A=1", "B=two words", "C="};
+  request.user = "www:www";
+  request.working_directory = "/srv/my dir";
+  request.network_namespace = "/run/sdme/app-pod/netns";
+  std::vector<std::string> arguments = format_app_arguments(request);
+  EXPECT_EQ(arguments,
+            (std::vector<std::string>{
+                "web", "--image=app-nginx-1.25-0123456789abcdef",
+                "--entrypoint=/docker-entrypoint.sh", "--entrypoint=--flag", "--exec=/bin/sh",
+                "--exec=-c", "--exec=echo \"$HOME\" 100%", "--exec=", "--environment=A=1",
+                "--environment=B=two words", "--environment=C=", "--user=www:www",
+                "--working-directory=/srv/my dir", "--network-namespace=/run/sdme/app-pod/netns"}));
+  AppCommand command;
+  std::string err;
+  ASSERT_TRUE(parse_app_command_line(arguments, &command, &err)) << err;
+  EXPECT_FALSE(command.help);
+  const AppRequest& parsed = command.request;
+  EXPECT_EQ(parsed.container_name, request.container_name);
+  EXPECT_EQ(parsed.image_rootfs, request.image_rootfs);
+  EXPECT_EQ(parsed.entrypoint, request.entrypoint);
+  EXPECT_EQ(parsed.exec, request.exec);
+  EXPECT_EQ(parsed.environment, request.environment);
+  EXPECT_EQ(parsed.user, request.user);
+  EXPECT_EQ(parsed.working_directory, request.working_directory);
+  EXPECT_EQ(parsed.network_namespace, request.network_namespace);
+}
+
 TEST(AppCommandLineTest, WithoutAnImageIsTheNameAlone) {
   AppRequest request;
   request.container_name = "web";
@@ -318,6 +351,24 @@ TEST(AppCommandLineTest, ReportsUsageErrors) {
       {{"web", "--image="}, "--image: rootfs name is empty"},
       {{"web", "--image=a..b"}, "--image: rootfs name 'a..b' must not contain '..'"},
       {{"web..x"}, "container name 'web..x' must not contain '..'"},
+      {{"web", "--exec=/bin/true"},
+       "the app's overrides need --image to say which app they change"},
+      {{"web", "--entrypoint=/bin/sh"},
+       "the app's overrides need --image to say which app they change"},
+      {{"web", "--environment=A=1"},
+       "the app's overrides need --image to say which app they change"},
+      {{"web", "--user=root"}, "the app's overrides need --image to say which app they change"},
+      {{"web", "--working-directory=/srv"},
+       "the app's overrides need --image to say which app they change"},
+      {{"web", "--network-namespace=/run/sdme/app-pod/netns"},
+       "the app's overrides need --image to say which app they change"},
+      {{"web", "--image=nginx", "--environment=NOVALUE"},
+       "--environment needs NAME=VALUE, not 'NOVALUE'"},
+      {{"web", "--image=nginx", "--user="}, "--user needs a user name or ID"},
+      {{"web", "--image=nginx", "--working-directory=srv"},
+       "--working-directory needs an absolute path, not 'srv'"},
+      {{"web", "--image=nginx", "--network-namespace=netns"},
+       "--network-namespace needs an absolute path, not 'netns'"},
   };
   for (const auto& [arguments, message] : cases) {
     AppCommand command;
@@ -328,7 +379,9 @@ TEST(AppCommandLineTest, ReportsUsageErrors) {
 }
 
 TEST(AppCommandLineTest, UsageNamesEveryOption) {
-  for (std::string_view option : {"--image=", "--help"})
+  for (std::string_view option :
+       {"--image=", "--entrypoint=", "--exec=", "--environment=", "--user=", "--working-directory=",
+        "--network-namespace=", "--help"})
     EXPECT_NE(app_usage().find(option), std::string_view::npos) << option;
 }
 

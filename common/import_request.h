@@ -23,6 +23,9 @@ struct ImportRequest {
   std::string checksum;  // "sha256:" and 64 lower-case hex digits, or empty
   InstallPackages install_packages = InstallPackages::kAuto;
   bool boot = false;      // some container using the rootfs boots it
+  // The rootfs is an application image (AppImage=): the image's config,
+  // which says what to run, must come with it.
+  bool app = false;
   uint64_t max_size = 0;  // bytes; 0: sdme-import's default
   std::string origin;     // "/etc/sdme/web.sdme:4", where Import= was set, for messages
 };

@@ -211,4 +211,13 @@ bool is_environment_name(std::string_view name) {
   return true;
 }
 
+uint64_t fnv1a_hash(std::string_view text) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
 }  // namespace sdme

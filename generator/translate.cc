@@ -5,8 +5,8 @@
 
 #include "common/strings.h"
 #include "common/url_redaction.h"
-#include "sdme_file/container_keys.h"
 #include "generator/install.h"
+#include "sdme_file/container_keys.h"
 #include "sdme_file/words.h"
 
 namespace sdme::generator {
@@ -177,7 +177,7 @@ const file::UnitEntry* longest_entry(const file::UnitSection* container) {
 // a URL's credentials are left out, and so is a password hash: it is in
 // SetCredential= already, and need not be in two places.
 std::string x_container_value(const file::UnitEntry& entry) {
-  if (entry.key == "Import") return redact_url(entry.value);
+  if (entry.key == "Import" || entry.key == "AppImage") return redact_url(entry.value);
   if (entry.key == "RootPasswordHash" && !entry.value.empty())
     return "(in SetCredential= of [Service])";
   return entry.value;
@@ -215,14 +215,14 @@ std::string quote_unit_path(std::string_view path) {
   return quoted + "\"";
 }
 
-bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, std::string* unit_text,
-                    std::string* err) {
+bool translate_unit(const TranslationInput& input, const file::UnitFile& unit,
+                    std::string* unit_text, std::string* err) {
   file::RootfsUse rootfs_use;
   return translate_unit(input, unit, unit_text, &rootfs_use, err);
 }
 
-bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, std::string* unit_text,
-                    file::RootfsUse* rootfs_use, std::string* err) {
+bool translate_unit(const TranslationInput& input, const file::UnitFile& unit,
+                    std::string* unit_text, file::RootfsUse* rootfs_use, std::string* err) {
   if (!check_sections(unit, err) || !check_line_ends(unit, err)) return false;
 
   file::ContainerSettings settings;
@@ -259,15 +259,15 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
   out.line("After", std::string("network.target ") + kModprobeUnits);
   // The import runs first when the rootfs is missing; its unit's condition
   // skips it otherwise, which does not stop this unit.
-  if (!plan.import_unit.empty()) {
-    out.line("Requires", plan.import_unit);
-    out.line("After", plan.import_unit);
+  for (const std::string& import_unit : plan.import_units) {
+    out.line("Requires", import_unit);
+    out.line("After", import_unit);
   }
   // The pod's unit holds the network namespace the container joins; it
   // stops by itself (StopWhenUnneeded=yes) after its last member.
-  if (!plan.pod_unit.empty()) {
-    out.line("Requires", plan.pod_unit);
-    out.line("After", plan.pod_unit);
+  for (const std::string& pod_unit : plan.pod_units) {
+    out.line("Requires", pod_unit);
+    out.line("After", pod_unit);
   }
   out.line("RequiresMountsFor", quote_unit_path(container_dir));
   for (const std::string& path : plan.requires_mounts_for)
@@ -290,17 +290,26 @@ bool translate_unit(const TranslationInput& input, const file::UnitFile& unit, s
   // and would stop the helpers from mounting the overlay and editing the
   // container's files. systemd applies a MAC profile only where it applies
   // sandboxing, so '+' exempts the helpers from both.
+  out.line(
+      "ExecStartPre",
+      helper_command("+" + helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
+      container_origin);
   out.line("ExecStartPre",
-           helper_command("+" + helper_dir + "/sdme-overlay", format_overlay_mount_arguments(overlay)),
-           container_origin);
-  out.line("ExecStartPre", helper_command("+" + helper_dir + "/sdme-dns",
-                                          format_dns_arguments(input.container_name,
-                                                               plan.dns_network)));
+           helper_command("+" + helper_dir + "/sdme-dns",
+                          format_dns_arguments(input.container_name, plan.dns_network)));
   // In every unit, as it gives every container a machine-id of its own.
   ProvisionRequest provision = plan.provision;
   provision.container_name = input.container_name;
+  out.line(
+      "ExecStartPre",
+      helper_command("+" + helper_dir + "/sdme-provision", format_provision_arguments(provision)),
+      container_origin);
+  // In every unit too: without AppImage= it takes back the app an earlier
+  // start wrote, so removing the key leaves a plain container.
+  AppRequest app = plan.app;
+  app.container_name = input.container_name;
   out.line("ExecStartPre",
-           helper_command("+" + helper_dir + "/sdme-provision", format_provision_arguments(provision)),
+           helper_command("+" + helper_dir + "/sdme-app", format_app_arguments(app)),
            container_origin);
   std::vector<std::string> nspawn = {escape_specifiers(input.nspawn_path),
                                      "--quiet",

@@ -133,6 +133,7 @@ TEST(TranslateTest, WholeUnitForASmallFile) {
       "--lower=/var/lib/sdme/rootfs/debian --hostname=web\n"
       "ExecStartPre=+/usr/libexec/sdme/sdme-dns web --network=host\n"
       "ExecStartPre=+/usr/libexec/sdme/sdme-provision web\n"
+      "ExecStartPre=+/usr/libexec/sdme/sdme-app web\n"
       "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
       "--link-journal=try-guest --resolv-conf=auto --machine=web "
       "--directory=/var/lib/sdme/containers/web/merged --notify-ready=yes --boot "
@@ -170,9 +171,11 @@ TEST(TranslateTest, WholeUnitForAnEmptyFile) {
           "[Service]\n") +
       kServiceDefaults +
       "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
-      "--opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log --hostname=web\n"
+      "--opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log "
+      "--hostname=web\n"
       "ExecStartPre=+/usr/libexec/sdme/sdme-dns web --network=host\n"
       "ExecStartPre=+/usr/libexec/sdme/sdme-provision web\n"
+      "ExecStartPre=+/usr/libexec/sdme/sdme-app web\n"
       "ExecStart=/usr/bin/systemd-nspawn --quiet --keep-unit --settings=no "
       "--link-journal=try-guest --resolv-conf=auto --machine=web "
       "--directory=/var/lib/sdme/containers/web/merged --notify-ready=yes --boot\n"
@@ -396,12 +399,12 @@ TEST(TranslateTest, PercentInDerivedPathsIsEscaped) {
   EXPECT_EQ(lines_starting_with(text, "RequiresMountsFor="),
             (std::vector<std::string>{"RequiresMountsFor=/srv/100%%/sdme/containers/web",
                                       "RequiresMountsFor=/srv/100%%/sdme/rootfs/debian"}));
-  EXPECT_EQ(
-      lines_starting_with(text, "ExecStartPre="),
-      (std::vector<std::string>{"ExecStartPre=+/opt/50%%/helpers/sdme-overlay mount web "
-                                "--lower=/srv/100%%/sdme/rootfs/debian --hostname=web",
-                                "ExecStartPre=+/opt/50%%/helpers/sdme-dns web --network=host",
-                                "ExecStartPre=+/opt/50%%/helpers/sdme-provision web"}));
+  EXPECT_EQ(lines_starting_with(text, "ExecStartPre="),
+            (std::vector<std::string>{"ExecStartPre=+/opt/50%%/helpers/sdme-overlay mount web "
+                                      "--lower=/srv/100%%/sdme/rootfs/debian --hostname=web",
+                                      "ExecStartPre=+/opt/50%%/helpers/sdme-dns web --network=host",
+                                      "ExecStartPre=+/opt/50%%/helpers/sdme-provision web",
+                                      "ExecStartPre=+/opt/50%%/helpers/sdme-app web"}));
   EXPECT_TRUE(single_line(text, "ExecStart=")
                   .starts_with("ExecStart=/opt/50%%/nspawn --quiet --keep-unit --settings=no "
                                "--link-journal=try-guest --resolv-conf=auto --machine=web "
@@ -419,14 +422,16 @@ TEST(TranslateTest, OverlayHelperWritesTheHostname) {
   EXPECT_EQ(lines_starting_with(translate_ok("[Container]\nHostname=www.example.org\n"),
                                 "ExecStartPre=")[0],
             "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web --lower=/ --host-clone "
-            "--opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log --hostname=www.example.org");
+            "--opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log "
+            "--hostname=www.example.org");
   TranslationInput input = web_input();
   input.unit_name = "web@.service";
   input.container_name = "web-%i";
   EXPECT_EQ(
       lines_starting_with(translate_ok("[Container]\nEphemeral=yes\n", input), "ExecStartPre=")[0],
       "ExecStartPre=+/usr/libexec/sdme/sdme-overlay mount web-%i --lower=/ --host-clone "
-      "--ephemeral --opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log --hostname=web-%i");
+      "--ephemeral --opaque=/etc/systemd/system --opaque=/etc/systemd/network --opaque=/var/log "
+      "--hostname=web-%i");
 }
 
 TEST(TranslateTest, NetworkReachesTheDnsHelper) {
@@ -522,7 +527,8 @@ TEST(TranslateTest, ValuesEndingInALineContinuationAreRefused) {
 
 TEST(TranslateTest, AnEvenRunOfBackslashesIsWrittenAsItIs) {
   std::string text = translate_ok("[Service]\nEnvironment=A=1\\\\ \nProtectSystem=strict\n");
-  EXPECT_EQ(lines_starting_with(text, "Environment="), std::vector<std::string>{"Environment=A=1\\\\"});
+  EXPECT_EQ(lines_starting_with(text, "Environment="),
+            std::vector<std::string>{"Environment=A=1\\\\"});
   EXPECT_EQ(lines_starting_with(text, "ProtectSystem="),
             std::vector<std::string>{"ProtectSystem=strict"});
 }
@@ -541,7 +547,9 @@ size_t exec_start_length(const std::string& text) {
 TEST(TranslateTest, LinesLongerThanSystemdReadsAreRefused) {
   constexpr size_t kLimit = (1 << 20) - 1;
   // Exec= of `count` dollars: quoted and doubled, 2 * count + 2 bytes.
-  auto dollars = [](size_t count) { return "[Container]\nExec=/bin/echo " + std::string(count, '$') + "\n"; };
+  auto dollars = [](size_t count) {
+    return "[Container]\nExec=/bin/echo " + std::string(count, '$') + "\n";
+  };
   const size_t base = exec_start_length(dollars(1)) - 4;
   const size_t fitting = (kLimit - base - 2) / 2;
   ASSERT_EQ(exec_start_length(dollars(fitting)), base + 2 * fitting + 2);
@@ -568,8 +576,8 @@ TEST(TranslateTest, ListKeysThatGrowPastTheLineLimitAreRefused) {
     for (size_t i = 0; value.size() < 600000; ++i)
       value += c.key == "OpaqueDir" ? "/a" + std::to_string(i) + " " : c.word;
     std::string err = translate_error("[Container]\nExec=/bin/true\n" + c.key + "=" + value + "\n");
-    std::string expected = std::string(kPath) + ":3: " + c.key + "=: the generated " + c.line +
-                           "= line would be ";
+    std::string expected =
+        std::string(kPath) + ":3: " + c.key + "=: the generated " + c.line + "= line would be ";
     EXPECT_EQ(err.substr(0, expected.size()), expected) << err.substr(0, 200);
     EXPECT_TRUE(err.ends_with("and systemd reads at most 1048575; shorten the value")) << c.key;
   }
@@ -609,9 +617,9 @@ TEST(TranslateTest, ServiceCredentialRulesNeedNoContainerSection) {
 TEST(TranslateTest, ARefusedUnitLeavesTheTextAlone) {
   std::string unit_text = "untouched";
   std::string err;
-  EXPECT_FALSE(translate_unit(web_input(), parse("[Container]\nExec=/bin/echo " +
-                                                 std::string(600000, '$') + "\n"),
-                              &unit_text, &err));
+  EXPECT_FALSE(translate_unit(
+      web_input(), parse("[Container]\nExec=/bin/echo " + std::string(600000, '$') + "\n"),
+      &unit_text, &err));
   EXPECT_EQ(unit_text, "untouched");
 }
 

@@ -34,6 +34,8 @@ std::string_view import_usage() {
          "                              install systemd and dbus into a tree without them\n"
          "                              (auto: only when a container boots it; default auto)\n"
          "  --boot / --no-boot          whether a container will boot the tree (default: boot)\n"
+         "  --app                       an application image: its config must come with it,\n"
+         "                              and the tree is not booted (implies --no-boot)\n"
          "  --max-size=SIZE             refuse to unpack more than SIZE (default 8G)\n"
          "  --architecture=ARCH         OCI platform to pick (default: this machine's)\n"
          "  --unit=NAME                 run as sdme-import@NAME.service\n"
@@ -69,7 +71,7 @@ bool parse_import_command_line(const std::vector<std::string>& arguments, Import
     }
     bool takes_value = name == "--checksum" || name == "--install-packages" ||
                        name == "--max-size" || name == "--architecture" || name == "--unit";
-    bool is_flag = name == "--help" || name == "--boot" || name == "--no-boot";
+    bool is_flag = name == "--help" || name == "--boot" || name == "--no-boot" || name == "--app";
     // Before the value checks: "--bogus=1" is an unknown option, not a flag
     // given a value.
     if (!takes_value && !is_flag) {
@@ -100,6 +102,8 @@ bool parse_import_command_line(const std::vector<std::string>& arguments, Import
       command->request.boot = true;
     } else if (name == "--no-boot") {
       command->request.boot = false;
+    } else if (name == "--app") {
+      command->request.app = true;
     } else if (name == "--max-size") {
       if (!parse_size(value, &command->request.max_size, err)) {
         *err = "invalid --max-size: " + *err;
@@ -133,6 +137,8 @@ bool parse_import_command_line(const std::vector<std::string>& arguments, Import
   }
   command->request.source = positional[0];
   command->request.rootfs = positional[1];
+  // An app runs under the container's systemd, from the base's tree.
+  if (command->request.app) command->request.boot = false;
   return validate_rootfs_name(command->request.rootfs, err);
 }
 

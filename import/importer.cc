@@ -363,6 +363,16 @@ bool import_rootfs(const ImportSettings& settings, ProgressReporter* progress,
     *err = what_failed(run) + step_err;
     return false;
   }
+  // An app's image says what to run in its config; a tree without one
+  // would import and then fail every start.
+  if (request.app && run.image_config.empty()) {
+    *err =
+        "AppImage= needs an image that carries a config (a registry reference, an OCI layout "
+        "or archive, or a docker save archive), and this " +
+        std::string(source_kind_name(source.kind)) +
+        " has none; use Import= and Rootfs= for a plain root file system";
+    return false;
+  }
   run.progress.set_phase("Syncing to disk");
   // The image's config goes down first, so the tree never appears without
   // it; a tree from anything else commits without one.

@@ -17,7 +17,9 @@
 #include "common/path_text.h"
 #include "common/strings.h"
 #include "common/url_redaction.h"
+#include "sdme_file/app_keys.h"
 #include "sdme_file/capabilities.h"
+#include "sdme_file/key_values.h"
 #include "sdme_file/security_tier.h"
 #include "sdme_file/ssh_public_key.h"
 #include "sdme_file/syscall_filter.h"
@@ -44,9 +46,6 @@ std::string with_specifiers_as_placeholders(std::string_view value) {
   return placeholder;
 }
 
-// The specifiers systemd 252 expands in unit settings (systemd.unit(5)).
-constexpr std::string_view kUnitSpecifiers = "aAbBCdEfgGhHiIjJlLmMnNopPqsStTuUvVwWyY%";
-
 // Values reach the generated unit with their specifiers; one systemd does
 // not know would make it refuse the whole setting when it loads the unit.
 bool check_specifiers(std::string_view value, std::string* err) {
@@ -72,36 +71,6 @@ bool validate_with_specifiers(std::string_view value,
   if (size_t at = err->find(quoted_placeholder); at != std::string::npos)
     err->replace(at, quoted_placeholder.size(), "'" + std::string(value) + "'");
   return false;
-}
-
-// Words are decoded (C escapes) and then quoted again for the unit, where
-// systemd expands specifiers in them: "\x25z" passes the check of the value
-// as written but is written as "%z", which systemd refuses. So the decoded
-// words are checked too, by systemd's own rule (specifier_printf()): a '%'
-// before a letter or digit that is no specifier fails; before anything else,
-// or at the end, it is a plain '%'.
-bool check_decoded_specifiers(std::string_view word, std::string* err) {
-  for (size_t i = 0; i + 1 < word.size(); ++i) {
-    if (word[i] != '%') continue;
-    char next = word[i + 1];
-    ++i;
-    if (kUnitSpecifiers.find(next) != std::string_view::npos ||
-        !std::isalnum(static_cast<unsigned char>(next)))
-      continue;
-    *err = "unknown specifier '%" + std::string(1, next) +
-           "' once escapes are decoded, write %% for a literal '%'";
-    return false;
-  }
-  return true;
-}
-
-// Splits a value whose words are quoted again for the unit.
-bool parse_words(std::string_view value, std::vector<std::string>* words, std::string* err) {
-  words->clear();
-  if (!split_words(value, words, err)) return false;
-  for (const std::string& word : *words)
-    if (!check_decoded_specifiers(word, err)) return false;
-  return true;
 }
 
 bool parse_boolean_value(std::string_view value, std::string_view key, bool* result,
@@ -169,50 +138,12 @@ void emit_rootfs(const ContainerSettings& settings, const std::string& state_dir
 
 // --- Import=, ImportChecksum=, ImportInstallPackages=, ImportMaxSize= -------
 
-// The source names one rootfs that every container using it shares, so it
-// cannot vary per instance: specifiers are refused and "%%" is a plain '%'
-// (percent-encoding in a URL is written "%%20").
 bool parse_import(std::string_view value, ContainerSettings* settings, std::string* err) {
   if (value.empty()) {
     settings->import_source.clear();
     return true;
   }
-  // A URL may carry a password: no message repeats it.
-  std::string source;
-  for (size_t i = 0; i < value.size(); ++i) {
-    if (value[i] == '%') {
-      if (i + 1 < value.size() && value[i + 1] == '%') {
-        source += '%';
-        ++i;
-        continue;
-      }
-      *err = "Import=" + redact_url(value) +
-             ": specifiers are not allowed in Import=, every container using the rootfs imports "
-             "the same source; write %% for a literal '%'";
-      return false;
-    }
-    source += value[i];
-  }
-  if (std::any_of(source.begin(), source.end(), [](char c) {
-        auto byte = static_cast<unsigned char>(c);
-        return byte <= 0x20 || byte == 0x7F;
-      })) {
-    *err = "Import=" + redact_url(value) +
-           " contains whitespace or a control character; percent-encode it in a URL (%%20 for a "
-           "space)";
-    return false;
-  }
-  // The grammar sdme-import reads its source with, so what passes here is
-  // what sdme-import accepts when the container starts.
-  ImportSourceSyntax syntax;
-  std::string why;
-  if (!parse_import_source(source, ImportSourceOrigin::kSdmeFile, &syntax, &why)) {
-    *err = "Import=" + redact_url(value) + ": " + why;
-    return false;
-  }
-  settings->import_source =
-      syntax.form == ImportSourceForm::kAbsolutePath ? syntax.location : std::move(source);
-  return true;
+  return parse_image_source("Import", value, &settings->import_source, err);
 }
 
 void emit_import(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
@@ -220,7 +151,7 @@ void emit_import(const ContainerSettings& settings, const std::string&, Containe
   // name as they are; the unit reads the name back with %i, not %I, so a
   // '-' stays a '-'.
   if (!settings.import_source.empty())
-    plan->import_unit = "sdme-import@" + settings.rootfs + ".service";
+    plan->import_units.push_back("sdme-import@" + settings.rootfs + ".service");
 }
 
 bool parse_import_checksum(std::string_view value, ContainerSettings* settings, std::string* err) {
@@ -434,25 +365,7 @@ void emit_bind_read_only(const ContainerSettings& settings, const std::string&,
 // --- Environment= ------------------------------------------------------------
 
 bool parse_environment(std::string_view value, ContainerSettings* settings, std::string* err) {
-  if (value.empty()) {
-    settings->environment.clear();
-    return true;
-  }
-  std::vector<std::string> assignments;
-  if (!parse_words(value, &assignments, err)) {
-    *err = "Environment=: " + *err;
-    return false;
-  }
-  for (std::string& assignment : assignments) {
-    size_t equals = assignment.find('=');
-    if (equals == std::string::npos || !is_environment_name(assignment.substr(0, equals))) {
-      *err = "Environment=: '" + assignment +
-             "' is not a NAME=VALUE assignment with a valid variable name";
-      return false;
-    }
-    settings->environment.push_back(std::move(assignment));
-  }
-  return true;
+  return parse_assignments("Environment", value, &settings->environment, err);
 }
 
 void emit_environment(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
@@ -572,7 +485,7 @@ bool parse_pod(std::string_view value, ContainerSettings* settings, std::string*
 void emit_pod(const ContainerSettings& settings, const std::string&, ContainerPlan* plan) {
   if (settings.pod.empty()) return;
   // Pod names are letters, digits, '-' and '.', as unit names carry them.
-  plan->pod_unit = "sdme-pod@" + settings.pod + ".service";
+  plan->pod_units.push_back("sdme-pod@" + settings.pod + ".service");
   plan->dns_network = DnsNetwork::kPrivate;
   plan->nspawn_arguments.push_back("--network-namespace-path=" +
                                    pod_network_namespace_path(settings.pod));
@@ -1107,6 +1020,14 @@ constexpr std::array kContainerKeys = {
     ContainerKey{"SSHPort", KeyKind::kSingle, parse_ssh_port, emit_ssh_port},
     ContainerKey{"SSHPasswordLogin", KeyKind::kBoolean, parse_ssh_password_login,
                  emit_ssh_password_login},
+    ContainerKey{"AppImage", KeyKind::kSingle, parse_app_image, emit_app_image},
+    ContainerKey{"AppEntrypoint", KeyKind::kSingle, parse_app_entrypoint, nullptr},
+    ContainerKey{"AppExec", KeyKind::kSingle, parse_app_exec, nullptr},
+    ContainerKey{"AppEnvironment", KeyKind::kList, parse_app_environment, nullptr},
+    ContainerKey{"AppUser", KeyKind::kSingle, parse_app_user, nullptr},
+    ContainerKey{"AppWorkingDirectory", KeyKind::kSingle, parse_app_working_directory, nullptr},
+    ContainerKey{"AppBind", KeyKind::kList, parse_app_bind, emit_app_bind},
+    ContainerKey{"AppPod", KeyKind::kSingle, parse_app_pod, emit_app_pod},
     ContainerKey{"NspawnArgs", KeyKind::kList, parse_nspawn_args, emit_nspawn_args},
 };
 
@@ -1300,7 +1221,10 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
            "remove one of them";
     return false;
   }
-  if (settings->exec.empty() && settings->boot.has_value() && !*settings->boot) {
+  // With AppImage=, check_app_keys() says why Boot=no cannot be: adding
+  // Exec=, as this message would suggest, is refused as well.
+  if (settings->exec.empty() && settings->boot.has_value() && !*settings->boot &&
+      settings->app.image.empty()) {
     *err =
         last_assignment["Boot"]->location() + ": Boot=no needs Exec= to say which command to run";
     return false;
@@ -1391,6 +1315,7 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
   if (settings->security != SecurityTier::kNone && !check_security_tier(*settings, later, err))
     return false;
   if (!settings->ports.empty() && !check_ports(*settings, later, err)) return false;
+  if (!check_app_keys(*settings, later, err)) return false;
   apply_security_tier(settings);
   return true;
 }

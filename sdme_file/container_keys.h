@@ -26,9 +26,11 @@ struct ContainerPlan {
   std::vector<std::string> command;               // after "--" when not booting
   std::vector<std::string> requires_mounts_for;
   DnsNetwork dns_network = DnsNetwork::kHost;
-  std::string hostname;     // Hostname=, empty: the machine name
-  std::string import_unit;  // "sdme-import@NAME.service" with Import=
-  std::string pod_unit;     // "sdme-pod@NAME.service" with Pod=
+  std::string hostname;  // Hostname=, empty: the machine name
+  // "sdme-import@NAME.service" for Import= and AppImage=, in row order.
+  std::vector<std::string> import_units;
+  // "sdme-pod@NAME.service" for Pod= and AppPod=, each once.
+  std::vector<std::string> pod_units;
   // sdme-provision's request; translate_unit() adds the container's name.
   ProvisionRequest provision;
   // RootPasswordHash=, for SetCredential=passwd.hashed-password.root: in
@@ -36,6 +38,9 @@ struct ContainerPlan {
   std::string root_password_hash;
   // AppArmorProfile= for [Service]: the tier's, unless [Service] sets one.
   std::string apparmor_profile;
+  // sdme-app's request (AppImage=); translate_unit() adds the container's
+  // name. Without an image, sdme-app takes back what an earlier start wrote.
+  AppRequest app;
 };
 
 // How a key's values combine, for the reader of the table (and the man page).

@@ -23,7 +23,6 @@ Strings overlay_arguments(const ContainerPlan& plan) {
   return Strings(arguments.begin() + 2, arguments.end());  // after "mount NAME"
 }
 
-
 constexpr const char* kPath = "/etc/sdme/web.sdme";
 constexpr const char* kStateDir = "/var/lib/sdme";
 
@@ -101,6 +100,14 @@ TEST(ContainerKeyTableTest, RowsAreInOutputOrder) {
                             "SSH",
                             "SSHPort",
                             "SSHPasswordLogin",
+                            "AppImage",
+                            "AppEntrypoint",
+                            "AppExec",
+                            "AppEnvironment",
+                            "AppUser",
+                            "AppWorkingDirectory",
+                            "AppBind",
+                            "AppPod",
                             "NspawnArgs"}));
 }
 
@@ -187,8 +194,8 @@ TEST(ContainerKeyTableTest, RefusedRowsRefuseEveryValue) {
 TEST(SecurityTest, HardenedFillsInItsDefaults) {
   ContainerPlan plan = plan_ok("Security=hardened\n");
   EXPECT_EQ(plan.nspawn_arguments,
-            (Strings{"--notify-ready=yes", "--boot", "--private-network",
-                     "--private-users=pick", "--private-users-ownership=auto",
+            (Strings{"--notify-ready=yes", "--boot", "--private-network", "--private-users=pick",
+                     "--private-users-ownership=auto",
                      "--drop-capability=CAP_NET_RAW,CAP_SYS_RAWIO,CAP_SYS_PTRACE,CAP_SYS_BOOT",
                      "--no-new-privileges=yes"}));
   EXPECT_EQ(plan.dns_network, DnsNetwork::kPrivate);
@@ -199,8 +206,8 @@ TEST(SecurityTest, HardenedFillsInItsDefaults) {
 TEST(SecurityTest, StrictAddsFilterProfileAndDrops) {
   ContainerPlan plan = plan_ok("Security=strict\n");
   EXPECT_EQ(plan.nspawn_arguments,
-            (Strings{"--notify-ready=yes", "--boot", "--private-network",
-                     "--private-users=pick", "--private-users-ownership=auto",
+            (Strings{"--notify-ready=yes", "--boot", "--private-network", "--private-users=pick",
+                     "--private-users-ownership=auto",
                      "--drop-capability=CAP_DAC_READ_SEARCH,CAP_LINUX_IMMUTABLE,CAP_NET_BROADCAST,"
                      "CAP_NET_ADMIN,CAP_NET_RAW,CAP_IPC_OWNER,CAP_SYS_RAWIO,CAP_SYS_PTRACE,"
                      "CAP_SYS_BOOT,CAP_SYS_NICE,CAP_SYS_RESOURCE,CAP_SYS_TTY_CONFIG,CAP_LEASE,"
@@ -230,9 +237,10 @@ TEST(SecurityTest, IndividualKeysRefineTheTier) {
   EXPECT_FALSE(has("--private-network"));
   EXPECT_TRUE(has("--private-users=100000:65536"));
   EXPECT_TRUE(has("--capability=CAP_NET_RAW,CAP_SYS_NICE"));
-  EXPECT_TRUE(has("--drop-capability=CAP_DAC_READ_SEARCH,CAP_LINUX_IMMUTABLE,CAP_NET_BROADCAST,"
-                  "CAP_NET_ADMIN,CAP_IPC_OWNER,CAP_SYS_RAWIO,CAP_SYS_PTRACE,CAP_SYS_BOOT,"
-                  "CAP_SYS_RESOURCE,CAP_SYS_TTY_CONFIG,CAP_LEASE,CAP_AUDIT_CONTROL,CAP_SYS_ADMIN"));
+  EXPECT_TRUE(
+      has("--drop-capability=CAP_DAC_READ_SEARCH,CAP_LINUX_IMMUTABLE,CAP_NET_BROADCAST,"
+          "CAP_NET_ADMIN,CAP_IPC_OWNER,CAP_SYS_RAWIO,CAP_SYS_PTRACE,CAP_SYS_BOOT,"
+          "CAP_SYS_RESOURCE,CAP_SYS_TTY_CONFIG,CAP_LEASE,CAP_AUDIT_CONTROL,CAP_SYS_ADMIN"));
   EXPECT_TRUE(has("--system-call-filter=~@cpu-emulation @debug @obsolete @raw-io"));
   EXPECT_TRUE(has("--system-call-filter=~@clock"));
 }
@@ -408,8 +416,9 @@ TEST(ServiceSectionTest, TwoPasswordSourcesAreRefused) {
                 ":4: RootPasswordFile= and LoadCredentialEncrypted=passwd.hashed-password.root "
                 "both set the root password, keep one of them");
   // An empty assignment resets the list it belongs to.
-  unit_ok("[Container]\nRootPasswordFile=/etc/pw\n[Service]\n"
-          "LoadCredential=passwd.hashed-password.root:/etc/h\nLoadCredential=\n");
+  unit_ok(
+      "[Container]\nRootPasswordFile=/etc/pw\n[Service]\n"
+      "LoadCredential=passwd.hashed-password.root:/etc/h\nLoadCredential=\n");
   unit_ok("[Service]\nLoadCredential=other:/etc/h\nSetCredential=passwd.hashed-password.root:x\n");
 }
 
@@ -418,8 +427,9 @@ TEST(ServiceSectionTest, PasswordLoginNeedsAPassword) {
             std::string(kPath) +
                 ":3: SSHPasswordLogin=yes needs a root password: set RootPasswordHash=, "
                 "RootPasswordFile= or a passwd.hashed-password.root credential in [Service]");
-  unit_ok("[Container]\nSSH=yes\nSSHPasswordLogin=yes\n[Service]\n"
-          "LoadCredential=passwd.plaintext-password.root:/etc/sdme/pw\n");
+  unit_ok(
+      "[Container]\nSSH=yes\nSSHPasswordLogin=yes\n[Service]\n"
+      "LoadCredential=passwd.plaintext-password.root:/etc/sdme/pw\n");
 }
 
 TEST(ServiceSectionTest, AppArmorProfileOfServiceWins) {
@@ -502,15 +512,16 @@ TEST(ParseContainerSectionTest, EmptySectionGivesDefaults) {
 
 TEST(RootfsKeyTest, DefaultIsAHostClone) {
   ContainerPlan plan = plan_ok("");
-  EXPECT_EQ(overlay_arguments(plan), (Strings{"--lower=/", "--host-clone",
-                                             "--opaque=/etc/systemd/system", "--opaque=/etc/systemd/network", "--opaque=/var/log"}));
+  EXPECT_EQ(overlay_arguments(plan),
+            (Strings{"--lower=/", "--host-clone", "--opaque=/etc/systemd/system",
+                     "--opaque=/etc/systemd/network", "--opaque=/var/log"}));
   EXPECT_EQ(plan.requires_mounts_for, Strings{});
 }
 
 TEST(RootfsKeyTest, SlashIsAHostCloneToo) {
-  EXPECT_EQ(
-      overlay_arguments(plan_ok("Rootfs=/\n")),
-      (Strings{"--lower=/", "--host-clone", "--opaque=/etc/systemd/system", "--opaque=/etc/systemd/network", "--opaque=/var/log"}));
+  EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=/\n")),
+            (Strings{"--lower=/", "--host-clone", "--opaque=/etc/systemd/system",
+                     "--opaque=/etc/systemd/network", "--opaque=/var/log"}));
   EXPECT_EQ(overlay_arguments(plan_ok("Rootfs=//\n"))[1], "--host-clone");
 }
 
@@ -679,12 +690,12 @@ TEST(ImportKeyTest, MessagesNeverRepeatAPassword) {
 TEST(ImportKeyTest, EmptyTakesTheImportBack) {
   ContainerSettings settings = settings_ok("Rootfs=d\nImport=/srv/d.tar\nImport=\n");
   EXPECT_EQ(settings.import_source, "");
-  EXPECT_EQ(plan_container(settings, kStateDir).import_unit, "");
+  EXPECT_TRUE(plan_container(settings, kStateDir).import_units.empty());
 }
 
 TEST(ImportKeyTest, PlanNamesTheImportUnit) {
-  EXPECT_EQ(plan_ok("Rootfs=debian-12.1\nImport=/srv/d.tar\n").import_unit,
-            "sdme-import@debian-12.1.service");
+  EXPECT_EQ(plan_ok("Rootfs=debian-12.1\nImport=/srv/d.tar\n").import_units,
+            std::vector<std::string>{"sdme-import@debian-12.1.service"});
 }
 
 TEST(ImportKeyTest, RuleErrorsAreReportedAtTheLaterKey) {
@@ -1536,7 +1547,8 @@ TEST(SpecifiersTest, EscapedPercentIsCheckedOnceDecoded) {
   EXPECT_EQ(settings_error("Bind=/srv/\\u00251\n"), at(2) + "Bind=: unknown specifier '%1'" + rule);
   EXPECT_EQ(settings_error("BindReadOnly=\"/srv/\\x25K\"\n"),
             at(2) + "BindReadOnly=: unknown specifier '%K'" + rule);
-  EXPECT_EQ(settings_error("OpaqueDir=/a\\x25x\n"), at(2) + "OpaqueDir=: unknown specifier '%x'" + rule);
+  EXPECT_EQ(settings_error("OpaqueDir=/a\\x25x\n"),
+            at(2) + "OpaqueDir=: unknown specifier '%x'" + rule);
   EXPECT_EQ(plan_ok("Exec=/bin/echo \\x25\\x25z 100\\x25 \\x25-x \\x25i\n").command,
             (std::vector<std::string>{"/bin/echo", "%%z", "100%", "%-x", "%i"}));
   // NspawnArgs= is written as it is, escapes and all: systemd decodes
@@ -1579,9 +1591,8 @@ constexpr const char* kEveryKey =
 
 TEST(PlanContainerTest, RowOrderIsOutputOrder) {
   ContainerPlan plan = plan_container(settings_ok(kEveryKey), "/srv/state");
-  EXPECT_EQ(overlay_arguments(plan),
-            (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral", "--opaque=/var/cache",
-                     "--private-users=pick"}));
+  EXPECT_EQ(overlay_arguments(plan), (Strings{"--lower=/srv/state/rootfs/debian-12", "--ephemeral",
+                                              "--opaque=/var/cache", "--private-users=pick"}));
   EXPECT_EQ(plan.nspawn_arguments,
             (Strings{"--notify-ready=no", "--as-pid2", "--kill-signal=SIGRTMIN+3", "--hostname=web",
                      "--network-zone=lab", "--port=udp:53:5353", "--bind=/srv/data:/data",

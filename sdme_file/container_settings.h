@@ -29,6 +29,21 @@ struct PortForward {
   uint16_t container_port = 0;
 };
 
+// AppImage= and the keys that refine it (sdme_file/app_keys.h): an
+// application image run as a service of the container's systemd.
+struct AppSettings {
+  std::string image;   // AppImage=, the import source; empty: no app
+  std::string rootfs;  // the rootfs it is imported into, named after the source
+  // An unset override keeps the image's value (an empty assignment unsets).
+  std::optional<std::vector<std::string>> entrypoint;  // AppEntrypoint=
+  std::optional<std::vector<std::string>> exec;        // AppExec=
+  std::vector<std::string> environment;                // AppEnvironment=, NAME=VALUE each
+  std::optional<std::string> user;                     // AppUser=
+  std::optional<std::string> working_directory;        // AppWorkingDirectory=
+  std::vector<BindMount> binds;                        // AppBind=, destinations in the app's tree
+  std::string pod;                                     // AppPod=, empty: the container's network
+};
+
 struct ContainerSettings {
   // Rootfs=: unset or "/" clones the host; an absolute path is used as the
   // lower layer; anything else names a rootfs under STATE/rootfs.
@@ -77,6 +92,7 @@ struct ContainerSettings {
   // says whether there was one at all (its last value may be empty).
   bool service_sets_apparmor_profile = false;
   std::string service_apparmor_profile;
+  AppSettings app;
 };
 
 }  // namespace sdme::file

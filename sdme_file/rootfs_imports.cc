@@ -10,7 +10,8 @@ namespace {
 
 // The first key in which two imports of one rootfs differ, or empty.
 std::string_view first_difference(const ImportRequest& a, const ImportRequest& b) {
-  if (a.source != b.source) return "Import";
+  if (a.app != b.app) return "AppImage";
+  if (a.source != b.source) return a.app ? "AppImage" : "Import";
   if (a.checksum != b.checksum) return "ImportChecksum";
   if (a.install_packages != b.install_packages) return "ImportInstallPackages";
   if (a.max_size != b.max_size) return "ImportMaxSize";
@@ -32,6 +33,15 @@ RootfsUse describe_rootfs_use(const ContainerSettings& settings, const UnitSecti
       settings.rootfs.find('%') == std::string::npos)
     use.rootfs_name = settings.rootfs;
   use.boots = settings.boot.value_or(settings.exec.empty());
+  if (!settings.app.image.empty()) {
+    use.app_import.rootfs = settings.app.rootfs;
+    use.app_import.source = settings.app.image;
+    use.app_import.app = true;
+    if (container) {
+      for (const UnitEntry& entry : container->entries)
+        if (entry.key == "AppImage") use.app_import.origin = entry.location();
+    }
+  }
   if (settings.import_source.empty()) return use;
   use.imports = true;
   use.import.rootfs = settings.rootfs;
@@ -47,30 +57,38 @@ RootfsUse describe_rootfs_use(const ContainerSettings& settings, const UnitSecti
   return use;
 }
 
-bool RootfsImports::add(const std::string& path, const RootfsUse& use, std::string* err) {
-  if (use.imports) {
-    auto found = rootfs_.find(use.import.rootfs);
-    if (found != rootfs_.end() && found->second.imports) {
-      std::string_view key = first_difference(found->second.request, use.import);
-      if (!key.empty()) {
-        *err = use.import.origin + ": " + std::string(key) + "= for rootfs '" +
-               use.import.rootfs + "' differs from " + found->second.request.origin +
-               "; containers sharing a rootfs must import it the same way";
-        return false;
-      }
-    }
-  }
-  if (use.rootfs_name.empty()) return true;
-  SharedRootfs& rootfs = rootfs_[use.rootfs_name];
-  if (use.imports && !rootfs.imports) {
+bool RootfsImports::check(const ImportRequest& request, std::string* err) const {
+  auto found = rootfs_.find(request.rootfs);
+  if (found == rootfs_.end() || !found->second.imports) return true;
+  std::string_view key = first_difference(found->second.request, request);
+  if (key.empty()) return true;
+  *err = request.origin + ": " + std::string(key) + "= for rootfs '" + request.rootfs +
+         "' differs from " + found->second.request.origin +
+         "; containers sharing a rootfs must import it the same way";
+  return false;
+}
+
+void RootfsImports::record(const std::string& path, const std::string& name,
+                           const ImportRequest* request, bool boots) {
+  SharedRootfs& rootfs = rootfs_[name];
+  if (request && !rootfs.imports) {
     rootfs.imports = true;
     bool boot = rootfs.request.boot;
-    rootfs.request = use.import;
+    rootfs.request = *request;
     rootfs.request.boot = boot;
     rootfs.import_file = path;
   }
-  rootfs.request.boot = rootfs.request.boot || use.boots;
+  rootfs.request.boot = rootfs.request.boot || boots;
   rootfs.files.push_back(path);
+}
+
+bool RootfsImports::add(const std::string& path, const RootfsUse& use, std::string* err) {
+  const bool app = !use.app_import.rootfs.empty();
+  if ((use.imports && !check(use.import, err)) || (app && !check(use.app_import, err)))
+    return false;
+  if (!use.rootfs_name.empty())
+    record(path, use.rootfs_name, use.imports ? &use.import : nullptr, use.boots);
+  if (app) record(path, use.app_import.rootfs, &use.app_import, false);
   return true;
 }
 

@@ -28,6 +28,9 @@ struct RootfsUse {
   bool boots = false;       // the container boots (Boot=yes, or no Exec=)
   bool imports = false;     // Import= is set; then `import` is filled in
   ImportRequest import;     // its boot is this container's alone
+  // AppImage=: the app's own rootfs and its import (app set, never
+  // booted); an empty rootfs: no app.
+  ImportRequest app_import;
 };
 
 // From a file's parsed [Container] section (`container` may be null).
@@ -55,6 +58,13 @@ class RootfsImports {
   const std::map<std::string, SharedRootfs>& rootfs() const { return rootfs_; }
 
  private:
+  // Whether `request` imports its rootfs the way an earlier file did.
+  bool check(const ImportRequest& request, std::string* err) const;
+  // Adds the file at `path` to rootfs `name`'s users; the first request
+  // for it is the one sdme-import@NAME.service carries out.
+  void record(const std::string& path, const std::string& name, const ImportRequest* request,
+              bool boots);
+
   std::map<std::string, SharedRootfs> rootfs_;
 };
 

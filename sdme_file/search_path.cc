@@ -151,8 +151,8 @@ bool classify_source_name(const std::string& file_name, SdmeSource* source, std:
   std::string prefix = stem.substr(0, at);
   std::string instance = stem.substr(at + 1);
   if (instance.find('@') != std::string::npos) {
-    *err =
-        "'" + cescape(stem) + "' has more than one '@'; rename the file to NAME@.sdme or NAME@INSTANCE.sdme";
+    *err = "'" + cescape(stem) +
+           "' has more than one '@'; rename the file to NAME@.sdme or NAME@INSTANCE.sdme";
     return false;
   }
   // Instances become machine names "PREFIX-INSTANCE", so both parts, and the

@@ -32,8 +32,8 @@ struct SdmeSource {
 // file name. Problems with single files (bad names, unreadable entries,
 // dangling instance links) are appended to *errors as "PATH: message" and the
 // file is skipped.
-void find_sources(const std::vector<SearchDirectory>& directories,
-                  std::vector<SdmeSource>* sources, std::vector<std::string>* errors);
+void find_sources(const std::vector<SearchDirectory>& directories, std::vector<SdmeSource>* sources,
+                  std::vector<std::string>* errors);
 
 // A source for an explicit path (sdme-generator --dry-run FILE), seen as the
 // search-path scan would see it: named after the file, with drop-ins from

@@ -50,13 +50,32 @@ const std::vector<std::string>& nspawn_default_capabilities() {
   // systemd 252's src/nspawn/nspawn.c, DEFAULT_CAPABILITIES, as its
   // systemd-nspawn(1) lists them under --capability=.
   static const std::vector<std::string> kDefault = in_kernel_order({
-      "CAP_AUDIT_CONTROL", "CAP_AUDIT_WRITE",      "CAP_CHOWN",        "CAP_DAC_OVERRIDE",
-      "CAP_DAC_READ_SEARCH", "CAP_FOWNER",         "CAP_FSETID",       "CAP_IPC_OWNER",
-      "CAP_KILL",          "CAP_LEASE",            "CAP_LINUX_IMMUTABLE", "CAP_MKNOD",
-      "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_RAW",      "CAP_SETFCAP",
-      "CAP_SETGID",        "CAP_SETPCAP",          "CAP_SETUID",       "CAP_SYS_ADMIN",
-      "CAP_SYS_BOOT",      "CAP_SYS_CHROOT",       "CAP_SYS_NICE",     "CAP_SYS_PTRACE",
-      "CAP_SYS_RESOURCE",  "CAP_SYS_TTY_CONFIG",
+      "CAP_AUDIT_CONTROL",
+      "CAP_AUDIT_WRITE",
+      "CAP_CHOWN",
+      "CAP_DAC_OVERRIDE",
+      "CAP_DAC_READ_SEARCH",
+      "CAP_FOWNER",
+      "CAP_FSETID",
+      "CAP_IPC_OWNER",
+      "CAP_KILL",
+      "CAP_LEASE",
+      "CAP_LINUX_IMMUTABLE",
+      "CAP_MKNOD",
+      "CAP_NET_BIND_SERVICE",
+      "CAP_NET_BROADCAST",
+      "CAP_NET_RAW",
+      "CAP_SETFCAP",
+      "CAP_SETGID",
+      "CAP_SETPCAP",
+      "CAP_SETUID",
+      "CAP_SYS_ADMIN",
+      "CAP_SYS_BOOT",
+      "CAP_SYS_CHROOT",
+      "CAP_SYS_NICE",
+      "CAP_SYS_PTRACE",
+      "CAP_SYS_RESOURCE",
+      "CAP_SYS_TTY_CONFIG",
   });
   return kDefault;
 }
@@ -72,13 +91,12 @@ const std::vector<std::string>& hardened_dropped_capabilities() {
 const std::vector<std::string>& strict_kept_capabilities() {
   static const std::vector<std::string> kKept = [] {
     // Docker's default capability set (moby's oci/caps/defaults.go)...
-    std::vector<std::string> kept = {
-        "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
-        "CAP_MKNOD",  "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
-        "CAP_SETFCAP", "CAP_SETPCAP",     "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-        "CAP_KILL",   "CAP_AUDIT_WRITE",
-        // ...and systemd, as PID 1, mounts and sets up namespaces.
-        "CAP_SYS_ADMIN"};
+    std::vector<std::string> kept = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
+                                     "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
+                                     "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+                                     "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+                                     // ...and systemd, as PID 1, mounts and sets up namespaces.
+                                     "CAP_SYS_ADMIN"};
     std::erase_if(kept, [](const std::string& name) {
       return contains(hardened_dropped_capabilities(), name);
     });

@@ -52,11 +52,11 @@ TEST(SecurityTierTest, ExecContainersKeepSysBoot) {
 }
 
 TEST(SecurityTierTest, StrictKeepsDockersSetAndSysAdmin) {
-  EXPECT_EQ(strict_kept_capabilities(),
-            (Names{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-                   "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-                   "CAP_SYS_CHROOT", "CAP_SYS_ADMIN", "CAP_MKNOD", "CAP_AUDIT_WRITE",
-                   "CAP_SETFCAP"}));
+  EXPECT_EQ(
+      strict_kept_capabilities(),
+      (Names{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+             "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_SYS_ADMIN",
+             "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP"}));
 }
 
 TEST(SecurityTierTest, StrictDropsEverythingNspawnKeepsButItsOwnSet) {
@@ -68,16 +68,15 @@ TEST(SecurityTierTest, StrictDropsEverythingNspawnKeepsButItsOwnSet) {
   // What remains of nspawn's set is exactly what strict keeps.
   Names remaining;
   for (const std::string& name : nspawn_default_capabilities())
-    if (std::find(dropped.begin(), dropped.end(), name) == dropped.end())
-      remaining.push_back(name);
+    if (std::find(dropped.begin(), dropped.end(), name) == dropped.end()) remaining.push_back(name);
   EXPECT_EQ(remaining, strict_kept_capabilities());
 }
 
 TEST(SecurityTierTest, StrictFilterIsValid) {
   EXPECT_EQ(tier_system_call_filter(SecurityTier::kHardened), "");
   std::string normalized, err;
-  ASSERT_TRUE(
-      validate_system_call_filter(tier_system_call_filter(SecurityTier::kStrict), &normalized, &err))
+  ASSERT_TRUE(validate_system_call_filter(tier_system_call_filter(SecurityTier::kStrict),
+                                          &normalized, &err))
       << err;
   EXPECT_EQ(normalized, tier_system_call_filter(SecurityTier::kStrict));
   EXPECT_EQ(tier_apparmor_profile(SecurityTier::kStrict), "sdme-default");
@@ -116,7 +115,8 @@ TEST(SecurityTierTest, ManPageListsTheSameContents) {
   EXPECT_EQ(man_page_list(page, "strict-keep"), strict_kept_capabilities());
   EXPECT_EQ(man_page_list(page, "strict-drop"),
             tier_dropped_capabilities(SecurityTier::kStrict, true));
-  std::string filter = "--system-call-filter=" + std::string(tier_system_call_filter(SecurityTier::kStrict));
+  std::string filter =
+      "--system-call-filter=" + std::string(tier_system_call_filter(SecurityTier::kStrict));
   EXPECT_NE(page.find(std::regex_replace(filter, std::regex("-"), "\\-")), std::string::npos)
       << "the man page should show " << filter;
 }

@@ -34,8 +34,7 @@ int base64_value(char c) {
 std::optional<std::vector<uint8_t>> decode_base64(std::string_view text) {
   if (text.empty() || text.size() % 4 != 0) return std::nullopt;
   size_t padding = 0;
-  while (padding < 2 && text.size() > padding && text[text.size() - 1 - padding] == '=')
-    ++padding;
+  while (padding < 2 && text.size() > padding && text[text.size() - 1 - padding] == '=') ++padding;
   std::vector<uint8_t> bytes;
   uint32_t buffer = 0;
   int bits = 0;
@@ -122,8 +121,9 @@ bool validate_ssh_public_key_line(std::string_view line, std::string* err) {
         "ecdsa-sha2-nistp256, ...) found";
     return false;
   }
-  *err = "is not an OpenSSH public key line: the base64 after the key type is missing, cut "
-         "short or of another type";
+  *err =
+      "is not an OpenSSH public key line: the base64 after the key type is missing, cut "
+      "short or of another type";
   return false;
 }
 

@@ -17,7 +17,8 @@ constexpr std::string_view kEcdsa =
 constexpr std::string_view kRsa =
     "ssh-rsa "
     "AAAAB3NzaC1yc2EAAAADAQABAAAAgQClMgnR9ACRWvCq1VI1fknTKRhe1pFW2RA5en9tTV//SkE66Ope12261BBTNIX+s/"
-    "js2HMpgv+2S81e6oMh2RuQyVFo//Zsxp7d3xwLjofC8vhQ/rJC7RrKAEZVCK2KEL472Y4duXo7YkFfD89Elu1jdrOuv0cWlOY9SonJGekiuw==";
+    "js2HMpgv+2S81e6oMh2RuQyVFo//Zsxp7d3xwLjofC8vhQ/"
+    "rJC7RrKAEZVCK2KEL472Y4duXo7YkFfD89Elu1jdrOuv0cWlOY9SonJGekiuw==";
 
 bool valid(std::string_view line) {
   std::string err;
@@ -68,8 +69,9 @@ TEST(SshPublicKeyTest, RefusesWhatIsNotAKeyLine) {
             bad_base64);
   EXPECT_EQ(error_of("ssh-ed25519 not*base64"), bad_base64);
   // An ed25519 blob announced as RSA.
-  EXPECT_EQ(error_of("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIDP/8S+9ek0UwyakOWFCUwsLO2tKYTuSKjgD+MnGYf6v"),
-            bad_base64);
+  EXPECT_EQ(
+      error_of("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIDP/8S+9ek0UwyakOWFCUwsLO2tKYTuSKjgD+MnGYf6v"),
+      bad_base64);
   EXPECT_EQ(error_of("-----BEGIN OPENSSH PRIVATE KEY-----"),
             "looks like a private key; give the public key (the .pub file's line)");
   EXPECT_EQ(error_of(std::string(kEd25519) + "\x01"), "contains a control character");

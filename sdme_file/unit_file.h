@@ -30,7 +30,7 @@ struct UnitEntry {
 struct UnitSection {
   std::string name;  // without brackets, case-sensitive
   std::string path;
-  int line = 0;      // where the header first appeared
+  int line = 0;  // where the header first appeared
   std::vector<UnitEntry> entries;
 };
 

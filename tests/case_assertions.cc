@@ -77,25 +77,26 @@ enum class CommandLine {
   kExecStart,     // the only ExecStart=: systemd-nspawn
   kOverlayMount,  // the first ExecStartPre=: sdme-overlay mount
   kProvision,     // the ExecStartPre= that runs sdme-provision
+  kApp,           // the ExecStartPre= that runs sdme-app
 };
 
 // The arguments of that command line.
-bool command_arguments(const CaseDirective& directive, const GeneratorRun& run,
-                       CommandLine which, std::vector<std::string>* arguments,
-                       std::string* failure) {
+bool command_arguments(const CaseDirective& directive, const GeneratorRun& run, CommandLine which,
+                       std::vector<std::string>* arguments, std::string* failure) {
   const std::string* text = find_unit(directive, run, failure);
   if (!text) return false;
   const std::string_view key = which == CommandLine::kExecStart ? "ExecStart" : "ExecStartPre";
   const bool first_only = which == CommandLine::kOverlayMount;
   std::vector<std::string> values = UnitText(*text).values("Service", key);
-  if (which == CommandLine::kProvision) {
+  if (which == CommandLine::kProvision || which == CommandLine::kApp) {
+    const std::string program = which == CommandLine::kProvision ? "sdme-provision" : "sdme-app";
     for (const std::string& value : values) {
       std::string err;
       if (split_command_line(value, arguments, &err) && !arguments->empty() &&
-          arguments->front().ends_with("/sdme-provision"))
+          arguments->front().ends_with("/" + program))
         return true;
     }
-    *failure = "  expected an ExecStartPre= running sdme-provision in [Service] of " +
+    *failure = "  expected an ExecStartPre= running " + program + " in [Service] of " +
                directive.unit + ", found " + quoted_list(values);
     return false;
   }
@@ -217,6 +218,10 @@ bool check_provision_args(const CaseDirective& directive, const GeneratorRun& ru
   return check_command_run(directive, run, CommandLine::kProvision, failure);
 }
 
+bool check_app_args(const CaseDirective& directive, const GeneratorRun& run, std::string* failure) {
+  return check_command_run(directive, run, CommandLine::kApp, failure);
+}
+
 // An argument ending in '=' ("--capability=") matches every argument it
 // starts, so a case can say an option is absent whatever its value.
 bool check_command_argument_missing(const CaseDirective& directive, const GeneratorRun& run,
@@ -247,6 +252,11 @@ bool check_overlay_args_missing(const CaseDirective& directive, const GeneratorR
 bool check_provision_args_missing(const CaseDirective& directive, const GeneratorRun& run,
                                   std::string* failure) {
   return check_command_argument_missing(directive, run, CommandLine::kProvision, failure);
+}
+
+bool check_app_args_missing(const CaseDirective& directive, const GeneratorRun& run,
+                            std::string* failure) {
+  return check_command_argument_missing(directive, run, CommandLine::kApp, failure);
 }
 
 bool check_symlink(const CaseDirective& directive, const GeneratorRun& run, std::string* failure) {
@@ -363,6 +373,9 @@ constexpr std::array kDirectives = {
                   check_provision_args},
     DirectiveKind{"assert-provision-args-missing", 1, 1, "assert-provision-args-missing ARG",
                   check_provision_args_missing},
+    DirectiveKind{"assert-app-args", 1, kAnyNumber, "assert-app-args ARG...", check_app_args},
+    DirectiveKind{"assert-app-args-missing", 1, 1, "assert-app-args-missing ARG",
+                  check_app_args_missing},
     DirectiveKind{"assert-symlink", 2, 2, "assert-symlink LINK TARGET", check_symlink},
     DirectiveKind{"assert-no-symlink", 1, 1, "assert-no-symlink LINK", check_no_symlink},
     DirectiveKind{"assert-no-unit", 1, 1, "assert-no-unit NAME.service", check_no_unit},

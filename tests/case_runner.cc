@@ -255,7 +255,7 @@ std::string request_text(const sdme::ImportRequest& request) {
   return "Rootfs=" + request.rootfs + "\nSource=" + request.source +
          "\nChecksum=" + request.checksum +
          "\nInstallPackages=" + std::string(sdme::install_packages_name(request.install_packages)) +
-         "\nBoot=" + (request.boot ? "yes" : "no") +
+         "\nBoot=" + (request.boot ? "yes" : "no") + "\nApp=" + (request.app ? "yes" : "no") +
          "\nMaxSize=" + std::to_string(request.max_size) + "\nOrigin=" + request.origin + "\n";
 }
 

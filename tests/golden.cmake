@@ -41,7 +41,7 @@ target_link_libraries(sdme-key-coverage PRIVATE sdme_generator_lib)
 # systemd-analyze verify checks that ExecStart= is executable.
 set(SDME_TEST_UNIT_DIR "${PROJECT_BINARY_DIR}/tests/units")
 set(SDME_TEST_IMPORT_HELPER_DIR "${SDME_BUILD_HELPER_DIR}")
-add_dependencies(sdme-case-runner sdme-import sdme-pod)
+add_dependencies(sdme-case-runner sdme-import sdme-pod sdme-app)
 set(SDME_IMPORT_UNIT_SOURCE "${PROJECT_SOURCE_DIR}/units/sdme-import@.service.in")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SDME_IMPORT_UNIT_SOURCE}")
 file(READ "${SDME_IMPORT_UNIT_SOURCE}" SDME_IMPORT_UNIT_TEXT)

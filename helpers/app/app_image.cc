@@ -85,8 +85,8 @@ bool read_app_image(const std::string& rootfs_dir, std::string_view rootfs_name,
     if (error == ENOENT) {
       *err = "rootfs " + name + " was not imported from an OCI or Docker image (there is no " +
              path +
-             "); to run an application, import its rootfs from an image: Import=docker://IMAGE, "
-             "an OCI layout, or an OCI or docker save archive";
+             "); name the application's image in AppImage= (a registry reference, an OCI layout "
+             "or archive, or a docker save archive), which imports it with its config";
     } else if (error == ELOOP) {
       *err = path + " is a symlink, not the file sdme-import writes" + reimport;
     } else {

@@ -90,9 +90,9 @@ TEST_F(AppImageTest, MissingConfigMeansNotImportedFromAnImage) {
   EXPECT_EQ(read_error(),
             "rootfs nginx was not imported from an OCI or Docker image (there is no " +
                 config_path() +
-                "); to run an application, import its rootfs from an image: "
-                "Import=docker://IMAGE, an OCI layout, or an OCI or docker save "
-                "archive");
+                "); name the application's image in AppImage= (a registry reference, an OCI "
+                "layout or archive, or a docker save archive), which imports it with its "
+                "config");
 }
 
 TEST_F(AppImageTest, SymlinkInPlaceOfTheConfigIsRefused) {

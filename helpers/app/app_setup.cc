@@ -74,17 +74,25 @@ bool write_app_unit(const provision::ContainerTree& tree, const std::string& uni
 
 }  // namespace
 
-bool read_app_setup(const std::string& rootfs_dir, std::string_view rootfs, AppSetup* setup,
+bool read_app_setup(const std::string& rootfs_dir, const AppRequest& request, AppSetup* setup,
                     std::string* err) {
+  AppOverrides overrides;
+  overrides.entrypoint = request.entrypoint;
+  overrides.exec = request.exec;
+  overrides.environment = request.environment;
+  overrides.user = request.user;
+  overrides.working_directory = request.working_directory;
   AppSpec image;
   AppSpec spec;
-  if (!read_app_image(rootfs_dir, rootfs, &image, err) ||
-      !merge_app_spec(image, AppOverrides{}, &spec, err) ||
-      !read_app_identity(rootfs_dir + "/" + std::string(rootfs), spec.user, &setup->identity, err))
+  if (!read_app_image(rootfs_dir, request.image_rootfs, &image, err) ||
+      !merge_app_spec(image, overrides, &spec, err) ||
+      !read_app_identity(rootfs_dir + "/" + request.image_rootfs, spec.user, &setup->identity, err))
     return false;
   AppUnitSettings settings;
   settings.root_directory = std::string(kAppRootDirectory);
-  settings.description = "Application image " + std::string(rootfs);
+  settings.description = "Application image " + request.image_rootfs;
+  settings.network_namespace = request.network_namespace;
+  setup->working_directory = spec.working_directory.empty() ? "/" : spec.working_directory;
   return app_unit_text(spec, setup->identity, settings, &setup->unit_text, err);
 }
 

@@ -10,14 +10,15 @@
 #include <string>
 #include <string_view>
 
+#include "common/helper_command_lines.h"
 #include "helpers/app/app_user.h"
 #include "helpers/provision/container_tree.h"
 
 namespace sdme::app {
 
-// Where systemd-nspawn mounts the app's tree in the container
-// (--overlay=LOWER:UPPER:/sdme/app/root); nspawn 252 needs the directory
-// to exist.
+// Where the app's tree appears in the container: sdme-app mounts it there
+// (app_mount.h) before nspawn starts, and nspawn carries the mount in with
+// the container's root.
 inline constexpr std::string_view kAppRootDirectory = "/sdme/app/root";
 // The link that enables the unit, as `systemctl enable` makes it.
 inline constexpr std::string_view kAppUnitLinkPath =
@@ -27,12 +28,14 @@ inline constexpr std::string_view kAppUnitLinkPath =
 struct AppSetup {
   AppIdentity identity;
   std::string unit_text;
+  // The app's working directory in its tree, made when the image lacks it.
+  std::string working_directory;
 };
 
-// Reads the config sdme-import kept for ROOTFS_DIR/ROOTFS, merges it with
-// no overrides, resolves its user against the app tree ROOTFS_DIR/ROOTFS,
-// and makes the unit's text.
-bool read_app_setup(const std::string& rootfs_dir, std::string_view rootfs, AppSetup* setup,
+// Reads the config sdme-import kept for ROOTFS_DIR/IMAGE (the request's
+// image_rootfs), merges it with the request's overrides, resolves its user
+// against the app tree ROOTFS_DIR/IMAGE, and makes the unit's text.
+bool read_app_setup(const std::string& rootfs_dir, const AppRequest& request, AppSetup* setup,
                     std::string* err);
 
 // Adds the app's user and group to the container's /etc/passwd and

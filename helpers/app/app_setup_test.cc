@@ -53,10 +53,17 @@ class AppSetupTest : public ProvisionTreeTest {
     write_test_file(rootfs_dir() + "/nginx/etc/group", "root:x:0:\nnginx:x:102:\n");
   }
 
+  static AppRequest nginx_request() {
+    AppRequest request;
+    request.container_name = "web";
+    request.image_rootfs = "nginx";
+    return request;
+  }
+
   AppSetup read_setup() {
     AppSetup setup;
     std::string err;
-    EXPECT_TRUE(read_app_setup(rootfs_dir(), "nginx", &setup, &err)) << err;
+    EXPECT_TRUE(read_app_setup(rootfs_dir(), nginx_request(), &setup, &err)) << err;
     return setup;
   }
 
@@ -175,11 +182,12 @@ TEST_F(AppSetupTest, AnImageWithoutAConfigIsRefusedBeforeAnythingIsWritten) {
   std::filesystem::create_directories(rootfs_dir() + "/nginx");
   AppSetup setup;
   std::string err;
-  EXPECT_FALSE(read_app_setup(rootfs_dir(), "nginx", &setup, &err));
+  EXPECT_FALSE(read_app_setup(rootfs_dir(), nginx_request(), &setup, &err));
   EXPECT_EQ(err, "rootfs nginx was not imported from an OCI or Docker image (there is no " +
                      image_config_path(rootfs_dir(), "nginx") +
-                     "); to run an application, import its rootfs from an image: "
-                     "Import=docker://IMAGE, an OCI layout, or an OCI or docker save archive");
+                     "); name the application's image in AppImage= (a registry reference, an OCI "
+                     "layout or archive, or a docker save archive), which imports it with its "
+                     "config");
   EXPECT_TRUE(tree_listing(merged_).empty());
 }
 
@@ -187,8 +195,28 @@ TEST_F(AppSetupTest, AUserTheImageLacksIsRefused) {
   image("nobody");
   AppSetup setup;
   std::string err;
-  EXPECT_FALSE(read_app_setup(rootfs_dir(), "nginx", &setup, &err));
+  EXPECT_FALSE(read_app_setup(rootfs_dir(), nginx_request(), &setup, &err));
   EXPECT_NE(err.find("nobody"), std::string::npos) << err;
+}
+
+TEST_F(AppSetupTest, TheRequestsOverridesAndPodReachTheUnit) {
+  image("nginx");
+  AppRequest request = nginx_request();
+  request.exec = std::vector<std::string>{"/usr/sbin/nginx", "-g", "daemon off;"};
+  request.environment = {"GREETING=hello world"};
+  request.user = "0";
+  request.working_directory = "/srv";
+  request.network_namespace = "/run/sdme/app-pod/netns";
+  AppSetup setup;
+  std::string err;
+  ASSERT_TRUE(read_app_setup(rootfs_dir(), request, &setup, &err)) << err;
+  EXPECT_EQ(setup.identity.uid, 0u);
+  const std::string& unit = setup.unit_text;
+  EXPECT_NE(unit.find("ExecStart=/usr/sbin/nginx -g \"daemon off;\"\n"), std::string::npos) << unit;
+  EXPECT_NE(unit.find("Environment=\"GREETING=hello world\"\n"), std::string::npos) << unit;
+  EXPECT_NE(unit.find("WorkingDirectory=/srv\n"), std::string::npos) << unit;
+  EXPECT_NE(unit.find("NetworkNamespacePath=/run/sdme/app-pod/netns\n"), std::string::npos) << unit;
+  EXPECT_EQ(unit.find("User="), std::string::npos) << unit;
 }
 
 }  // namespace

@@ -236,6 +236,9 @@ bool app_unit_text(const AppSpec& spec, const AppIdentity& identity,
 
   std::string kill_signal;
   if (!kill_signal_name(spec.stop_signal, &kill_signal, err)) return false;
+  if (!settings.network_namespace.empty() &&
+      !check_directory(settings.network_namespace, "the network namespace path", err))
+    return false;
 
   std::string unit;
   unit += kAppUnitMarker;
@@ -288,7 +291,13 @@ bool app_unit_text(const AppSpec& spec, const AppIdentity& identity,
     // status (systemd.service(5), SuccessExitStatus=).
     if (!is_clean_exit_signal(kill_signal)) unit += "SuccessExitStatus=" + kill_signal + "\n";
   }
-  unit += "StandardOutput=journal\n";
+  if (!settings.network_namespace.empty())
+    unit += "NetworkNamespacePath=" + escape_specifiers(settings.network_namespace) + "\n";
+  // The journal inside, and the console too: nspawn copies the
+  // container's console to its own output, which is the host unit's
+  // journal, so `journalctl -u NAME` on the host shows what the app wrote,
+  // even after the container is gone.
+  unit += "StandardOutput=journal+console\n";
   unit += "StandardError=inherit\n";
 
   unit += "\n[Install]\n";

@@ -31,6 +31,9 @@ struct AppUnitSettings {
   std::string root_directory;
   // Description=, e.g. the image's reference; "" gives a generic one.
   std::string description;
+  // NetworkNamespacePath=, a namespace file in the container (a pod's
+  // bound in); "" keeps the container's network.
+  std::string network_namespace;
 };
 
 // The whole unit file for the effective `spec` (merge_app_spec()), run as

@@ -11,6 +11,7 @@
 #include "common/helper_main.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "helpers/app/app_mount.h"
 #include "helpers/app/app_setup.h"
 #include "helpers/provision/container_tree.h"
 
@@ -29,8 +30,8 @@ int main(int argc, char** argv) {
   // Inputs first: an image that cannot run leaves the tree as it was.
   const bool wants_app = !request.image_rootfs.empty();
   sdme::app::AppSetup setup;
-  if (wants_app && !sdme::app::read_app_setup(sdme::state_dir() + "/rootfs", request.image_rootfs,
-                                              &setup, &err)) {
+  if (wants_app &&
+      !sdme::app::read_app_setup(sdme::state_dir() + "/rootfs", request, &setup, &err)) {
     sdme::log_error(err);
     return sdme::kExitFailure;
   }
@@ -45,6 +46,14 @@ int main(int argc, char** argv) {
   // The app's unit and what it needs, or taking back an earlier run's unit.
   if (wants_app ? !sdme::app::write_app_setup(tree, setup, &err)
                 : !sdme::app::take_back_app(tree, &err)) {
+    sdme::log_error(err);
+    return sdme::kExitFailure;
+  }
+
+  // The app's tree at its mount point, or an earlier app's taken down.
+  if (!sdme::app::update_app_tree(request.container_name, request.image_rootfs, &err) ||
+      (wants_app && !sdme::app::ensure_app_working_directory(request.container_name,
+                                                             setup.working_directory, &err))) {
     sdme::log_error(err);
     return sdme::kExitFailure;
   }

@@ -3,12 +3,14 @@
 
 #include <libmount.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string_view>
 
 namespace sdme::container {
 namespace {
@@ -43,6 +45,40 @@ std::string failure_text(libmnt_context* context, int result) {
   return result < 0 ? std::strerror(-result) : "unknown libmount error";
 }
 
+struct IteratorDeleter {
+  void operator()(libmnt_iter* iterator) const { mnt_free_iter(iterator); }
+};
+using Iterator = std::unique_ptr<libmnt_iter, IteratorDeleter>;
+
+bool read_mount_table(Table* table, std::string* err) {
+  table->reset(mnt_new_table());
+  if (!*table) {
+    *err = "cannot read the mount table: out of memory";
+    return false;
+  }
+  int result = mnt_table_parse_mtab(table->get(), nullptr);
+  if (result != 0) {
+    *err = std::string("cannot read the mount table: ") + std::strerror(-result);
+    return false;
+  }
+  return true;
+}
+
+// `path` made canonical; false with an empty result when it does not exist.
+bool canonical_path(const std::string& path, std::string* canonical, std::string* err) {
+  canonical->clear();
+  char buffer[PATH_MAX];
+  if (::realpath(path.c_str(), buffer) != nullptr) {
+    *canonical = buffer;
+    return true;
+  }
+  if (errno == ENOENT || errno == ENOTDIR) return true;
+  *err = "cannot resolve " + path + ": " + std::strerror(errno);
+  return false;
+}
+
+size_t path_depth(std::string_view path) { return std::count(path.begin(), path.end(), '/'); }
+
 bool unmount_once(const std::string& target, bool lazy, bool* busy, std::string* err) {
   Context context = new_context();
   if (!context || mnt_context_set_target(context.get(), target.c_str()) != 0 ||
@@ -63,28 +99,48 @@ bool unmount_once(const std::string& target, bool lazy, bool* busy, std::string*
 bool find_mount_point(const std::string& path, MountPoint* mount_point, std::string* err) {
   *mount_point = MountPoint{};
   // The mount table lists canonical paths; compare like with like.
-  char canonical[PATH_MAX];
-  if (::realpath(path.c_str(), canonical) == nullptr) {
-    if (errno == ENOENT || errno == ENOTDIR) return true;
-    *err = "cannot resolve " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  Table table(mnt_new_table());
-  if (!table) {
-    *err = "cannot read the mount table: out of memory";
-    return false;
-  }
-  int result = mnt_table_parse_mtab(table.get(), nullptr);
-  if (result != 0) {
-    *err = std::string("cannot read the mount table: ") + std::strerror(-result);
-    return false;
-  }
+  std::string canonical;
+  if (!canonical_path(path, &canonical, err)) return false;
+  if (canonical.empty()) return true;
+  Table table;
+  if (!read_mount_table(&table, err)) return false;
   // Backward: the last entry for a target is the mount on top.
-  libmnt_fs* filesystem = mnt_table_find_target(table.get(), canonical, MNT_ITER_BACKWARD);
+  libmnt_fs* filesystem = mnt_table_find_target(table.get(), canonical.c_str(), MNT_ITER_BACKWARD);
   if (filesystem == nullptr) return true;
   mount_point->mounted = true;
   const char* type = mnt_fs_get_fstype(filesystem);
   mount_point->filesystem_type = type ? type : "";
+  const char* options = mnt_fs_get_fs_options(filesystem);
+  mount_point->filesystem_options = options ? options : "";
+  return true;
+}
+
+bool find_mount_points_below(const std::string& path, std::vector<std::string>* mount_points,
+                             std::string* err) {
+  mount_points->clear();
+  std::string canonical;
+  if (!canonical_path(path, &canonical, err)) return false;
+  if (canonical.empty()) return true;
+  const std::string prefix = canonical == "/" ? "/" : canonical + "/";
+  Table table;
+  if (!read_mount_table(&table, err)) return false;
+  Iterator iterator(mnt_new_iter(MNT_ITER_BACKWARD));
+  if (!iterator) {
+    *err = "cannot read the mount table: out of memory";
+    return false;
+  }
+  libmnt_fs* filesystem = nullptr;
+  while (mnt_table_next_fs(table.get(), iterator.get(), &filesystem) == 0) {
+    const char* target = mnt_fs_get_target(filesystem);
+    if (target == nullptr) continue;
+    std::string_view mount_point = target;
+    if (mount_point.size() <= prefix.size() || !mount_point.starts_with(prefix)) continue;
+    if (std::find(mount_points->begin(), mount_points->end(), mount_point) == mount_points->end())
+      mount_points->emplace_back(mount_point);
+  }
+  std::stable_sort(
+      mount_points->begin(), mount_points->end(),
+      [](const std::string& a, const std::string& b) { return path_depth(a) > path_depth(b); });
   return true;
 }
 
@@ -116,6 +172,27 @@ bool unmount_filesystem(const std::string& target, UnmountOutcome* outcome, std:
   if (!busy || !unmount_once(target, /*lazy=*/true, &busy, err)) return false;
   *outcome = UnmountOutcome::kDetached;
   return true;
+}
+
+// Far more stacked mounts than any run leaves; only a mount that keeps
+// coming back reaches it.
+constexpr int kMaxStackedMounts = 16;
+
+bool unmount_all(const std::string& path, std::vector<std::string>* warnings, std::string* err) {
+  for (int attempt = 0; attempt < kMaxStackedMounts; ++attempt) {
+    MountPoint mount_point;
+    if (!find_mount_point(path, &mount_point, err)) return false;
+    if (!mount_point.mounted) return true;
+    UnmountOutcome outcome;
+    if (!unmount_filesystem(path, &outcome, err)) return false;
+    if (outcome == UnmountOutcome::kDetached && warnings)
+      warnings->push_back(path +
+                          " was busy and has been detached; the kernel frees it once the last "
+                          "process using it exits");
+  }
+  *err = path + " is still mounted after " + std::to_string(kMaxStackedMounts) +
+         " unmounts; find what mounts it again (findmnt " + path + ")";
+  return false;
 }
 
 }  // namespace sdme::container

@@ -26,21 +26,11 @@
 #include "helpers/overlay/host_clone.h"
 #include "helpers/overlay/layer_directories.h"
 #include "helpers/overlay/opaque_directory.h"
+#include "helpers/overlay/state_directories.h"
 #include "helpers/overlay/uid_shift.h"
 
 namespace sdme::overlay {
 namespace {
-
-// Directory modes. containers/ is closed like /var/lib/machines: through a
-// container's root, host users could otherwise run set-user-ID programs
-// the container's root user left there. Below it, directories that become
-// the container's "/" must be readable by the container's own users.
-constexpr DirectoryAttributes kPrivateDirectory{0700, 0, 0};
-constexpr DirectoryAttributes kOpenDirectory{0755, 0, 0};
-
-// Far more stacked mounts than any run of ours leaves; only a mount that
-// keeps coming back reaches it.
-constexpr int kMaxStackedMounts = 16;
 
 mode_t current_umask() {
   mode_t mask = ::umask(0);
@@ -121,59 +111,24 @@ bool normalize_opaque_directories(const std::vector<std::string>& requested,
   return true;
 }
 
-// mkdir -p that records what it creates. Follows symlinks: these paths are
-// the administrator's (a state directory on another disk), not a container's.
-bool ensure_directory(const std::string& path, const DirectoryAttributes& attributes,
-                      Rollback* rollback, std::string* err) {
-  struct stat status;
-  if (::stat(path.c_str(), &status) == 0) {
-    if (S_ISDIR(status.st_mode)) return true;
-    *err = path + " exists and is not a directory; move it out of the way";
-    return false;
-  }
-  if (errno != ENOENT) {
-    *err = "cannot access " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  std::string parent = parent_directory(path);
-  if (parent != path && !ensure_directory(parent, kOpenDirectory, rollback, err)) return false;
-  if (!create_directory(path, attributes, err)) return false;
-  rollback->created_directory(path);
+// What other helpers mounted inside the container's root (sdme-app's tree
+// of the app, helpers/app/app_mount.h) would keep merged/ busy: its
+// unmount would fall back to a lazy detach.
+bool unmount_mounts_below(const std::string& path, std::vector<std::string>* warnings,
+                          std::string* err) {
+  std::vector<std::string> mount_points;
+  if (!container::find_mount_points_below(path, &mount_points, err)) return false;
+  for (const std::string& mount_point : mount_points)
+    if (!container::unmount_all(mount_point, warnings, err)) return false;
   return true;
-}
-
-// overlayfs fills its work directory (work/work, index/) even on a mount it
-// then refuses, so one this run created is emptied, not just rmdir'ed.
-bool ensure_work_directory(const std::string& path, Rollback* rollback, std::string* err) {
-  bool existed = ::access(path.c_str(), F_OK) == 0;
-  if (!ensure_directory(path, kPrivateDirectory, rollback, err)) return false;
-  if (!existed) rollback->created_scratch_directory(path);
-  return true;
-}
-
-// Unmounts `path` until nothing is mounted there any more.
-bool unmount_all(const std::string& path, std::vector<std::string>* warnings, std::string* err) {
-  for (int attempt = 0; attempt < kMaxStackedMounts; ++attempt) {
-    container::MountPoint mount_point;
-    if (!container::find_mount_point(path, &mount_point, err)) return false;
-    if (!mount_point.mounted) return true;
-    container::UnmountOutcome outcome;
-    if (!container::unmount_filesystem(path, &outcome, err)) return false;
-    if (outcome == container::UnmountOutcome::kDetached)
-      warnings->push_back(path +
-                          " was busy and has been detached; the kernel frees it once the last "
-                          "process using it exits");
-  }
-  *err = path + " is still mounted after " + std::to_string(kMaxStackedMounts) +
-         " unmounts; find what mounts it again (findmnt " + path + ")";
-  return false;
 }
 
 // The ephemeral upper layer is thrown away at every stop and before every
 // start, so that an ephemeral container never starts with old changes.
 bool discard_ephemeral_layer(const container::ContainerLayout& layout,
                              std::vector<std::string>* warnings, std::string* err) {
-  return unmount_all(layout.ephemeral, warnings, err) && remove_tree(layout.ephemeral, err);
+  return container::unmount_all(layout.ephemeral, warnings, err) &&
+         remove_tree(layout.ephemeral, err);
 }
 
 // upper/ becomes the container's "/": it takes the lower root's mode and
@@ -242,7 +197,7 @@ bool prepare_shifted_lower(const UidShift& shift, const container::ContainerLayo
     return false;
   // A start that died between the two mounts left the view mounted.
   std::vector<std::string> ignored;
-  if (!unmount_all(layout.idmapped_lower, &ignored, err)) return false;
+  if (!container::unmount_all(layout.idmapped_lower, &ignored, err)) return false;
   if (!container::mount_idmapped(lower, layout.idmapped_lower, base, shift.range, err)) {
     *err = "PrivateUsers=: " + *err;
     return false;
@@ -356,7 +311,7 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
   // point is not needed any more; nothing is left for the unmount to find.
   if (shift.enabled) {
     std::vector<std::string> ignored;
-    if (!unmount_all(layout.idmapped_lower, &ignored, err)) return false;
+    if (!container::unmount_all(layout.idmapped_lower, &ignored, err)) return false;
     ::rmdir(layout.idmapped_lower.c_str());
   }
   if (!write_hostname(layout, request.hostname, &rollback, err)) return false;
@@ -368,9 +323,10 @@ bool unmount_overlay(std::string_view container_name, std::vector<std::string>* 
                      std::string* err) {
   container::ContainerLayout layout;
   if (!container::make_container_layout(container_name, &layout, err)) return false;
-  if (!unmount_all(layout.merged, warnings, err) ||
+  if (!unmount_mounts_below(layout.merged, warnings, err) ||
+      !container::unmount_all(layout.merged, warnings, err) ||
       !discard_ephemeral_layer(layout, warnings, err) ||
-      !unmount_all(layout.idmapped_lower, warnings, err))
+      !container::unmount_all(layout.idmapped_lower, warnings, err))
     return false;
   ::rmdir(layout.idmapped_lower.c_str());  // gone already after a clean start
   return true;

@@ -28,9 +28,9 @@ struct OverlayMountResult {
 bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* result,
                    std::string* err);
 
-// Unmounts the overlay and the ephemeral tmpfs, if mounted, and removes the
-// ephemeral directory. Copes with any state a failed start leaves. Keeps the
-// persistent upper layer.
+// Unmounts whatever is mounted below merged/ (deepest first), the overlay
+// and the ephemeral tmpfs, if mounted, and removes the ephemeral directory. Copes with any state a
+// failed start leaves. Keeps the persistent upper layer.
 bool unmount_overlay(std::string_view container_name, std::vector<std::string>* warnings,
                      std::string* err);
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "helpers/overlay/host_clone.h"
 #include "helpers/container/mounts.h"
+#include "helpers/overlay/host_clone.h"
 #include "tests/support/test_support.h"
 
 namespace sdme::overlay {
@@ -119,6 +119,26 @@ TEST_F(OverlayMountTest, MountingTwiceKeepsOneMountAndUnmountingTwiceSucceeds) {
   EXPECT_EQ(mounts(), std::vector<std::string>{container("web") + "/merged"});
   unmount("web");
   unmount("web");
+  EXPECT_EQ(mounts(), std::vector<std::string>{});
+}
+
+// Other helpers mount inside the root (sdme-app's tree of the app); those
+// go first, deepest first, so merged/ is not busy and nothing is detached.
+TEST_F(OverlayMountTest, UnmountsMountsBelowTheRootFirst) {
+  mount(request("web"));
+  const std::string outer = container("web") + "/merged/sdme/app";
+  const std::string inner = outer + "/root";
+  std::filesystem::create_directories(outer);
+  ASSERT_EQ(::mount("tmpfs", outer.c_str(), "tmpfs", 0, nullptr), 0);
+  std::filesystem::create_directories(inner);
+  ASSERT_EQ(::mount("tmpfs", inner.c_str(), "tmpfs", 0, nullptr), 0);
+  ASSERT_EQ(::mount("tmpfs", inner.c_str(), "tmpfs", 0, nullptr), 0);  // stacked
+  std::vector<std::string> below;
+  std::string err;
+  ASSERT_TRUE(container::find_mount_points_below(container("web") + "/merged", &below, &err))
+      << err;
+  EXPECT_EQ(below, (std::vector<std::string>{inner, outer}));
+  unmount("web");  // expects no warning
   EXPECT_EQ(mounts(), std::vector<std::string>{});
 }
 

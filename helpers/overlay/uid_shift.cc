@@ -13,6 +13,8 @@
 #include <memory>
 #include <vector>
 
+#include "common/strings.h"
+
 namespace sdme::overlay {
 namespace {
 
@@ -23,16 +25,6 @@ bool parse_uid(std::string_view text, uint32_t* value) {
   if (text.empty()) return false;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), *value);
   return error == std::errc() && end == text.data() + text.size();
-}
-
-// FNV-1a: stable across builds and machines, unlike std::hash.
-uint64_t name_hash(std::string_view name) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : name) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
 }
 
 using DirectoryStream = std::unique_ptr<DIR, int (*)(DIR*)>;
@@ -109,7 +101,7 @@ bool is_picked_base(uint32_t uid) {
 
 bool choose_uid_base(std::string_view container_name, const std::set<uint32_t>& taken,
                      uint32_t* base, std::string* err) {
-  const uint64_t start = name_hash(container_name) % kPickedBaseCount;
+  const uint64_t start = fnv1a_hash(container_name) % kPickedBaseCount;
   for (uint64_t step = 0; step < kPickedBaseCount; ++step) {
     uint32_t candidate =
         kFirstPickedBase + static_cast<uint32_t>((start + step) % kPickedBaseCount) * kUidRangeSize;
