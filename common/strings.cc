@@ -211,6 +211,14 @@ bool is_environment_name(std::string_view name) {
   return true;
 }
 
+bool has_control_character(std::string_view text) {
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) return true;
+  }
+  return false;
+}
+
 uint64_t fnv1a_hash(std::string_view text) {
   uint64_t hash = 0xcbf29ce484222325ULL;
   for (char c : text) {

@@ -21,6 +21,10 @@ std::string_view strip(std::string_view text);
 // digits and '_', not starting with a digit.
 bool is_environment_name(std::string_view name);
 
+// Whether `text` has an ASCII control character (below 0x20, or DEL),
+// which no unit line or environment value may hold.
+bool has_control_character(std::string_view text);
+
 // 64-bit FNV-1a of `text`: stable across builds and machines, unlike
 // std::hash, for names derived from text. Not for secrecy.
 uint64_t fnv1a_hash(std::string_view text);

@@ -104,13 +104,6 @@ bool parse_optional_words(std::string_view key, std::string_view value,
   return true;
 }
 
-bool has_control_character(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    auto byte = static_cast<unsigned char>(c);
-    return byte < 0x20 || byte == 0x7F;
-  });
-}
-
 // HOST:PATH[:ro|rw], as podman run -v reads it.
 bool parse_app_bind_spec(std::string_view spec, BindMount* bind, std::string* err) {
   const std::string written = "AppBind=" + std::string(spec);
@@ -223,21 +216,7 @@ bool parse_app_working_directory(std::string_view value, ContainerSettings* sett
 }
 
 bool parse_app_bind(std::string_view value, ContainerSettings* settings, std::string* err) {
-  if (value.empty()) {
-    settings->app.binds.clear();
-    return true;
-  }
-  std::vector<std::string> specs;
-  if (!parse_words(value, &specs, err)) {
-    *err = "AppBind=: " + *err;
-    return false;
-  }
-  for (const std::string& spec : specs) {
-    BindMount bind;
-    if (!parse_app_bind_spec(spec, &bind, err)) return false;
-    settings->app.binds.push_back(std::move(bind));
-  }
-  return true;
+  return parse_word_list("AppBind", value, &settings->app.binds, parse_app_bind_spec, err);
 }
 
 bool parse_app_pod(std::string_view value, ContainerSettings* settings, std::string* err) {

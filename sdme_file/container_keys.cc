@@ -316,21 +316,12 @@ bool parse_bind_spec(std::string_view spec, std::string_view key, BindMount* bin
 
 bool parse_bind_list(std::string_view value, std::string_view key, std::vector<BindMount>* list,
                      std::string* err) {
-  if (value.empty()) {
-    list->clear();
-    return true;
-  }
-  std::vector<std::string> specs;
-  if (!parse_words(value, &specs, err)) {
-    *err = std::string(key) + "=: " + *err;
-    return false;
-  }
-  for (const std::string& spec : specs) {
-    BindMount bind;
-    if (!parse_bind_spec(spec, key, &bind, err)) return false;
-    list->push_back(std::move(bind));
-  }
-  return true;
+  return parse_word_list(
+      key, value, list,
+      [key](const std::string& spec, BindMount* bind, std::string* message) {
+        return parse_bind_spec(spec, key, bind, message);
+      },
+      err);
 }
 
 bool parse_bind(std::string_view value, ContainerSettings* settings, std::string* err) {

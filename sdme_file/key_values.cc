@@ -45,25 +45,19 @@ bool parse_words(std::string_view value, std::vector<std::string>* words, std::s
 
 bool parse_assignments(std::string_view key, std::string_view value, std::vector<std::string>* list,
                        std::string* err) {
-  if (value.empty()) {
-    list->clear();
-    return true;
-  }
-  std::vector<std::string> assignments;
-  if (!parse_words(value, &assignments, err)) {
-    *err = std::string(key) + "=: " + *err;
-    return false;
-  }
-  for (std::string& assignment : assignments) {
-    size_t equals = assignment.find('=');
-    if (equals == std::string::npos || !is_environment_name(assignment.substr(0, equals))) {
-      *err = std::string(key) + "=: '" + assignment +
-             "' is not a NAME=VALUE assignment with a valid variable name";
-      return false;
-    }
-    list->push_back(std::move(assignment));
-  }
-  return true;
+  return parse_word_list(
+      key, value, list,
+      [key](std::string word, std::string* assignment, std::string* message) {
+        size_t equals = word.find('=');
+        if (equals == std::string::npos || !is_environment_name(word.substr(0, equals))) {
+          *message = std::string(key) + "=: '" + word +
+                     "' is not a NAME=VALUE assignment with a valid variable name";
+          return false;
+        }
+        *assignment = std::move(word);
+        return true;
+      },
+      err);
 }
 
 // The source names one rootfs that every container using it shares, so it

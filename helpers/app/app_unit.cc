@@ -16,14 +16,6 @@ constexpr std::string_view kDefaultDescription = "The application of this sdme c
 // systemd's filename_is_valid() bound, for a bare command name.
 constexpr size_t kNameMax = 255;
 
-bool has_control_character(std::string_view text) {
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) return true;
-  }
-  return false;
-}
-
 // A value written as it is on a unit line: one line, valid UTF-8 (systemd
 // refuses a file that is not), nothing the line's end would strip.
 bool check_line_value(std::string_view value, std::string_view what, std::string* err) {
