@@ -22,7 +22,8 @@ constexpr FileAttributes kNewUserDatabaseAttributes = {0644, 0, 0};
 constexpr FileAttributes kUnitAttributes = {0644, 0, 0};
 constexpr mode_t kDirectoryMode = 0755;
 
-// NAME in /etc as `edit` makes it, keeping its mode and owner.
+// NAME in /etc as `edit(text, &edited, err)` makes it, keeping its mode
+// and owner.
 template <typename Edit>
 bool edit_user_database(const DirectoryHandle& etc, std::string_view name, Edit edit,
                         std::string* err) {
@@ -31,7 +32,8 @@ bool edit_user_database(const DirectoryHandle& etc, std::string_view name, Edit 
   FileAttributes attributes;
   if (!provision::read_tree_file(etc, name, &found, &text, &attributes, err)) return false;
   if (!found) attributes = kNewUserDatabaseAttributes;
-  std::string edited = edit(text);
+  std::string edited;
+  if (!edit(text, &edited, err)) return false;
   if (edited == text) return true;
   return write_tree_file(etc, name, edited, attributes, err);
 }
@@ -45,11 +47,16 @@ bool add_app_identity(const provision::ContainerTree& tree, const AppIdentity& i
   // The group first: a user whose primary group is not listed yet would
   // name a group that does not exist.
   return edit_user_database(
-             etc, kGroup, [&](std::string_view text) { return with_app_group(text, identity.gid); },
+             etc, kGroup,
+             [&](std::string_view text, std::string* edited, std::string* message) {
+               return with_app_group(text, identity.gid, edited, message);
+             },
              err) &&
          edit_user_database(
              etc, kPasswd,
-             [&](std::string_view text) { return with_app_user(text, identity.uid, identity.gid); },
+             [&](std::string_view text, std::string* edited, std::string* message) {
+               return with_app_user(text, identity.uid, identity.gid, edited, message);
+             },
              err);
 }
 

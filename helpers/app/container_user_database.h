@@ -18,11 +18,14 @@ bool user_database_lists_id(std::string_view database, uint32_t id);
 
 // `passwd` with "sdme-app-UID:x:UID:GID::/nonexistent:/usr/sbin/nologin"
 // appended, unless UID is 0 (root, which systemd knows without a file) or
-// a line lists it already; then `passwd` as it is.
-std::string with_app_user(std::string_view passwd, uint32_t uid, uint32_t gid);
+// a line lists it already; then `passwd` as it is. Fails when a line of
+// another ID has that name: a second line of one name would leave the
+// name meaning either user.
+bool with_app_user(std::string_view passwd, uint32_t uid, uint32_t gid, std::string* result,
+                   std::string* err);
 
 // `group` with "sdme-app-GID:x:GID:" appended, unless GID is 0 or a line
-// lists it already.
-std::string with_app_group(std::string_view group, uint32_t gid);
+// lists it already; fails like with_app_user() on a name taken.
+bool with_app_group(std::string_view group, uint32_t gid, std::string* result, std::string* err);
 
 }  // namespace sdme::app
