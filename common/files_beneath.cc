@@ -172,25 +172,38 @@ bool inspect_entry(const DirectoryHandle& directory, std::string_view name, Entr
   return true;
 }
 
+bool open_file_beneath(const DirectoryHandle& directory, std::string_view name, FileBeneath* found,
+                       FileDescriptor* file, struct stat* status, std::string* err) {
+  *found = FileBeneath::kMissing;
+  // O_NONBLOCK: a FIFO put there must not hang the helper.
+  BeneathFailure failure;
+  if (!open_beneath(directory.descriptor.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY, file,
+                    &failure)) {
+    if (failure.error == ENOENT) return true;
+    if (failure.error == ELOOP) {
+      *found = FileBeneath::kSymlink;
+      return true;
+    }
+    *err = "cannot open " + path_of(directory, name) + ": " + errno_text(failure.error);
+    return false;
+  }
+  if (::fstat(file->get(), status) != 0) {
+    *err = "cannot access " + path_of(directory, name) + ": " + errno_text(errno);
+    return false;
+  }
+  *found = S_ISREG(status->st_mode) ? FileBeneath::kOpened : FileBeneath::kNotRegular;
+  return true;
+}
+
 bool file_has_content(const DirectoryHandle& directory, std::string_view name,
                       std::string_view content, bool* same, std::string* err) {
   *same = false;
   std::string path = path_of(directory, name);
-  // O_NONBLOCK: a FIFO put there must not hang the helper.
+  FileBeneath state;
   FileDescriptor file;
-  BeneathFailure failure;
-  if (!open_beneath(directory.descriptor.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY, &file,
-                    &failure)) {
-    if (failure.error == ENOENT || failure.error == ELOOP) return true;
-    *err = "cannot open " + path + ": " + errno_text(failure.error);
-    return false;
-  }
   struct stat status;
-  if (::fstat(file.get(), &status) != 0) {
-    *err = "cannot access " + path + ": " + errno_text(errno);
-    return false;
-  }
-  if (!S_ISREG(status.st_mode) || static_cast<size_t>(status.st_size) != content.size())
+  if (!open_file_beneath(directory, name, &state, &file, &status, err)) return false;
+  if (state != FileBeneath::kOpened || static_cast<size_t>(status.st_size) != content.size())
     return true;
   // One byte more than expected tells a file that grew since fstat().
   std::string found(content.size() + 1, '\0');

@@ -12,6 +12,7 @@
 // written through), and a failure leaves the old entry as it was.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <string>
@@ -78,6 +79,22 @@ bool open_existing_directory_beneath(const DirectoryHandle& root, std::string_vi
 // What stands at NAME in `directory`, not following a symlink.
 bool inspect_entry(const DirectoryHandle& directory, std::string_view name, Entry* entry,
                    std::string* err);
+
+// What open_file_beneath() found at NAME.
+enum class FileBeneath {
+  kOpened,      // a regular file, open for reading
+  kMissing,     // nothing there (or a missing directory on the way)
+  kSymlink,     // a symlink, not followed
+  kNotRegular,  // a directory, FIFO, device or socket; `status` says which
+};
+
+// Opens NAME in `directory` for reading without following a symlink and
+// without blocking on a FIFO (O_NONBLOCK), and says what it found; for
+// kOpened and kNotRegular, `status` is its fstat(). Fails only on other
+// errors, with "cannot open PATH: ..." or "cannot access PATH: ...". Each
+// caller decides what a missing file or a symlink means to it.
+bool open_file_beneath(const DirectoryHandle& directory, std::string_view name, FileBeneath* found,
+                       FileDescriptor* file, struct stat* status, std::string* err);
 
 // Whether NAME is a regular file holding exactly `content`.
 bool file_has_content(const DirectoryHandle& directory, std::string_view name,

@@ -11,7 +11,6 @@
 #include "common/atomic_file.h"
 #include "common/file_descriptor.h"
 #include "common/files_beneath.h"
-#include "common/open_beneath.h"
 #include "common/paths.h"
 #include "import/formats/oci_manifest.h"
 
@@ -34,21 +33,12 @@ bool read_user_database(const DirectoryHandle& etc, std::string_view name, std::
                         std::string* err) {
   content->clear();
   std::string path = etc.path + "/" + std::string(name);
+  FileBeneath state;
   FileDescriptor file;
-  BeneathFailure failure;
-  // O_NONBLOCK: a FIFO put there must not hang the helper.
-  if (!open_beneath(etc.descriptor.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY, &file,
-                    &failure)) {
-    if (failure.error == ENOENT || failure.error == ELOOP) return true;
-    *err = "cannot open " + path + ": " + errno_text(failure.error);
-    return false;
-  }
   struct stat status;
-  if (::fstat(file.get(), &status) != 0) {
-    *err = "cannot access " + path + ": " + errno_text(errno);
-    return false;
-  }
-  if (!S_ISREG(status.st_mode)) {
+  if (!open_file_beneath(etc, name, &state, &file, &status, err)) return false;
+  if (state == FileBeneath::kMissing || state == FileBeneath::kSymlink) return true;
+  if (state == FileBeneath::kNotRegular) {
     *err = path + " is " + std::string(file_kind(status.st_mode)) +
            ", not a regular file; replace it with the app's user database or remove it";
     return false;

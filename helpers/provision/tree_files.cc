@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include "common/atomic_file.h"
-#include "common/open_beneath.h"
 
 namespace sdme::provision {
 namespace {
@@ -52,27 +51,18 @@ bool read_tree_file(const DirectoryHandle& directory, std::string_view name, boo
   *found = false;
   content->clear();
   std::string path = path_of(directory, name);
-  // O_NONBLOCK: a FIFO put there must not hang the helper.
+  FileBeneath state;
   FileDescriptor file;
-  BeneathFailure failure;
-  if (!open_beneath(directory.descriptor.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY, &file,
-                    &failure)) {
-    if (failure.error == ENOENT) return true;
-    if (failure.error == ELOOP) {
-      *err = path +
-             " is a symlink, and sdme does not follow symlinks made by a container; replace it "
-             "with a file inside the container";
-      return false;
-    }
-    *err = "cannot open " + path + ": " + errno_text(failure.error);
-    return false;
-  }
   struct stat status;
-  if (::fstat(file.get(), &status) != 0) {
-    *err = "cannot access " + path + ": " + errno_text(errno);
+  if (!open_file_beneath(directory, name, &state, &file, &status, err)) return false;
+  if (state == FileBeneath::kMissing) return true;
+  if (state == FileBeneath::kSymlink) {
+    *err = path +
+           " is a symlink, and sdme does not follow symlinks made by a container; replace it "
+           "with a file inside the container";
     return false;
   }
-  if (!S_ISREG(status.st_mode)) {
+  if (state == FileBeneath::kNotRegular) {
     *err = path + " is " + std::string(file_kind(status.st_mode)) +
            ", not a regular file; remove it inside the container";
     return false;
