@@ -34,33 +34,14 @@ using ::sdme::test_support::entry_kind;
 using ::sdme::test_support::link_target;
 using ::sdme::test_support::mount_points_under;
 using ::sdme::test_support::read_test_file;
+using ::sdme::test_support::run_helper;
 using ::sdme::test_support::ScopedEnvironment;
 using ::sdme::test_support::ScratchDirectory;
+using ::sdme::test_support::tree_snapshot;
 using ::sdme::test_support::write_test_file;
 
 constexpr char kContainerPasswd[] = "root:x:0:0:root:/root:/bin/bash\n";
 constexpr char kContainerGroup[] = "root:x:0:\n";
-
-// Every entry below `root`: path, mode, owner, mtime and content.
-std::string snapshot(const std::string& root) {
-  std::vector<std::string> lines;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    std::string path = entry.path().string();
-    struct stat status;
-    if (::lstat(path.c_str(), &status) != 0) continue;
-    std::ostringstream line;
-    line << entry.path().lexically_relative(root).string() << " mode=" << std::oct << status.st_mode
-         << std::dec << " uid=" << status.st_uid << " gid=" << status.st_gid
-         << " mtime=" << status.st_mtim.tv_sec << "." << status.st_mtim.tv_nsec;
-    if (S_ISREG(status.st_mode)) line << " content=" << read_test_file(path);
-    if (S_ISLNK(status.st_mode)) line << " target=" << std::filesystem::read_symlink(path).string();
-    lines.push_back(line.str());
-  }
-  std::sort(lines.begin(), lines.end());
-  std::string text;
-  for (const std::string& line : lines) text += line + "\n";
-  return text;
-}
 
 class AppOverlayTest : public ::testing::Test {
  protected:
@@ -121,20 +102,9 @@ class AppOverlayTest : public ::testing::Test {
 
   // Runs the program as the unit would; its exit status.
   int run(const std::vector<std::string>& arguments) {
-    std::vector<std::string> argv_strings = {SDME_APP_PATH, "web"};
-    argv_strings.insert(argv_strings.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (std::string& argument : argv_strings) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    pid_t child = ::fork();
-    if (child == 0) {
-      ::setenv("SDME_LOG_TARGET", "stderr", 1);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::vector<std::string> with_name = {"web"};
+    with_name.insert(with_name.end(), arguments.begin(), arguments.end());
+    return run_helper(SDME_APP_PATH, with_name);
   }
 
   std::string merged(std::string_view path) const {
@@ -170,9 +140,9 @@ TEST_F(AppOverlayTest, WritesTheAppIntoTheUpperLayerOnce) {
   // The lower layer is never written.
   EXPECT_EQ(read_test_file(lower_ + "/etc/passwd"), kContainerPasswd);
 
-  const std::string before = snapshot(upper(""));
+  const std::string before = tree_snapshot(upper(""));
   ASSERT_EQ(run({"--image=nginx"}), 0);
-  EXPECT_EQ(snapshot(upper("")), before);
+  EXPECT_EQ(tree_snapshot(upper("")), before);
 }
 
 TEST_F(AppOverlayTest, WithoutAnImageTakesTheUnitBack) {
@@ -211,9 +181,9 @@ TEST_F(AppOverlayTest, MakesAWorkingDirectoryTheImageLacks) {
 }
 
 TEST_F(AppOverlayTest, ABadImageLeavesTheUpperLayerAsItWas) {
-  const std::string before = snapshot(upper(""));
+  const std::string before = tree_snapshot(upper(""));
   EXPECT_EQ(run({"--image=redis"}), 1);
-  EXPECT_EQ(snapshot(upper("")), before);
+  EXPECT_EQ(tree_snapshot(upper("")), before);
 }
 
 TEST_F(AppOverlayTest, MountsTheAppTreeWithItsOwnWritableLayer) {

@@ -23,37 +23,14 @@ namespace {
 
 using ::sdme::test_support::entry_kind;
 using ::sdme::test_support::read_test_file;
+using ::sdme::test_support::run_helper;
 using ::sdme::test_support::ScopedEnvironment;
 using ::sdme::test_support::ScratchDirectory;
+using ::sdme::test_support::tree_snapshot;
 using ::sdme::test_support::write_test_file;
 
 constexpr char kLowerId[] = "0123456789abcdef0123456789abcdef\n";
 constexpr char kKey[] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA alice@example";
-
-// Every entry below `root`: path, kind, mode, owner, group, mtime (of
-// directories too: a temporary file made and renamed away changes it) and
-// content (a symlink's target, a device's numbers).
-std::string snapshot(const std::string& root) {
-  std::vector<std::string> lines;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    std::string path = entry.path().string();
-    struct stat status;
-    if (::lstat(path.c_str(), &status) != 0) continue;
-    std::ostringstream line;
-    line << entry.path().lexically_relative(root).string() << " mode=" << std::oct << status.st_mode
-         << std::dec << " uid=" << status.st_uid << " gid=" << status.st_gid;
-    line << " mtime=" << status.st_mtim.tv_sec << "." << status.st_mtim.tv_nsec;
-    if (S_ISREG(status.st_mode)) line << " content=" << read_test_file(path);
-    if (S_ISLNK(status.st_mode)) line << " target=" << std::filesystem::read_symlink(path).string();
-    if (S_ISCHR(status.st_mode))
-      line << " device=" << major(status.st_rdev) << "," << minor(status.st_rdev);
-    lines.push_back(line.str());
-  }
-  std::sort(lines.begin(), lines.end());
-  std::string text;
-  for (const std::string& line : lines) text += line + "\n";
-  return text;
-}
 
 class ProvisionOverlayTest : public ::testing::Test {
  protected:
@@ -94,20 +71,9 @@ class ProvisionOverlayTest : public ::testing::Test {
 
   // Runs the program as the unit would; its exit status.
   int run(const std::vector<std::string>& arguments) {
-    std::vector<std::string> argv_strings = {SDME_PROVISION_PATH, "web"};
-    argv_strings.insert(argv_strings.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (std::string& argument : argv_strings) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    pid_t child = ::fork();
-    if (child == 0) {
-      ::setenv("SDME_LOG_TARGET", "stderr", 1);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::vector<std::string> with_name = {"web"};
+    with_name.insert(with_name.end(), arguments.begin(), arguments.end());
+    return run_helper(SDME_PROVISION_PATH, with_name);
   }
   std::vector<std::string> all_options() const {
     return {"--root-password-file=" + password_file_, std::string("--authorized-keys=") + kKey,
@@ -163,9 +129,9 @@ TEST_F(ProvisionOverlayTest, WritesEverythingIntoTheUpperLayer) {
 
 TEST_F(ProvisionOverlayTest, SecondRunLeavesTheUpperLayerByteIdentical) {
   ASSERT_EQ(run(all_options()), 0);
-  std::string first = snapshot(upper(""));
+  std::string first = tree_snapshot(upper(""));
   ASSERT_EQ(run(all_options()), 0);
-  EXPECT_EQ(snapshot(upper("")), first);
+  EXPECT_EQ(tree_snapshot(upper("")), first);
 }
 
 TEST_F(ProvisionOverlayTest, RunWithoutOptionsTakesBackKeysAndSsh) {
@@ -180,21 +146,21 @@ TEST_F(ProvisionOverlayTest, RunWithoutOptionsTakesBackKeysAndSsh) {
             "missing");
   // The password and the machine ID stay: no option takes them back.
   EXPECT_EQ(read_test_file(merged("/etc/shadow")), shadow);
-  std::string off = snapshot(upper(""));
+  std::string off = tree_snapshot(upper(""));
   ASSERT_EQ(run({}), 0);
-  EXPECT_EQ(snapshot(upper("")), off);
+  EXPECT_EQ(tree_snapshot(upper("")), off);
 }
 
 TEST_F(ProvisionOverlayTest, BadInputChangesNothing) {
-  std::string before = snapshot(upper(""));
+  std::string before = tree_snapshot(upper(""));
   ::chmod(password_file_.c_str(), 0644);
   EXPECT_EQ(run(all_options()), 1);
-  EXPECT_EQ(snapshot(upper("")), before);
+  EXPECT_EQ(tree_snapshot(upper("")), before);
   EXPECT_EQ(run({"--authorized-keys=/nonexistent/keys"}), 1);
-  EXPECT_EQ(snapshot(upper("")), before);
+  EXPECT_EQ(tree_snapshot(upper("")), before);
   EXPECT_EQ(run({"--bogus"}), 2);
   EXPECT_EQ(run({"--help"}), 0);
-  EXPECT_EQ(snapshot(upper("")), before);
+  EXPECT_EQ(tree_snapshot(upper("")), before);
 }
 
 // Every regular file below `root` that holds `text`.
@@ -215,12 +181,12 @@ TEST_F(ProvisionOverlayTest, PasswordFromACredentialOnlyEverLandsAsItsHash) {
   EXPECT_EQ(shadow.substr(0, 8), "root:$y$") << shadow;
   EXPECT_EQ(files_holding(upper(""), "s3cret-plaintext"), std::vector<std::string>{});
   // The same password again keeps the hash: nothing changes.
-  std::string first = snapshot(upper(""));
+  std::string first = tree_snapshot(upper(""));
   ASSERT_EQ(run({}), 0);
-  EXPECT_EQ(snapshot(upper("")), first);
+  EXPECT_EQ(tree_snapshot(upper("")), first);
   // Together with a password file it is refused, and nothing changes.
   EXPECT_EQ(run({"--root-password-file=" + password_file_}), 1);
-  EXPECT_EQ(snapshot(upper("")), first);
+  EXPECT_EQ(tree_snapshot(upper("")), first);
 }
 
 }  // namespace

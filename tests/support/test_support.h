@@ -6,6 +6,8 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -157,6 +159,51 @@ inline std::vector<std::string> tree_listing(const std::string& root) {
   }
   std::sort(paths.begin(), paths.end());
   return paths;
+}
+
+// Every entry below `root`, a line each, sorted: path, mode, owner, group,
+// mtime (of directories too: a temporary file made and renamed away
+// changes it) and content (a symlink's target, a device's numbers). Two
+// equal snapshots mean a run changed nothing, not even a time stamp.
+inline std::string tree_snapshot(const std::string& root) {
+  std::vector<std::string> lines;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    std::string path = entry.path().string();
+    struct stat status;
+    if (::lstat(path.c_str(), &status) != 0) continue;
+    std::ostringstream line;
+    line << entry.path().lexically_relative(root).string() << " mode=" << std::oct << status.st_mode
+         << std::dec << " uid=" << status.st_uid << " gid=" << status.st_gid;
+    line << " mtime=" << status.st_mtim.tv_sec << "." << status.st_mtim.tv_nsec;
+    if (S_ISREG(status.st_mode)) line << " content=" << read_test_file(path);
+    if (S_ISLNK(status.st_mode)) line << " target=" << std::filesystem::read_symlink(path).string();
+    if (S_ISCHR(status.st_mode))
+      line << " device=" << major(status.st_rdev) << "," << minor(status.st_rdev);
+    lines.push_back(line.str());
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return text;
+}
+
+// Runs a built helper, PROGRAM ARGUMENTS..., as its unit would (its log on
+// stderr, not the journal); its exit status, -1 when it did not exit.
+inline int run_helper(const std::string& program, const std::vector<std::string>& arguments) {
+  std::vector<std::string> argv_strings = {program};
+  argv_strings.insert(argv_strings.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (std::string& argument : argv_strings) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::setenv("SDME_LOG_TARGET", "stderr", 1);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace sdme::test_support
