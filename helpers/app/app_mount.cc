@@ -16,8 +16,8 @@
 #include "common/rollback.h"
 #include "helpers/app/app_setup.h"
 #include "helpers/container/container_layout.h"
-#include "helpers/container/idmapped_mount.h"
 #include "helpers/container/mounts.h"
+#include "helpers/overlay/shifted_view.h"
 #include "helpers/overlay/state_directories.h"
 #include "helpers/overlay/uid_shift.h"
 
@@ -194,26 +194,10 @@ bool mount_app_tree(std::string_view container_name, std::string_view rootfs, st
   // What the overlay is made of: the image itself, or its shifted view.
   std::string layer = layout.lower;
   if (base != 0) {
-    if (!overlay::ensure_directory(layout.idmapped_lower, overlay::kPrivateDirectory, &rollback,
-                                   err) ||
-        !container::unmount_all(layout.idmapped_lower, nullptr, err))  // left by a run that died
+    if (!overlay::mount_shifted_view(
+            layout.lower, layout.idmapped_lower, base, overlay::kUidRangeSize, layout.upper,
+            "the app's tree in a container with a user namespace", &rollback, err))
       return false;
-    if (!container::mount_idmapped(layout.lower, layout.idmapped_lower, base,
-                                   overlay::kUidRangeSize, err)) {
-      *err = "the app's tree in a container with a user namespace: " + *err;
-      return false;
-    }
-    rollback.mounted(layout.idmapped_lower);
-    // An empty upper layer of another owner (check_app_upper allows it)
-    // takes the range's, which records it.
-    struct stat upper_status;
-    if (::lstat(layout.upper.c_str(), &upper_status) == 0 &&
-        (upper_status.st_uid != base || upper_status.st_gid != base) &&
-        ::lchown(layout.upper.c_str(), base, base) != 0) {
-      *err = "cannot give " + layout.upper + " to UID " + std::to_string(base) + ": " +
-             std::strerror(errno);
-      return false;
-    }
     layer = layout.idmapped_lower;
   }
   if (!container::mount_filesystem(
@@ -223,12 +207,7 @@ bool mount_app_tree(std::string_view container_name, std::string_view rootfs, st
     return false;
   }
   rollback.mounted(layout.mount_point);
-  // overlayfs holds its own reference to the view; its mount point would
-  // only be one more mount to find at the stop.
-  if (base != 0) {
-    if (!container::unmount_all(layout.idmapped_lower, nullptr, err)) return false;
-    ::rmdir(layout.idmapped_lower.c_str());
-  }
+  if (base != 0 && !overlay::release_shifted_view(layout.idmapped_lower, err)) return false;
   rollback.commit();
   return true;
 }

@@ -19,13 +19,13 @@
 #include "common/remove_tree.h"
 #include "common/rollback.h"
 #include "helpers/container/container_layout.h"
-#include "helpers/container/idmapped_mount.h"
 #include "helpers/container/mounted_overlay.h"
 #include "helpers/container/mounts.h"
 #include "helpers/overlay/container_hostname.h"
 #include "helpers/overlay/host_clone.h"
 #include "helpers/overlay/layer_directories.h"
 #include "helpers/overlay/opaque_directory.h"
+#include "helpers/overlay/shifted_view.h"
 #include "helpers/overlay/state_directories.h"
 #include "helpers/overlay/uid_shift.h"
 
@@ -193,22 +193,9 @@ bool prepare_shifted_lower(const UidShift& shift, const container::ContainerLayo
   uint32_t base = 0;
   if (!resolve_uid_base(shift, layout, upper, &base, err)) return false;
   if (!ensure_directory(layout.container_dir, kOpenDirectory, rollback, err) ||
-      !ensure_directory(layout.idmapped_lower, kPrivateDirectory, rollback, err))
+      !mount_shifted_view(lower, layout.idmapped_lower, base, shift.range, upper,
+                          "PrivateUsers=", rollback, err))
     return false;
-  // A start that died between the two mounts left the view mounted.
-  std::vector<std::string> ignored;
-  if (!container::unmount_all(layout.idmapped_lower, &ignored, err)) return false;
-  if (!container::mount_idmapped(lower, layout.idmapped_lower, base, shift.range, err)) {
-    *err = "PrivateUsers=: " + *err;
-    return false;
-  }
-  rollback->mounted(layout.idmapped_lower);
-  struct stat status;
-  if (::lstat(upper.c_str(), &status) == 0 && (status.st_uid != base || status.st_gid != base) &&
-      ::lchown(upper.c_str(), base, base) != 0) {
-    *err = "cannot give " + upper + " to UID " + std::to_string(base) + ": " + std::strerror(errno);
-    return false;
-  }
   *shifted_lower = layout.idmapped_lower;
   return true;
 }
@@ -307,13 +294,7 @@ bool mount_overlay(const OverlayMountRequest& request, OverlayMountResult* resul
     return false;
   }
   rollback.mounted(layout.merged);
-  // overlayfs holds its own reference to each layer, so the view's mount
-  // point is not needed any more; nothing is left for the unmount to find.
-  if (shift.enabled) {
-    std::vector<std::string> ignored;
-    if (!container::unmount_all(layout.idmapped_lower, &ignored, err)) return false;
-    ::rmdir(layout.idmapped_lower.c_str());
-  }
+  if (shift.enabled && !release_shifted_view(layout.idmapped_lower, err)) return false;
   if (!write_hostname(layout, request.hostname, &rollback, err)) return false;
   rollback.commit();
   return true;
