@@ -21,4 +21,10 @@ namespace sdme {
 // password is never shown.
 std::string redact_url(std::string_view url);
 
+// The same, with the userinfo left out instead of masked: what names the
+// resource whoever's credentials fetch it ("https://alice:pw@host/x.tar"
+// and "https://host/x.tar" give the same text). The query and fragment
+// stay masked.
+std::string url_without_userinfo(std::string_view url);
+
 }  // namespace sdme

@@ -63,5 +63,13 @@ TEST(RedactUrl, TextWithoutASchemeIsKept) {
   EXPECT_EQ(redact_url("docker.io/library/debian:12"), "docker.io/library/debian:12");
 }
 
+TEST(UrlWithoutUserinfo, LeavesTheCredentialsOutAndMasksTheQuery) {
+  EXPECT_EQ(url_without_userinfo("https://alice:pw@example.org/x.tar?token=1"),
+            "https://example.org/x.tar?***");
+  EXPECT_EQ(url_without_userinfo("https://alice:secret@example.org"), "https://example.org");
+  EXPECT_EQ(url_without_userinfo("https://example.org/x.tar"), "https://example.org/x.tar");
+  EXPECT_EQ(url_without_userinfo("/srv/images/web"), "/srv/images/web");
+}
+
 }  // namespace
 }  // namespace sdme

@@ -40,21 +40,6 @@ std::string last_component(std::string_view location) {
   return std::string(name);
 }
 
-// The source with a URL's userinfo left out rather than masked: a URL
-// with credentials names the same image as the one without, and a URL
-// with no path ("https://user:pass@host") must not lend its userinfo to
-// the readable part. The query stays masked (redact_url): it may carry a
-// token.
-std::string without_credentials(std::string_view source) {
-  std::string redacted = redact_url(source);
-  const size_t scheme_end = redacted.find("://");
-  constexpr std::string_view kMaskedUserinfo = "***@";
-  if (scheme_end != std::string::npos &&
-      std::string_view(redacted).substr(scheme_end + 3).starts_with(kMaskedUserinfo))
-    redacted.erase(scheme_end + 3, kMaskedUserinfo.size());
-  return redacted;
-}
-
 // What a reader recognizes the image by: "nginx-1.25" for a reference
 // (the last part of its repository and its tag), the file or directory
 // name otherwise.
@@ -68,7 +53,7 @@ std::string readable_part(std::string_view source) {
     raw = repository.substr(repository.rfind('/') + 1);
     if (syntax.reference.digest.empty()) raw += "-" + syntax.reference.tag;
   } else {
-    raw = last_component(without_credentials(source));
+    raw = last_component(url_without_userinfo(source));
   }
   // Letters, digits, '-' and single dots; starting and ending with a
   // letter or digit, as rootfs names must (common/name.h).
@@ -142,9 +127,10 @@ bool has_user_namespace(const ContainerSettings& settings) {
 }  // namespace
 
 std::string app_rootfs_name(std::string_view source) {
-  // The hash leaves a URL's credentials out: changing a password is not
-  // a new image.
-  return "app-" + readable_part(source) + "-" + hex16(fnv1a_hash(without_credentials(source)));
+  // Both parts leave a URL's credentials out: changing a password is not
+  // a new image, and a URL without a path ("https://user:pass@host") must
+  // not lend its userinfo to the readable part, a unit name.
+  return "app-" + readable_part(source) + "-" + hex16(fnv1a_hash(url_without_userinfo(source)));
 }
 
 bool parse_app_image(std::string_view value, ContainerSettings* settings, std::string* err) {
