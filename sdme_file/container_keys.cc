@@ -1314,10 +1314,7 @@ bool parse_container_section(const UnitSection& section, ContainerSettings* sett
 namespace {
 
 const UnitEntry* last_entry(const UnitSection* section, std::string_view key) {
-  if (!section) return nullptr;
-  for (auto entry = section->entries.rbegin(); entry != section->entries.rend(); ++entry)
-    if (entry->key == key) return &*entry;
-  return nullptr;
+  return section ? section->lookup(key) : nullptr;
 }
 
 // A credential setting's id: the text before the first ':' (all of it for

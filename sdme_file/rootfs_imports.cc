@@ -24,6 +24,12 @@ std::string joined(const std::vector<std::string>& paths) {
   return text;
 }
 
+// Where `key` was last set in `container`, for messages; "" if nowhere.
+std::string origin_of(const UnitSection* container, std::string_view key) {
+  const UnitEntry* entry = container ? container->lookup(key) : nullptr;
+  return entry ? entry->location() : std::string();
+}
+
 }  // namespace
 
 RootfsUse describe_rootfs_use(const ContainerSettings& settings, const UnitSection* container) {
@@ -37,10 +43,7 @@ RootfsUse describe_rootfs_use(const ContainerSettings& settings, const UnitSecti
     use.app_import.rootfs = settings.app.rootfs;
     use.app_import.source = settings.app.image;
     use.app_import.app = true;
-    if (container) {
-      for (const UnitEntry& entry : container->entries)
-        if (entry.key == "AppImage") use.app_import.origin = entry.location();
-    }
+    use.app_import.origin = origin_of(container, "AppImage");
   }
   if (settings.import_source.empty()) return use;
   use.imports = true;
@@ -50,10 +53,7 @@ RootfsUse describe_rootfs_use(const ContainerSettings& settings, const UnitSecti
   use.import.install_packages = settings.import_install_packages.value_or(InstallPackages::kAuto);
   use.import.max_size = settings.import_max_size;
   use.import.boot = use.boots;
-  if (container) {
-    for (const UnitEntry& entry : container->entries)
-      if (entry.key == "Import") use.import.origin = entry.location();
-  }
+  use.import.origin = origin_of(container, "Import");
   return use;
 }
 

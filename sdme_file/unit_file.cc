@@ -275,13 +275,16 @@ const UnitSection* UnitFile::find_section(std::string_view name) const {
   return nullptr;
 }
 
-const UnitEntry* UnitFile::lookup(std::string_view section, std::string_view key) const {
-  const UnitSection* found = find_section(section);
-  if (found == nullptr) return nullptr;
-  for (auto entry = found->entries.rbegin(); entry != found->entries.rend(); ++entry) {
+const UnitEntry* UnitSection::lookup(std::string_view key) const {
+  for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
     if (entry->key == key) return &*entry;
   }
   return nullptr;
+}
+
+const UnitEntry* UnitFile::lookup(std::string_view section, std::string_view key) const {
+  const UnitSection* found = find_section(section);
+  return found ? found->lookup(key) : nullptr;
 }
 
 std::vector<const UnitEntry*> UnitFile::lookup_all(std::string_view section,

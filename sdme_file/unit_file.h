@@ -32,6 +32,9 @@ struct UnitSection {
   std::string path;
   int line = 0;  // where the header first appeared
   std::vector<UnitEntry> entries;
+
+  // The last assignment of `key`, or nullptr.
+  const UnitEntry* lookup(std::string_view key) const;
 };
 
 class UnitFile {
