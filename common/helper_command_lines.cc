@@ -144,6 +144,26 @@ bool wants_help(const std::vector<std::string>& arguments) {
 
 bool is_option(std::string_view argument) { return argument.substr(0, 1) == "-"; }
 
+// An argument none of a helper's options took: the container name, its
+// one positional argument, the first time (checked by `validate` when
+// given); an error otherwise.
+bool take_container_name(const std::string& argument, std::string* name, bool* have_name,
+                         std::string* err,
+                         bool (*validate)(std::string_view, std::string*) = nullptr) {
+  if (is_option(argument)) {
+    *err = "unknown option '" + argument + "'";
+    return false;
+  }
+  if (*have_name) {
+    *err = "unexpected argument '" + argument + "'";
+    return false;
+  }
+  if (validate && !validate(argument, err)) return false;
+  *name = argument;
+  *have_name = true;
+  return true;
+}
+
 // "--key=value" -> value, when `argument` starts with "--key=".
 bool option_value(std::string_view argument, std::string_view key, std::string* value) {
   if (argument.size() <= key.size() || argument.substr(0, key.size()) != key ||
@@ -333,14 +353,7 @@ bool parse_dns_command_line(const std::vector<std::string>& arguments, DnsComman
         return false;
       }
       have_network = true;
-    } else if (is_option(argument)) {
-      *err = "unknown option '" + argument + "'";
-      return false;
-    } else if (!have_name) {
-      command->container_name = argument;
-      have_name = true;
-    } else {
-      *err = "unexpected argument '" + argument + "'";
+    } else if (!take_container_name(argument, &command->container_name, &have_name, err)) {
       return false;
     }
   }
@@ -406,14 +419,7 @@ bool parse_provision_command_line(const std::vector<std::string>& arguments,
         return false;
       }
       request.network_link = value;
-    } else if (is_option(argument)) {
-      *err = "unknown option '" + argument + "'";
-      return false;
-    } else if (!have_name) {
-      request.container_name = argument;
-      have_name = true;
-    } else {
-      *err = "unexpected argument '" + argument + "'";
+    } else if (!take_container_name(argument, &request.container_name, &have_name, err)) {
       return false;
     }
   }
@@ -489,15 +495,8 @@ bool parse_app_command_line(const std::vector<std::string>& arguments, AppComman
       }
       request.network_namespace = value;
       have_override = true;
-    } else if (is_option(argument)) {
-      *err = "unknown option '" + argument + "'";
-      return false;
-    } else if (!have_name) {
-      if (!validate_container_name(argument, err)) return false;
-      request.container_name = argument;
-      have_name = true;
-    } else {
-      *err = "unexpected argument '" + argument + "'";
+    } else if (!take_container_name(argument, &request.container_name, &have_name, err,
+                                    validate_container_name)) {
       return false;
     }
   }
