@@ -8,13 +8,10 @@
 // container's overlay.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,32 +22,28 @@
 #include "helpers/container/mounts.h"
 #include "helpers/overlay/overlay_mount.h"
 #include "helpers/overlay/uid_shift.h"
+#include "tests/support/container_overlay_fixture.h"
 #include "tests/support/test_support.h"
 
 namespace sdme::app {
 namespace {
 
+using ::sdme::test_support::ContainerOverlayFixture;
 using ::sdme::test_support::entry_kind;
 using ::sdme::test_support::link_target;
 using ::sdme::test_support::mount_points_under;
 using ::sdme::test_support::read_test_file;
-using ::sdme::test_support::run_helper;
-using ::sdme::test_support::ScopedEnvironment;
-using ::sdme::test_support::ScratchDirectory;
 using ::sdme::test_support::tree_snapshot;
 using ::sdme::test_support::write_test_file;
 
 constexpr char kContainerPasswd[] = "root:x:0:0:root:/root:/bin/bash\n";
 constexpr char kContainerGroup[] = "root:x:0:\n";
 
-class AppOverlayTest : public ::testing::Test {
+class AppOverlayTest : public ContainerOverlayFixture {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "mounting overlayfs needs root";
-    scratch_.emplace();
-    lower_ = scratch_->path() + "/lower";
-    state_ = scratch_->path() + "/state";
-    state_environment_.emplace("SDME_STATE_DIR", state_);
+    ContainerOverlayFixture::SetUp();
+    if (IsSkipped()) return;
     write_test_file(lower_ + "/etc/passwd", kContainerPasswd);
     write_test_file(lower_ + "/etc/group", kContainerGroup);
     ::chmod(lower_.c_str(), 0755);
@@ -72,22 +65,6 @@ class AppOverlayTest : public ::testing::Test {
   // The container's PrivateUsers=: none here.
   virtual std::string private_users() const { return ""; }
 
-  void mount_container(const std::string& private_users, bool ephemeral = false) {
-    overlay::OverlayMountResult result;
-    OverlayMountRequest request;
-    request.container_name = "web";
-    request.lower = lower_;
-    request.private_users = private_users;
-    request.ephemeral = ephemeral;
-    std::string err;
-    ASSERT_TRUE(overlay::mount_overlay(request, &result, &err)) << err;
-  }
-  void unmount_container() {
-    std::vector<std::string> warnings;
-    std::string err;
-    ASSERT_TRUE(overlay::unmount_overlay("web", &warnings, &err)) << err;
-    EXPECT_EQ(warnings, std::vector<std::string>{});
-  }
   // Which file system is mounted at `path`, "" when none.
   std::string mounted_type(const std::string& path) const {
     container::MountPoint mount_point;
@@ -95,24 +72,11 @@ class AppOverlayTest : public ::testing::Test {
     EXPECT_TRUE(container::find_mount_point(path, &mount_point, &err)) << err;
     return mount_point.filesystem_type;
   }
-  void TearDown() override {
-    state_environment_.reset();
-    scratch_.reset();  // unmounts
-  }
 
-  // Runs the program as the unit would; its exit status.
   int run(const std::vector<std::string>& arguments) {
-    std::vector<std::string> with_name = {"web"};
-    with_name.insert(with_name.end(), arguments.begin(), arguments.end());
-    return run_helper(SDME_APP_PATH, with_name);
+    return run_on_container(SDME_APP_PATH, arguments);
   }
 
-  std::string merged(std::string_view path) const {
-    return state_ + "/containers/web/merged" + std::string(path);
-  }
-  std::string upper(std::string_view path) const {
-    return state_ + "/containers/web/upper" + std::string(path);
-  }
   std::string app_root(std::string_view path) const {
     return merged(kAppRootDirectory) + std::string(path);
   }
@@ -120,10 +84,6 @@ class AppOverlayTest : public ::testing::Test {
     return state_ + "/containers/web/app/upper" + std::string(path);
   }
 
-  std::optional<ScratchDirectory> scratch_;
-  std::optional<ScopedEnvironment> state_environment_;
-  std::string lower_;
-  std::string state_;
   std::string rootfs_;
 };
 

@@ -5,41 +5,35 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "helpers/overlay/overlay_mount.h"
 #include "helpers/provision/machine_id.h"
 #include "helpers/provision/markers.h"
+#include "tests/support/container_overlay_fixture.h"
 #include "tests/support/test_support.h"
 
 namespace sdme::provision {
 namespace {
 
+using ::sdme::test_support::ContainerOverlayFixture;
 using ::sdme::test_support::entry_kind;
 using ::sdme::test_support::read_test_file;
-using ::sdme::test_support::run_helper;
 using ::sdme::test_support::ScopedEnvironment;
-using ::sdme::test_support::ScratchDirectory;
 using ::sdme::test_support::tree_snapshot;
 using ::sdme::test_support::write_test_file;
 
 constexpr char kLowerId[] = "0123456789abcdef0123456789abcdef\n";
 constexpr char kKey[] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA alice@example";
 
-class ProvisionOverlayTest : public ::testing::Test {
+class ProvisionOverlayTest : public ContainerOverlayFixture {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "mounting overlayfs needs root";
-    scratch_.emplace();
-    lower_ = scratch_->path() + "/lower";
-    state_ = scratch_->path() + "/state";
-    state_environment_.emplace("SDME_STATE_DIR", state_);
+    ContainerOverlayFixture::SetUp();
+    if (IsSkipped()) return;
     ::unsetenv("CREDENTIALS_DIRECTORY");
     // A Debian-like tree with openssh-server installed and its keys made
     // when the image was built: every container from it would share them.
@@ -56,41 +50,17 @@ class ProvisionOverlayTest : public ::testing::Test {
     password_file_ = scratch_->path() + "/root.password";
     write_test_file(password_file_, "hunter2\n");
     ::chmod(password_file_.c_str(), 0600);
-
-    overlay::OverlayMountResult result;
-    OverlayMountRequest request;
-    request.container_name = "web";
-    request.lower = lower_;
-    std::string err;
-    ASSERT_TRUE(overlay::mount_overlay(request, &result, &err)) << err;
-  }
-  void TearDown() override {
-    state_environment_.reset();
-    scratch_.reset();  // unmounts
+    mount_container();
   }
 
-  // Runs the program as the unit would; its exit status.
   int run(const std::vector<std::string>& arguments) {
-    std::vector<std::string> with_name = {"web"};
-    with_name.insert(with_name.end(), arguments.begin(), arguments.end());
-    return run_helper(SDME_PROVISION_PATH, with_name);
+    return run_on_container(SDME_PROVISION_PATH, arguments);
   }
   std::vector<std::string> all_options() const {
     return {"--root-password-file=" + password_file_, std::string("--authorized-keys=") + kKey,
             "--ssh", "--ssh-port=2222"};
   }
 
-  std::string merged(const std::string& path) const {
-    return state_ + "/containers/web/merged" + path;
-  }
-  std::string upper(const std::string& path) const {
-    return state_ + "/containers/web/upper" + path;
-  }
-
-  std::optional<ScratchDirectory> scratch_;
-  std::optional<ScopedEnvironment> state_environment_;
-  std::string lower_;
-  std::string state_;
   std::string password_file_;
 };
 
