@@ -17,10 +17,13 @@
 #   push_to_test_registry LAYOUT_DIR TAG NAME
 #       pushes LAYOUT_DIR's image TAG to the registry as NAME:TAG (skopeo,
 #       run here in the test host's network namespace)
+#   http_get PORT PATH [ACCEPT] [NETNS]
+#       GET http://127.0.0.1:PORT/PATH from inside the test host (from the
+#       network namespace file NETNS there, when given); the response body
+#       in $output, the status code in $http_status; fails unless the
+#       status is 200, describing what answered
 #   registry_get PATH [ACCEPT]
-#       GET http://127.0.0.1:$app_registry_port/PATH from inside the test
-#       host; the response body in $output, the status code in
-#       $registry_status; fails unless the status is 200
+#       http_get of the registry's PATH
 #   stop_test_registry
 #       stops the registry (it also goes away with the test host)
 #
@@ -59,7 +62,7 @@ app_registry_program=/usr/local/lib/sdme-e2e/docker-registry
 # On this machine.
 app_busybox=/bin/busybox
 app_registry_source=/usr/bin/docker-registry
-registry_status=
+http_status=
 
 # What each of the image's /bin links names.
 app_image_applets=(sh httpd id cat env sleep ls)
@@ -209,28 +212,35 @@ app_image__in_host_network() {
   nsenter --net="/proc/$TESTHOST_LEADER/ns/net" -- "$@"
 }
 
-registry_get() {
-  local path=$1 accept=${2:-*/*} response head
-  registry_status=
+# http_get PORT PATH [ACCEPT] [NETNS]: see the top of this file.
+http_get() {
+  local port=$1 path=${2#/} accept=${3:-*/*} netns=${4:-} response head
+  http_status=
   output=
   # The test host has no curl: bash's /dev/tcp, HTTP/1.0 so the server
   # closes the connection after the body.
   # shellcheck disable=SC2016 # expanded by the inner bash
-  response=$(testhost_run timeout 20 bash -c '
+  local command=(bash -c '
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     printf "GET /%s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\nAccept: %s\r\n\r\n" "$2" "$1" "$3" >&3
-    cat <&3' registry-get "$app_registry_port" "${path#/}" "$accept" 2>&1) || {
-    echo "GET /${path#/} from 127.0.0.1:$app_registry_port inside the test host failed:"
+    cat <&3' http-get "$port" "$path" "$accept")
+  [[ -n $netns ]] && command=(nsenter --net="$netns" "${command[@]}")
+  response=$(testhost_run timeout 20 "${command[@]}" 2>&1) || {
+    echo "GET /$path from 127.0.0.1:$port${netns:+ in $netns} inside the test host failed:"
     printf '%s\n' "$response" | sed 's/^/  /'
     return 1
   }
   head=${response%%$'\r\n\r\n'*}
   output=${response#*$'\r\n\r\n'}
-  registry_status=$(sed -n '1s/^HTTP\/1\.[01] \([0-9]*\).*/\1/p' <<<"$head")
-  [[ $registry_status == 200 ]] && return 0
-  echo "GET /${path#/} (Accept: $accept) answered '${head%%$'\r'*}':"
+  http_status=$(sed -n '1s/^HTTP\/1\.[01] \([0-9]*\).*/\1/p' <<<"$head")
+  [[ $http_status == 200 ]] && return 0
+  echo "GET /$path from 127.0.0.1:$port${netns:+ in $netns} (Accept: $accept) answered '${head%%$'\r'*}':"
   printf '%s\n' "$output" | head -n 20 | sed 's/^/  /'
   return 1
+}
+
+registry_get() {
+  http_get "$app_registry_port" "$@"
 }
 
 start_test_registry() {
