@@ -7,8 +7,8 @@
 #   - `AppImage=` alone runs it: one systemctl start imports the image,
 #     boots the container and serves the image's page to the test host;
 #   - the app runs as the image's user 1000 with the image's environment,
-#     AppEnvironment= and AppExec= override them, and its output is in the
-#     host unit's journal;
+#     AppExec=, AppEnvironment=, AppUser=, AppWorkingDirectory= and AppBind=
+#     override the image, and its output is in the host unit's journal;
 #   - an app that exits 3 leaves the host unit failed with status 3, and
 #     Restart=on-failure restarts a failed app;
 #   - a Security=hardened container runs the app pulled from the registry;
@@ -52,7 +52,11 @@ EOF
 AppImage=$layout_dir
 AppExec=-p 8081 -h /srv/www
 AppEnvironment=GREETING="hello from the .sdme file" EXTRA=1
+AppUser=0:0
+AppWorkingDirectory=/srv/data
+AppBind=/srv/app-pages:/srv/www/bound:ro
 EOF
+  testhost_write /srv/app-pages/page.html <<<"a page of the host's" || return
   testhost_write /etc/sdme/three.sdme <<EOF || return
 [Container]
 AppImage=$layout_dir
@@ -141,8 +145,22 @@ check_overrides() {
   diagnose_units=(custom.service)
   start_within_limit custom.service || return
   wait_for_answer 8081 cgi-bin/whoami || return
-  expect_equal "what the app's CGI says" $'uid=1000\ngreeting=hello from the .sdme file' "$output" ||
+  expect_equal "what the app's CGI says" $'uid=0\ngreeting=hello from the .sdme file' "$output" ||
     return
+  # AppBind=: the host's directory, read-only, in the app's tree.
+  http_get 8081 bound/page.html || return
+  expect_equal "the bound page" "a page of the host's" "$output" || return
+  if in_container custom sh -c 'touch /sdme/app/root/srv/www/bound/x 2>&1' >/dev/null ||
+    [[ $output != *"Read-only file system"* ]]; then
+    echo "AppBind=...:ro did not refuse a write with EROFS: '$output'"
+    return 1
+  fi
+  # AppWorkingDirectory=: the image lacks it, so it was made in the app's
+  # own layer, and the app's unit runs there.
+  in_container custom systemctl show --property=WorkingDirectory --value sdme-app.service ||
+    return
+  expect_equal "the app's working directory" /srv/data "$output" || return
+  in_host test -d /var/lib/sdme/containers/custom/app/upper/srv/data || return
   # Shared: both files name one image, imported once.
   in_host sh -c 'ls -d /var/lib/sdme/rootfs/app-web-*' || return
   expect_equal "rootfs directories of the image" 1 "$(wc -l <<<"$output")" || return
@@ -237,7 +255,7 @@ run_check "AppImage= alone: one systemctl start imports the image and the app se
 run_check "the app runs as the image's user 1000 with the image's environment" check_user_and_environment
 run_check "the app's output is in the host unit's journal" check_logs_reach_the_host_unit
 run_check "systemctl stop stops the app and the container cleanly, in seconds" check_stop
-run_check "AppExec= and AppEnvironment= override the image's Cmd and Env; the image is imported once" check_overrides
+run_check "AppExec=, AppEnvironment=, AppUser=, AppWorkingDirectory= and AppBind= override the image; it is imported once" check_overrides
 run_check "an app that exits 3 fails the host unit with exit status 3" check_exit_status_reaches_the_host
 run_check "Restart=on-failure restarts a failed app, whose own layer keeps its files" check_restart_on_failure
 run_check "a Security=hardened container runs the app pulled from a registry" check_hardened_from_registry
